@@ -1,0 +1,278 @@
+"""Find actor mentions (people, organisations, states) in a sentence.
+
+This is the rule- and dictionary-based path that works with no model:
+capitalised runs are matched against the known-actor dictionary
+(`data/actors.tsv`) and the gazetteer's countries, then classified by the cue
+words around them (`data/actor_cues.json`): a title before a name marks a
+person, an organisation head inside a name marks an organisation, and a
+demonym before a state noun ("Russian authorities") marks the state.
+Within one article, a surname or an acronym introduced earlier resolves to
+the full name ("Tokayev" -> "Kassym-Jomart Tokayev", "KIB" -> "Katibat Imam al-Bukhari").
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Protocol
+
+from events.models import Mention, Place
+
+TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_CONNECTORS = frozenset({"of", "for", "and", "the", "on", "in"})
+
+
+class CountryLookup(Protocol):
+    """What actor finding needs from the gazetteer."""
+
+    def candidates(self, name: str) -> list[Place]: ...
+
+    def demonym(self, word: str) -> str | None: ...
+
+    def country_name(self, code: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class KnownActor:
+    name: str
+    kind: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class ActorLexicon:
+    """Known actors by alias, and the cue word lists."""
+
+    aliases: dict[str, KnownActor]
+    max_alias_words: int
+    titles: frozenset[str]
+    org_heads: frozenset[str]
+    state_nouns: tuple[tuple[str, ...], ...]
+    particles: frozenset[str]
+    not_names: frozenset[str]
+
+    @classmethod
+    def load(cls) -> "ActorLexicon":
+        root = resources.files("events").joinpath("data")
+        lines = [
+            line
+            for line in root.joinpath("actors.tsv").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+        aliases: dict[str, KnownActor] = {}
+        for row in csv.DictReader(lines, delimiter="\t"):
+            actor = KnownActor(row["name"], row["kind"], None if row["country"] == "-" else row["country"])
+            for alias in [row["name"], *row["aliases"].split("|")]:
+                aliases.setdefault(_key(alias), actor)
+        cues = json.loads(root.joinpath("actor_cues.json").read_text(encoding="utf-8"))
+        return cls(
+            aliases=aliases,
+            max_alias_words=max(len(k.split()) for k in aliases),
+            titles=frozenset(cues["titles"]),
+            org_heads=frozenset(cues["org_heads"]),
+            state_nouns=tuple(tuple(s.split()) for s in sorted(cues["state_nouns"], key=lambda s: -len(s))),
+            particles=frozenset(cues["name_particles"]),
+            not_names=frozenset(cues["not_names"]),
+        )
+
+
+@dataclass
+class DocumentActors:
+    """Names introduced earlier in the article, for resolving short references."""
+
+    surnames: dict[str, Mention] = field(default_factory=dict)
+    acronyms: dict[str, Mention] = field(default_factory=dict)
+
+
+class ActorFinder:
+    """Find actor mentions in sentences of one article at a time."""
+
+    def __init__(self, lexicon: ActorLexicon, countries: CountryLookup) -> None:
+        self._lex = lexicon
+        self._countries = countries
+
+    def find(self, sentence: str, doc: DocumentActors) -> list[Mention]:
+        tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(sentence)]
+        mentions: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            run_end = self._run_end(tokens, i)
+            if run_end == i:
+                i += 1
+                continue
+            mentions.extend(self._read_run(sentence, tokens, i, run_end, doc))
+            i = run_end
+        return mentions
+
+    # -- capitalised runs -------------------------------------------------
+    def _is_cap(self, word: str) -> bool:
+        return word[:1].isupper()
+
+    def _run_end(self, tokens: list[tuple[str, int, int]], i: int) -> int:
+        """End (exclusive) of the capitalised run starting at i; i when none starts here."""
+        if not self._is_cap(tokens[i][0]):
+            return i
+        j = i + 1
+        has_head = tokens[i][0].lower() in self._lex.org_heads
+        while j < len(tokens):
+            word = tokens[j][0]
+            if self._is_cap(word) and word not in {"I"}:
+                has_head = has_head or _strip_possessive(word).lower() in self._lex.org_heads
+                j += 1
+                continue
+            nxt = tokens[j + 1][0] if j + 1 < len(tokens) else ""
+            if word.lower() in self._lex.particles and self._is_cap(nxt):
+                j += 1
+                continue
+            if word.lower().startswith(("al-", "el-")) and "-" in word:
+                j += 1
+                continue
+            if word in _CONNECTORS and has_head and self._is_cap(nxt) and not _POSSESSIVE.search(tokens[j - 1][0]):
+                j += 1
+                continue
+            break
+        return j
+
+    def _read_run(
+        self, sentence: str, tokens: list[tuple[str, int, int]], i: int, end: int, doc: DocumentActors
+    ) -> list[Mention]:
+        out: list[Mention] = []
+        k = i
+        while k < end:
+            found = self._longest_known(sentence, tokens, k, end, doc)
+            if found is not None:
+                mention, k = found
+                out.append(mention)
+                continue
+            # an unknown stretch: up to the next known name inside the run
+            j = k + 1
+            while j < end and self._longest_known(sentence, tokens, j, end, doc) is None:
+                j += 1
+            mention = self._unknown(sentence, tokens, k, j, doc)
+            if mention is not None:
+                out.append(mention)
+            k = j
+        return out
+
+    def _longest_known(
+        self, sentence: str, tokens: list[tuple[str, int, int]], i: int, end: int, doc: DocumentActors
+    ) -> tuple[Mention, int] | None:
+        for j in range(min(end, i + self._lex.max_alias_words), i, -1):
+            start, stop = tokens[i][1], tokens[j - 1][2]
+            text = _strip_possessive(sentence[start:stop])
+            stop = start + len(text)
+            key = _key(text)
+            if key in self._lex.aliases:
+                actor = self._lex.aliases[key]
+                mention = Mention(start, stop, text, actor.name, actor.kind, actor.country)
+                self._remember(mention, doc)
+                return mention, j
+            country = self._country(text)
+            if country is not None:
+                return Mention(start, stop, text, self._countries.country_name(country), "country", country), j
+            if j - i == 1:
+                if text in doc.acronyms:
+                    ref = doc.acronyms[text]
+                    return Mention(start, stop, text, ref.name, ref.kind, ref.country), j
+                if text in doc.surnames:
+                    ref = doc.surnames[text]
+                    return Mention(start, stop, text, ref.name, ref.kind, ref.country), j
+                code = self._countries.demonym(text)
+                if code is not None:
+                    state = self._state_noun_after(tokens, j)
+                    named_next = state is not None and state < len(tokens) and self._is_cap(tokens[state][0])
+                    if state is not None and not named_next:  # "Russian President Vladimir Putin": the person acts
+                        stop = tokens[state - 1][2]
+                        name = self._countries.country_name(code)
+                        return Mention(start, stop, sentence[start:stop], name, "country", code), state
+                    # a demonym alone ("Uzbek militants") marks a country, not an actor: skip it
+                    return None
+        return None
+
+    def _unknown(
+        self, sentence: str, tokens: list[tuple[str, int, int]], i: int, j: int, doc: DocumentActors
+    ) -> Mention | None:
+        while i < j and tokens[i][0] in self._lex.not_names:
+            i += 1
+        while j > i and (tokens[j - 1][0].lower() in _CONNECTORS or tokens[j - 1][0].lower() in self._lex.particles):
+            j -= 1
+        if i >= j:
+            return None
+        start, stop = tokens[i][1], tokens[j - 1][2]
+        text = _strip_possessive(sentence[start:stop])
+        stop = start + len(text)
+        words = text.split()
+        acronym = _acronym_after(tokens, j)
+        lowered = {_strip_possessive(w).lower() for w in words}
+        country = self._country_hint(tokens, i)
+        if words[-1].lower() in self._lex.titles:  # "Foreign Minister" is a title, not a name
+            return None
+        if acronym or lowered & self._lex.org_heads:
+            kind = "org"
+        elif len(words) >= 2 and all(w[:1].isupper() or w.lower() in self._lex.particles or "-" in w for w in words):
+            if any(self._countries.demonym(w) for w in words):
+                return None
+            kind = "person"
+        elif len(words) == 1 and tokens[i - 1][0].lower() in self._lex.titles if i > 0 else False:
+            kind = "person"
+        else:
+            return None
+        mention = Mention(start, stop, text, text, kind, country)
+        self._remember(mention, doc, acronym)
+        return mention
+
+    # -- helpers ------------------------------------------------------------
+    def _remember(self, mention: Mention, doc: DocumentActors, acronym: str | None = None) -> None:
+        if mention.kind == "person":
+            parts = mention.name.split()
+            if len(parts) >= 2:
+                doc.surnames.setdefault(parts[-1], mention)
+        if acronym:
+            doc.acronyms.setdefault(acronym, mention)
+
+    def _country(self, text: str) -> str | None:
+        for place in self._countries.candidates(text):
+            if place.feature == "country" and place.country:
+                return place.country
+        return None
+
+    def _country_hint(self, tokens: list[tuple[str, int, int]], i: int) -> str | None:
+        """The state a person or body belongs to, from the words just before it."""
+        for word, _, _ in reversed(tokens[max(0, i - 6) : i]):
+            bare = _strip_possessive(word)
+            code = self._countries.demonym(bare) or (self._country(bare) if word != bare else None)
+            if code:
+                return code
+        return None
+
+    def _state_noun_after(self, tokens: list[tuple[str, int, int]], j: int) -> int | None:
+        words = [t[0].lower() for t in tokens[j : j + 3]]
+        for noun in self._lex.state_nouns:
+            if tuple(words[: len(noun)]) == noun:
+                return j + len(noun)
+        return None
+
+
+
+def _key(text: str) -> str:
+    return " ".join(text.replace("’", "'").split())
+
+
+def _strip_possessive(text: str) -> str:
+    if text.endswith(("’s", "'s")):
+        return text[:-2]
+    if text.endswith(("’", "'")):
+        return text[:-1]
+    return text
+
+
+def _acronym_after(tokens: list[tuple[str, int, int]], j: int) -> str | None:
+    if j + 2 < len(tokens) and tokens[j][0] == "(" and tokens[j + 2][0] == ")":
+        word = tokens[j + 1][0]
+        if word.isupper() and 2 <= len(word) <= 8:
+            return word
+    return None

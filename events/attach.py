@@ -1,0 +1,115 @@
+"""Attach who, when and where to a trigger found in a sentence.
+
+Each function reads one relation from the sentence's surface structure:
+actors come before the trigger (or after a passive "by"), targets after it;
+the date is the temporal expression nearest the trigger; the place is a
+toponym that a locative preposition ("in", "at", "near") or a visit ("visited
+Tashkent", "a visit to Turkey") ties to the event. A place merely named in
+the sentence ("Kazakhstan's president") is not where the event happened, so
+it is not taken (EVENTS.md section 5).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from events.models import Mention, Timex, Toponym, Trigger
+
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|inside|into|across|throughout|on the outskirts of|in the city of|"
+    r"in the region of|held in|based in)\s+(?:the\s+)?(?:[\w\-’']+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_DESTINATION = re.compile(r"\b(?:to|visited|visiting|visits|visit|toured|arrived in)\s+(?:the\s+)?$", re.IGNORECASE)
+_PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_REPORTING = re.compile(
+    r"\b(?:said|says|stated|told|reported|announced|added|noted|declared|according to|claimed)\b(?:\s+(?:that|on\s+\w+))?",
+    re.IGNORECASE,
+)
+_KIND_ORDER = {"person": 0, "country": 1, "org": 2, "group": 2}
+_VISIT_MODES = frozenset({"visit"})
+
+
+@dataclass(frozen=True)
+class Roles:
+    actors: list[str]
+    targets: list[str]
+    countries: list[str]
+
+
+def roles(sentence: str, trigger: Trigger, mentions: Sequence[Mention], triggers: Sequence[Trigger]) -> Roles:
+    """Actors and targets of `trigger` from their positions around it."""
+    prev_end = max((t.end for t in triggers if t.end <= trigger.start), default=0)
+    # in reported speech the speaker is not the doer: "X said Y arrested Z" -> Y
+    reporting = [m.end() for m in _REPORTING.finditer(sentence, prev_end, trigger.start)]
+    window_start = prev_end
+    if reporting and any(m.start >= reporting[-1] for m in mentions if m.end <= trigger.start):
+        window_start = reporting[-1]
+    next_start = min((t.start for t in triggers if t.start >= trigger.end), default=len(sentence))
+
+    before = [m for m in mentions if window_start <= m.start and m.end <= trigger.start]
+    if not before:
+        before = [m for m in mentions if m.end <= trigger.start]
+    after = [m for m in mentions if m.start >= trigger.end and m.start < next_start]
+    passive = [m for m in after if _PASSIVE_BY.search(sentence[max(0, m.start - 8) : m.start])]
+    if passive:
+        actors_m = passive
+        targets_m = before + [m for m in after if m not in passive]
+    else:
+        actors_m = before[-3:] if before else []
+        targets_m = after
+    actors = _ordered_names(actors_m)
+    targets = [n for n in _ordered_names(targets_m, keep_order=True) if n not in actors]
+    countries = sorted({m.country for m in actors_m if m.country})
+    return Roles(actors, targets, countries)
+
+
+def event_date(trigger: Trigger, timexes: Sequence[Timex]) -> Timex | None:
+    """The dated expression nearest the trigger (a preceding one wins a tie)."""
+    dated = [t for t in timexes if t.date is not None]
+    if not dated:
+        return None
+    return min(dated, key=lambda t: (_distance(t.start, t.end, trigger), t.start > trigger.start))
+
+
+def event_place(
+    sentence: str, trigger: Trigger, toponyms: Sequence[Toponym], actor_spans: Sequence[Mention]
+) -> Toponym | None:
+    """The toponym that says where the event happened, or None."""
+    resolved = [t for t in toponyms if t.place is not None]
+    if not resolved:
+        return None
+    taken = [(m.start, m.end) for m in actor_spans]
+    candidates: list[tuple[int, Toponym]] = []
+    for top in resolved:
+        if any(s <= top.start < e for s, e in taken):
+            continue
+        if sentence[top.end : top.end + 2] in ("'s", "’s"):
+            continue
+        left = sentence[max(0, top.start - 40) : top.start]
+        if _LOCATIVE.search(left):
+            candidates.append((_distance(top.start, top.end, trigger), top))
+        elif trigger.mode in _VISIT_MODES and top.start >= trigger.start and _DESTINATION.search(left):
+            candidates.append((_distance(top.start, top.end, trigger), top))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+def _distance(start: int, end: int, trigger: Trigger) -> int:
+    if end <= trigger.start:
+        return trigger.start - end
+    if start >= trigger.end:
+        return start - trigger.end
+    return 0
+
+
+def _ordered_names(mentions: Sequence[Mention], keep_order: bool = False) -> list[str]:
+    ordered = list(mentions) if keep_order else sorted(mentions, key=lambda m: _KIND_ORDER.get(m.kind, 3))
+    names: list[str] = []
+    for m in ordered:
+        if m.name not in names:
+            names.append(m.name)
+    return names

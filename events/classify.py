@@ -1,0 +1,127 @@
+"""Find event triggers in a sentence and decide type, mode and status.
+
+Matching is lexicon-driven (`events.lexicon`), then each match is read in its
+clause: a negated or hypothetical statement is no event (EVENTS.md section 1),
+a future statement is an event only when it is scheduled, and a stated
+intention to do harm ("would impose sanctions") is a THREATEN event, which is
+how PLOVER codes threats.
+"""
+
+from __future__ import annotations
+
+from events.lexicon import GAP, MAX_GAP, Lexicon, Pattern, tokenize
+from events.models import Trigger
+
+Token = tuple[str, int, int]
+_CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "“", "”", '"', "—", "–"})
+_LOOKBACK = 4
+
+
+class TriggerFinder:
+    """Find triggers and read their modality; holds only the compiled lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+
+    def find(self, sentence: str) -> list[Trigger]:
+        tokens = tokenize(sentence)
+        matches = self._match(tokens)
+        scheduled = self._has_scheduled_cue(tokens)
+        triggers: list[Trigger] = []
+        for first, last, pattern in matches:
+            reading = self._read_modality(tokens, first, pattern, scheduled)
+            if reading is None:
+                continue
+            type_, mode, is_scheduled = reading
+            start, end = tokens[first][1], tokens[last][2]
+            triggers.append(Trigger(start, end, sentence[start:end], type_, mode, is_scheduled))
+        return triggers
+
+    def _match(self, tokens: list[Token]) -> list[tuple[int, int, Pattern]]:
+        """Longest non-overlapping matches, earliest first."""
+        found: list[tuple[int, int, Pattern]] = []
+        for i, (word, _, _) in enumerate(tokens):
+            for pattern in self._lexicon.by_first.get(word, ()):
+                last = _match_at(tokens, i, pattern)
+                if last is not None:
+                    found.append((i, last, pattern))
+        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        taken: set[int] = set()
+        chosen = []
+        for first, last, pattern in found:
+            if taken.isdisjoint(range(first, last + 1)):
+                chosen.append((first, last, pattern))
+                taken.update(range(first, last + 1))
+        return sorted(chosen, key=lambda m: m[0])
+
+    def _has_scheduled_cue(self, tokens: list[Token]) -> bool:
+        words = [w for w, _, _ in tokens]
+        for cue in self._lexicon.cues.scheduled:
+            n = len(cue)
+            if any(tuple(words[i : i + n]) == cue for i in range(len(words) - n + 1)):
+                return True
+        return False
+
+    def _read_modality(
+        self, tokens: list[Token], first: int, pattern: Pattern, scheduled: bool
+    ) -> tuple[str, str | None, bool] | None:
+        cues = self._lexicon.cues
+        before = _clause_before(tokens, first)
+        if _negated(before, cues.negation):
+            return None
+        if any(w in cues.hypothetical for w in before):
+            return None
+        if any(w in cues.future for w in before) or scheduled:
+            if scheduled:
+                return pattern.type, pattern.mode, True
+            if pattern.type in cues.threat_types:
+                return "THREATEN", pattern.mode if pattern.type != "SANCTION" else "sanction", False
+            if pattern.type in cues.pledge_types and any(w in cues.reporting_verbs for w, _, _ in tokens[:first]):
+                return "AGREE", "pledge", False
+            return None
+        return pattern.type, pattern.mode, False
+
+
+def _match_at(tokens: list[Token], i: int, pattern: Pattern) -> int | None:
+    """Index of the last token of `pattern` matched at `i`, or None."""
+    pos = i
+    slots = pattern.slots
+    k = 0
+    while k < len(slots):
+        slot = slots[k]
+        if slot is None:  # gap: find the next slot within MAX_GAP words, not across a clause break
+            nxt = slots[k + 1]
+            for skip in range(0, MAX_GAP + 1):
+                j = pos + skip
+                if j >= len(tokens) or tokens[j][0] in _CLAUSE_BREAK or tokens[j][0] == ".":
+                    return None
+                if tokens[j][0] in nxt:  # type: ignore[operator]
+                    pos = j + 1
+                    break
+            else:
+                return None
+            k += 2
+            continue
+        if pos >= len(tokens) or tokens[pos][0] not in slot:
+            return None
+        pos += 1
+        k += 1
+    return pos - 1
+
+
+def _clause_before(tokens: list[Token], first: int) -> list[str]:
+    words: list[str] = []
+    for word, _, _ in reversed(tokens[max(0, first - _LOOKBACK) : first]):
+        if word in _CLAUSE_BREAK:
+            break
+        words.append(word)
+    return words[::-1]
+
+
+def _negated(before: list[str], negation: frozenset[str]) -> bool:
+    for k, word in enumerate(before):
+        if word in negation or word.endswith("n't"):
+            if word == "not" and k + 1 < len(before) and before[k + 1] == "only":
+                continue
+            return True
+    return False

@@ -1,0 +1,217 @@
+"""Command line: parse arguments, call the library, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_DB = Path("data/events.duckdb")
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=lambda: os.environ.get("EVENTS_DB", str(DEFAULT_DB)),
+    show_default="data/events.duckdb or $EVENTS_DB",
+    help="DuckDB database file.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="event-atlas")
+def main() -> None:
+    """Event Atlas: news articles in, dated and geocoded PLOVER event records out."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@DB_OPTION
+@click.option("--out", type=click.File("w", encoding="utf-8"), help="Also write the events as JSON Lines here ('-' for stdout).")
+@click.option("--no-db", is_flag=True, help="Do not touch the database (with --out).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, quiet: bool) -> None:
+    """Extract events from text, HTML and JSON Lines files or folders (recursively).
+
+    Articles and events are upserted into the database: the same input twice adds
+    nothing, and a changed article replaces its old events. Unreadable inputs are
+    reported one per line on stderr and skipped; the exit code is 1 if any was.
+    """
+    from tqdm import tqdm
+
+    from events.pipeline import Pipeline, extract_paths
+    from events.store import StoreError
+
+    bar = None if quiet or not sys.stderr.isatty() else tqdm(unit="article", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+    def report(message: str) -> None:
+        (bar.write if bar is not None else _err)(message)
+
+    try:
+        summary = extract_paths(paths, None if no_db else db, progress, out, Pipeline(), report)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(summary.line(), err=out is not None and getattr(out, "name", "") == "<stdout>")
+    if summary.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pred", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def evaluate(gold: Path, pred: Path) -> None:
+    """Score predicted events against gold events (EVENTS.md section 6), one 'name: value' per line."""
+    from events.evaluate import GoldFormatError, evaluate_files
+
+    try:
+        figures = evaluate_files(gold, pred)
+    except GoldFormatError as err:
+        raise click.ClickException(str(err)) from err
+    _print_figures(figures)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def geoparse(path: Path) -> None:
+    """Toponyms of each article, resolved to places: one JSON line per article on stdout."""
+    from events.gazetteer import Gazetteer
+    from events.geoparse import Geoparser
+
+    geoparser = Geoparser(Gazetteer.load())
+    _per_article(path, geoparser.geoparse_record)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def timex(path: Path) -> None:
+    """TimeML temporal expressions of each article: one JSON line per article on stdout."""
+    from events.timex import TimexTagger, timex_record
+
+    tagger = TimexTagger()
+    _per_article(path, lambda article: timex_record(article, tagger))
+
+
+@main.group()
+def benchmark() -> None:
+    """Run a component over a public corpus in its own format and print its standard figures."""
+
+
+@benchmark.command("geoparse")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def benchmark_geoparse(corpus: Path) -> None:
+    """LGL-format XML (e.g. ../shared/benchmarks/geoparsing/lgl.xml)."""
+    from events.benchmarks.lgl import evaluate_lgl
+    from events.gazetteer import Gazetteer
+    from events.geoparse import Geoparser
+
+    _print_figures(evaluate_lgl(corpus, Geoparser(Gazetteer.load())))
+
+
+@benchmark.command("timex")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def benchmark_timex(folders: tuple[Path, ...]) -> None:
+    """TempEval-3 TimeML folders (e.g. ../shared/benchmarks/tempeval3/TimeBank)."""
+    from events.benchmarks.tempeval import evaluate_tempeval
+    from events.timex import TimexTagger
+
+    tagger = TimexTagger()
+    for folder in folders:
+        if len(folders) > 1:
+            click.echo(f"# {folder}")
+        _print_figures(evaluate_tempeval(folder, tagger))
+
+
+@benchmark.command("events")
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def benchmark_events(gold: Path, articles: tuple[Path, ...]) -> None:
+    """Extract ARTICLES (no database) and score them against GOLD events."""
+    import io
+    import time
+
+    from events.evaluate import GoldFormatError, read_jsonl, score
+    from events.pipeline import extract_paths
+
+    buffer = io.StringIO()
+    started = time.perf_counter()
+    summary = extract_paths(articles, None, out=buffer, on_error=_err)
+    seconds = time.perf_counter() - started
+    pred = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    try:
+        figures = score(read_jsonl(gold), pred)
+    except GoldFormatError as err:
+        raise click.ClickException(str(err)) from err
+    figures.update({"articles": summary.articles, "seconds": round(seconds, 2)})
+    _print_figures(figures)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "parquet", "jsonl"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: stdout; required for parquet).")
+def export(db: Path, fmt: str, out: Path | None) -> None:
+    """Write every stored event as CSV, GeoJSON, Parquet or JSON Lines."""
+    from events.exporting import export_events
+    from events.store import StoreError
+
+    if not db.exists():
+        raise click.ClickException(f"{db}: no such database (run 'events extract' first)")
+    if fmt == "parquet" and out is None:
+        raise click.ClickException("--format parquet needs --out FILE")
+    try:
+        data = export_events(db, fmt)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out.write_bytes(data)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@DB_OPTION
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
+def serve(db: Path, port: int, streamlit_args: tuple[str, ...]) -> None:
+    """Open the dashboard on the database (runs 'streamlit run dashboard/app.py')."""
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    if not app.exists():
+        raise click.ClickException(f"{app}: dashboard not found (serve runs from a source checkout)")
+    env = dict(os.environ, EVENTS_DB=str(db.resolve()))
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+               "--browser.gatherUsageStats", "false", *streamlit_args, "--", "--db", str(db.resolve())]
+    sys.exit(subprocess.call(command, env=env))
+
+
+def _per_article(path: Path, to_record) -> None:
+    from events.ingest import IngestError, IngestWarning, read_paths
+
+    failed = False
+    for item in read_paths([path]):
+        if isinstance(item, IngestError):
+            _err(("warning: " if isinstance(item, IngestWarning) else "error: ") + str(item))
+            failed = failed or not isinstance(item, IngestWarning)
+            continue
+        click.echo(json.dumps(to_record(item), ensure_ascii=False))
+    if failed:
+        sys.exit(1)
+
+
+def _print_figures(figures: dict) -> None:
+    for name, value in figures.items():
+        click.echo(f"{name}: {value}")
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)

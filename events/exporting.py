@@ -1,0 +1,30 @@
+"""Whole-database exports for `events export`, reusing the dashboard's exporters.
+
+CSV, GeoJSON and JSON Lines come from `events.queries` with no filter, so the
+command line and the dashboard's download buttons write identical files;
+Parquet goes through Arrow, which keeps the list columns as lists.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from events.models import RECORD_FIELDS
+from events.queries import EXPORTERS, Filters, read_connection
+
+_ALL_EVENTS_SQL = f"SELECT {', '.join(RECORD_FIELDS)} FROM events ORDER BY day NULLS LAST, event_id"
+
+
+def export_events(db: Path, fmt: str) -> bytes:
+    """Every stored event in `fmt` (csv, geojson, jsonl or parquet) as bytes."""
+    with read_connection(db) as con:
+        if fmt in EXPORTERS:
+            return EXPORTERS[fmt](con, Filters())
+        if fmt != "parquet":
+            raise ValueError(f"unknown export format {fmt!r}")
+        buffer = io.BytesIO()
+        pq.write_table(con.execute(_ALL_EVENTS_SQL).fetch_arrow_table(), buffer)
+        return buffer.getvalue()

@@ -1,0 +1,139 @@
+"""Trigger lexicon: PLOVER triggers read from data files and compiled for matching.
+
+The lexicon lists lemmas and phrases once (`data/triggers.tsv`); inflected
+forms are generated here so that a new trigger is one line of data, and the
+handful of verbs English inflects irregularly live in `data/irregular_verbs.tsv`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+GAP = "..."
+MAX_GAP = 3
+
+TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One trigger phrase: a sequence of word-form sets, GAP allowing skipped words."""
+
+    slots: tuple[frozenset[str] | None, ...]  # None = gap
+    type: str
+    mode: str | None
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Modality cue words (see data/cues.json for why each list exists)."""
+
+    negation: frozenset[str]
+    hypothetical: frozenset[str]
+    future: frozenset[str]
+    scheduled: tuple[tuple[str, ...], ...]
+    threat_types: frozenset[str]
+    pledge_types: frozenset[str]
+    reporting_verbs: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled trigger patterns, indexed by the forms their first word can take."""
+
+    by_first: dict[str, tuple[Pattern, ...]]
+    cues: Cues
+
+    @classmethod
+    def load(cls) -> "Lexicon":
+        irregular = _read_irregular()
+        index: dict[str, list[Pattern]] = {}
+        for row in _read_tsv("triggers.tsv"):
+            pattern = _compile(row["phrase"], row["kind"], row["type"], row["mode"], irregular)
+            first = pattern.slots[0]
+            assert first is not None, f"triggers.tsv: phrase starts with a gap: {row['phrase']}"
+            for form in first:
+                index.setdefault(form, []).append(pattern)
+        by_first = {k: tuple(sorted(v, key=lambda p: -len(p.slots))) for k, v in index.items()}
+        return cls(by_first=by_first, cues=_read_cues())
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Lower-cased word and punctuation tokens with their character offsets."""
+    return [(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+def verb_forms(lemma: str, irregular: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    if lemma in irregular:
+        return frozenset((lemma, *irregular[lemma]))
+    forms = {lemma}
+    if re.search(r"(s|x|z|ch|sh)$", lemma):
+        forms.add(lemma + "es")
+    elif re.search(r"[^aeiou]y$", lemma):
+        forms.add(lemma[:-1] + "ies")
+    else:
+        forms.add(lemma + "s")
+    if lemma.endswith("ee"):
+        forms |= {lemma + "d", lemma + "ing"}
+    elif lemma.endswith("e"):
+        forms |= {lemma + "d", lemma[:-1] + "ing"}
+    elif re.search(r"[^aeiou]y$", lemma):
+        forms |= {lemma[:-1] + "ied", lemma + "ing"}
+    else:
+        forms |= {lemma + "ed", lemma + "ing"}
+        if re.search(r"[^aeiou][aeiou][bdglmnprt]$", lemma):  # ban -> banned, rebut -> rebutted
+            forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return frozenset(forms)
+
+
+def noun_forms(noun: str) -> frozenset[str]:
+    if re.search(r"(s|x|z|ch|sh)$", noun):
+        return frozenset((noun, noun + "es"))
+    if re.search(r"[^aeiou]y$", noun):
+        return frozenset((noun, noun[:-1] + "ies"))
+    return frozenset((noun, noun + "s"))
+
+
+def _compile(phrase: str, kind: str, type_: str, mode: str, irregular: dict[str, tuple[str, ...]]) -> Pattern:
+    words = [w for w, _, _ in tokenize(phrase)] if GAP not in phrase else []
+    if GAP in phrase:
+        words = []
+        for part in phrase.split(GAP):
+            words += [w for w, _, _ in tokenize(part)] + [GAP]
+        words = words[:-1]
+    slots: list[frozenset[str] | None] = [None if w == GAP else frozenset((w,)) for w in words]
+    if kind == "verb":
+        slots[0] = verb_forms(words[0], irregular)
+    elif kind == "noun":
+        slots[-1] = noun_forms(words[-1])
+    elif kind != "fixed":
+        raise ValueError(f"triggers.tsv: unknown kind {kind!r} for {phrase!r}")
+    return Pattern(tuple(slots), type_, None if mode in ("", "-") else mode, phrase)
+
+
+def _read_tsv(name: str) -> list[dict[str, str]]:
+    text = resources.files("events").joinpath("data", name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def _read_irregular() -> dict[str, tuple[str, ...]]:
+    return {row["lemma"]: tuple(row["forms"].split()) for row in _read_tsv("irregular_verbs.tsv")}
+
+
+def _read_cues() -> Cues:
+    raw = json.loads(resources.files("events").joinpath("data", "cues.json").read_text(encoding="utf-8"))
+    return Cues(
+        negation=frozenset(raw["negation"]),
+        hypothetical=frozenset(raw["hypothetical"]),
+        future=frozenset(raw["future"]),
+        scheduled=tuple(tuple(w for w, _, _ in tokenize(p)) for p in raw["scheduled"]),
+        threat_types=frozenset(raw["threat_types"]),
+        pledge_types=frozenset(raw["pledge_types"]),
+        reporting_verbs=frozenset(raw["reporting_verbs"]),
+    )

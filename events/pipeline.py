@@ -1,0 +1,221 @@
+"""The extraction pipeline: the stages wired in order, and nothing else.
+
+`Pipeline` holds the services every stage needs (built once: loading the
+gazetteer is the slow part) and turns one `Article` into `Event` records.
+`extract_paths` is the one function under `events extract`, the Python API
+and the dashboard's upload, so all three behave the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from events.actors import ActorFinder, ActorLexicon, DocumentActors
+from events.attach import event_date, event_place, roles
+from events.classify import TriggerFinder
+from events.cluster import assign_clusters
+from events.gazetteer import Gazetteer
+from events.geoparse import Geoparser
+from events.ingest import IngestError, IngestWarning, read_paths
+from events.lexicon import Lexicon
+from events.models import Article, Event, Sentence, Timex, Toponym, Trigger
+from events.sentences import SentenceSplitter
+from events.store import ArticleResult, Store
+from events.timex import TimexTagger, find_anchor
+
+BATCH_SIZE = 200
+Progress = Callable[[int, int], None]
+
+
+class Pipeline:
+    """Services for extraction, built once and reused for every article."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or Gazetteer.load()
+        self.splitter = SentenceSplitter()
+        self.tagger = TimexTagger()
+        self.geoparser = Geoparser(self.gazetteer)
+        self.triggers = TriggerFinder(Lexicon.load())
+        self.actors = ActorFinder(ActorLexicon.load(), self.gazetteer)
+
+    def extract(self, article: Article) -> list[Event]:
+        """Every event the article states, in text order."""
+        return self.extract_counted(article)[0]
+
+    def extract_counted(self, article: Article) -> tuple[list[Event], int]:
+        """The article's events and how many sentences it has (for the run summary)."""
+        text = article.text
+        anchor = find_anchor(article, self.tagger)
+        timexes = self.tagger.tag(text, anchor)
+        toponyms = self.geoparser.parse(text)
+        doc = DocumentActors()
+        events: list[Event] = []
+        sentences = self.splitter.split(text)
+        for sentence in sentences:
+            events.extend(self._sentence_events(article, sentence, timexes, toponyms, doc))
+        return events, len(sentences)
+
+    def _sentence_events(
+        self,
+        article: Article,
+        sentence: Sentence,
+        timexes: Sequence[Timex],
+        toponyms: Sequence[Toponym],
+        doc: DocumentActors,
+    ) -> Iterator[Event]:
+        mentions = self.actors.find(sentence.text, doc)
+        triggers = _one_per_type(self.triggers.find(sentence.text))
+        if not triggers:
+            return
+        local_timexes = [_shift(t, -sentence.start) for t in timexes if sentence.start <= t.start and t.end <= sentence.end]
+        local_toponyms = [
+            _shift_toponym(t, -sentence.start) for t in toponyms if sentence.start <= t.start and t.end <= sentence.end
+        ]
+        for trigger in triggers:
+            who = roles(sentence.text, trigger, mentions, triggers)
+            actor_mentions = [m for m in mentions if m.name in who.actors]
+            when = event_date(trigger, local_timexes)
+            where = event_place(sentence.text, trigger, local_toponyms, actor_mentions)
+            place = where.place if where else None
+            yield Event(
+                event_id=_event_id(article.doc_id, sentence, trigger),
+                doc_id=article.doc_id,
+                doc_title=article.title,
+                sentence=sentence.text,
+                char_start=sentence.start,
+                char_end=sentence.end,
+                trigger=trigger.text,
+                type=trigger.type,
+                mode=trigger.mode,
+                actors=who.actors,
+                targets=who.targets,
+                actor_countries=who.countries,
+                date=when.date if when else None,
+                date_end=when.date_end if when else None,
+                date_precision=when.precision if when else "none",
+                date_text=when.text if when else None,
+                place=place.name if place else None,
+                country=place.country if place else None,
+                admin1=place.admin1 if place else None,
+                lat=place.lat if place else None,
+                lon=place.lon if place else None,
+                geo_precision=_geo_precision(place.feature) if place else "none",
+                geonames_id=place.geonames_id if place else None,
+                status="scheduled" if trigger.scheduled else "occurred",
+                confidence=_confidence(bool(who.actors), when is not None, place is not None),
+            )
+
+
+@dataclass
+class ExtractSummary:
+    """What one extraction run did, for the CLI's last line and the dashboard."""
+
+    articles: int = 0
+    skipped_unchanged: int = 0
+    sentences: int = 0
+    events: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.articles} articles ({self.skipped_unchanged} unchanged), {self.sentences} sentences, "
+            f"{self.events} events, {len(self.errors)} errors, {self.seconds:.1f} s"
+        )
+
+
+def extract_paths(
+    paths: Iterable[str | Path],
+    db: Path | None,
+    on_progress: Progress | None = None,
+    out: TextIO | None = None,
+    pipeline: Pipeline | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> ExtractSummary:
+    """Extract every article under `paths` into the database `db` (and JSON Lines `out`)."""
+    started = time.perf_counter()
+    pipeline = pipeline or Pipeline()
+    summary = ExtractSummary()
+    items = list(read_paths(paths))
+    total = sum(1 for item in items if isinstance(item, Article))
+    store = Store(db) if db is not None else None
+    try:
+        batch: list[ArticleResult] = []
+        done = 0
+        for item in items:
+            if isinstance(item, IngestWarning):
+                summary.warnings.append(str(item))
+                if on_error:
+                    on_error(f"warning: {item}")
+                continue
+            if isinstance(item, IngestError):
+                summary.errors.append(str(item))
+                if on_error:
+                    on_error(f"error: {item}")
+                continue
+            done += 1
+            summary.articles += 1
+            if store is not None and out is None and store.unchanged(item):
+                summary.skipped_unchanged += 1
+            else:
+                events, n_sentences = pipeline.extract_counted(item)
+                summary.sentences += n_sentences
+                summary.events += len(events)
+                if out is not None:
+                    for event in events:
+                        out.write(json.dumps(event.to_record(), ensure_ascii=False) + "\n")
+                batch.append(ArticleResult(item, events))
+                if store is not None and len(batch) >= BATCH_SIZE:
+                    store.write(batch)
+                    batch = []
+            if on_progress:
+                on_progress(done, total)
+        if store is not None:
+            store.write(batch)
+            assign_clusters(store)
+    finally:
+        if store is not None:
+            store.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
+    """One event per type and sentence: several triggers of a type mostly restate one event."""
+    seen: set[str] = set()
+    kept = []
+    for trigger in triggers:
+        if trigger.type not in seen:
+            seen.add(trigger.type)
+            kept.append(trigger)
+    return kept
+
+
+def _event_id(doc_id: str, sentence: Sentence, trigger: Trigger) -> str:
+    key = f"{doc_id}\t{sentence.start}\t{trigger.start}\t{trigger.type}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _geo_precision(feature: str) -> str:
+    return {"city": "point", "other": "point", "admin1": "admin1", "country": "country", "region": "admin1"}.get(
+        feature, "point"
+    )
+
+
+def _confidence(has_actor: bool, has_date: bool, has_place: bool) -> float:
+    return round(0.4 + 0.2 * has_actor + 0.2 * has_date + 0.2 * has_place, 2)
+
+
+def _shift(t: Timex, delta: int) -> Timex:
+    return Timex(t.start + delta, t.end + delta, t.text, t.type, t.value, t.date, t.date_end, t.precision)
+
+
+def _shift_toponym(t: Toponym, delta: int) -> Toponym:
+    return Toponym(t.start + delta, t.end + delta, t.text, t.place)

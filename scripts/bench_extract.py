@@ -1,0 +1,111 @@
+"""Benchmark `events extract` end to end: articles/s, words/s, peak RSS, linearity.
+
+Builds a corpus from real news text found beside the repository (the seed
+articles, LGL's 588 local news articles, TempEval-3's TimeBank and AQUAINT
+documents) — read at run time, never copied into the repo. To reach the
+requested size it adds recombined articles (first half of one real article,
+second half of another), so every article is real prose and no two are equal
+(identical texts would be skipped as unchanged and flatter the figures).
+
+Runs `events extract` as a child process into a fresh database for each size
+and samples the child's resident memory with psutil.
+
+    .venv/bin/python scripts/bench_extract.py --sizes 500 1000 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def real_articles(shared: Path) -> list[dict]:
+    articles: list[dict] = []
+    seeds = shared / "seeds" / "articles.jsonl"
+    if seeds.exists():
+        articles += [json.loads(line) for line in seeds.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lgl = shared / "benchmarks" / "geoparsing" / "lgl.xml"
+    if lgl.exists():
+        for n, node in enumerate(ET.parse(lgl).getroot().iter("article")):
+            text = node.findtext("text") or ""
+            if text.strip():
+                published = (node.findtext("dltime") or "")[:10] or None
+                articles.append({"id": f"lgl{n}", "title": node.findtext("title"), "text": text, "published": published})
+    for tml in sorted((shared / "benchmarks" / "tempeval3").glob("*/*.tml")):
+        raw = tml.read_text(encoding="utf-8", errors="replace")
+        match = re.search(r"<TEXT>(.*)</TEXT>", raw, re.S)
+        if match:
+            text = re.sub(r"<[^>]+>", "", match.group(1)).strip()
+            dct = re.search(r'functionInDocument="CREATION_TIME"[^>]*value="([\d-]+)', raw)
+            articles.append({"id": tml.stem, "text": text, "published": dct.group(1)[:10] if dct else None})
+    return articles
+
+
+def build_corpus(articles: list[dict], size: int) -> list[dict]:
+    corpus = [dict(a, id=f"b{i}") for i, a in enumerate(articles[:size])]
+    k = 0
+    while len(corpus) < size:
+        a = articles[k % len(articles)]
+        b = articles[(k * 7 + 3) % len(articles)]
+        half_a = a["text"][: len(a["text"]) // 2].rsplit(".", 1)[0] + "."
+        half_b = b["text"][len(b["text"]) // 2 :].split(".", 1)[-1].strip()
+        corpus.append({"id": f"r{k}", "title": a.get("title"), "text": f"{half_a}\n\n{half_b}",
+                       "published": a.get("published")})
+        k += 1
+    return corpus
+
+
+def run(corpus_path: Path, db: Path) -> tuple[float, int]:
+    events = ROOT / ".venv" / "bin" / "events"
+    command = [str(events) if events.exists() else "events", "extract", str(corpus_path), "--db", str(db), "-q"]
+    started = time.perf_counter()
+    child = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0
+    while child.poll() is None:
+        try:
+            peak = max(peak, child.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    out, err = child.communicate()
+    if child.returncode not in (0, 1):
+        sys.exit(f"events extract failed: {err.decode()[-500:]}")
+    print(f"  extract said: {out.decode().strip()}")
+    return seconds, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000])
+    parser.add_argument("--shared", type=Path, default=SHARED)
+    args = parser.parse_args()
+    articles = real_articles(args.shared)
+    if not articles:
+        sys.exit(f"no real articles found under {args.shared}")
+    print(f"real articles available: {len(articles)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            corpus = build_corpus(articles, size)
+            words = sum(len(a["text"].split()) for a in corpus)
+            path = Path(tmp) / f"corpus{size}.jsonl"
+            path.write_text("".join(json.dumps(a) + "\n" for a in corpus), encoding="utf-8")
+            seconds, peak = run(path, Path(tmp) / f"bench{size}.duckdb")
+            print(f"articles: {size}  words: {words}  seconds: {seconds:.1f}  "
+                  f"articles/s: {size / seconds:.1f}  words/s: {words / seconds:,.0f}  peak RSS: {peak / 2**20:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Trigger finding and modality on real news sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from events.classify import TriggerFinder
+from events.lexicon import Lexicon, noun_forms, verb_forms
+
+
+@pytest.fixture(scope="module")
+def finder() -> TriggerFinder:
+    return TriggerFinder(Lexicon.load())
+
+
+def _types(finder: TriggerFinder, sentence: str) -> list[tuple[str, str | None, bool]]:
+    return [(t.type, t.mode, t.scheduled) for t in finder.find(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Russia said it has arrested 11 suspects in connection with the attack.", ("COERCE", "arrest")),
+        ("Kazakhstan's president spoke by telephone to Russian President Vladimir Putin on Saturday.", ("CONSULT", "phone")),
+        ("Russia this month halted the flow of oil through a pipeline that carries Kazakh crude.", ("SANCTION", "pipeline")),
+        ("Both the leaders signed a joint statement on strategic partnership.", ("AGREE", "sign")),
+        ("Thousands of protesters rallied in the capital on Sunday.", ("PROTEST", "demonstrate")),
+        ("Police detained the journalist at the airport.", ("COERCE", "arrest")),
+        ("The US State Department designated the group a terrorist organization.", ("SANCTION", "designate")),
+        ("Gunmen opened fire on the crowd, killing at least 12 people.", ("ASSAULT", "firearms")),
+        ("Russian troops withdrew within days early this year.", ("RETREAT", "withdraw")),
+        ("The foreign ministry strongly condemned the attack on civilians.", ("ACCUSE", "condemn")),
+        ("Ukrainian officials denied any involvement in the attack.", ("ACCUSE", "deny")),
+    ],
+)
+def test_finds_trigger_type_and_mode(finder, sentence, expected):
+    assert expected in [(t, m) for t, m, _ in _types(finder, sentence)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russia did not sign the agreement.",
+        "The two countries never signed a treaty.",
+        "Analysts say Moscow could attack again.",
+        "Officials may visit the region.",
+        "The minister might impose new restrictions.",
+    ],
+)
+def test_negated_and_hypothetical_statements_are_not_events(finder, sentence):
+    assert finder.find(sentence) == []
+
+
+def test_not_only_is_not_a_negation(finder):
+    assert ("COOPERATE", "economic", False) in _types(finder, "The plant not only supplied raw materials to importers.")
+
+
+def test_scheduled_visit_is_marked_scheduled(finder):
+    found = _types(finder, "Russia's Foreign Minister Sergei Lavrov is set for an official visit to Tashkent on July 28 and 29.")
+    assert ("CONSULT", "visit", True) in found
+
+
+def test_future_harm_is_a_threat(finder):
+    found = _types(finder, "The Treasury Department said it would impose sanctions on banks that help Russia.")
+    assert found == [("THREATEN", "sanction", False)]
+
+
+def test_future_without_schedule_is_no_event(finder):
+    assert finder.find("The company will sign contracts with suppliers.") == []
+
+
+def test_gap_phrase_spans_the_words_between(finder):
+    (trigger,) = finder.find("The two ministers held bilateral talks in Astana.")
+    assert trigger.text == "held bilateral talks"
+    assert (trigger.type, trigger.mode) == ("CONSULT", "meet")
+
+
+def test_several_events_in_one_sentence(finder):
+    found = {t for t, _, _ in _types(finder, "Russia arrested 11 suspects and the death toll rose to 133.")}
+    assert found == {"COERCE", "ASSAULT"}
+
+
+@pytest.mark.parametrize(
+    ("lemma", "forms"),
+    [
+        ("sign", {"signs", "signed", "signing"}),
+        ("seize", {"seizes", "seized", "seizing"}),
+        ("ban", {"bans", "banned", "banning"}),
+        ("deny", {"denies", "denied", "denying"}),
+        ("agree", {"agreed", "agreeing"}),
+    ],
+)
+def test_regular_verb_forms(lemma, forms):
+    assert forms <= verb_forms(lemma, {})
+
+
+def test_irregular_verbs_come_from_data():
+    assert {"met", "meeting"} <= Lexicon.load().by_first.keys()
+
+
+def test_noun_plurals():
+    assert noun_forms("rally") == {"rally", "rallies"}
+    assert noun_forms("clash") == {"clash", "clashes"}

@@ -1,0 +1,87 @@
+"""Scoring follows EVENTS.md section 6."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from events.evaluate import GoldFormatError, date_correct, match, place_correct, read_jsonl, score
+
+SENTENCE = "Russia said it has arrested 11 suspects and the death toll rose to 133."
+
+
+def _gold(**kw):
+    base = {"doc_id": "d1", "evidence": "arrested 11 suspects", "type": "COERCE", "actors": ["Russia"], "date": None,
+            "place": None, "country": None, "lat": None, "lon": None, "geo_precision": "none"}
+    return base | kw
+
+
+def _pred(**kw):
+    base = {"doc_id": "d1", "sentence": SENTENCE, "type": "COERCE", "actors": ["Russia"], "date": None,
+            "place": None, "country": None, "lat": None, "lon": None}
+    return base | kw
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred", "right"),
+    [
+        ("2022-07", "2022-07-06", True),
+        ("2022-07", "2022", False),
+        ("2022-07-06", "2022-07-06", True),
+        ("2022-07-06", "2022-07-07", False),
+        (None, None, True),
+        (None, "2022", False),
+        ("2022", None, False),
+    ],
+)
+def test_date_is_judged_at_gold_precision(gold, pred, right):
+    assert date_correct(gold, pred) is right
+
+
+def test_place_within_161_km_counts():
+    gold = _gold(place="Moscow", lat=55.7558, lon=37.6173, geo_precision="point")
+    assert place_correct(gold, _pred(lat=55.82, lon=37.33))  # Krasnogorsk, ~20 km
+    assert not place_correct(gold, _pred(lat=59.94, lon=30.31))  # Saint Petersburg
+
+
+def test_country_precision_compares_countries():
+    gold = _gold(place="Ukraine", country="UA", lat=49.0, lon=32.0, geo_precision="country")
+    assert place_correct(gold, _pred(country="UA", lat=50.45, lon=30.52))
+    assert not place_correct(gold, _pred(country="RU", lat=49.0, lon=32.0))
+
+
+def test_each_gold_event_matches_at_most_one_prediction():
+    gold = [_gold()]
+    pred = [_pred(), _pred()]
+    figures = score(gold, pred)
+    assert figures["matched"] == 1
+    assert figures["precision"] == 0.5 and figures["recall"] == 1.0
+
+
+def test_matching_prefers_the_assignment_that_serves_everyone():
+    # first-come greedy would give the first prediction to the first gold event and leave the second unmatched
+    gold = [_gold(evidence="arrested 11 suspects"), _gold(evidence="death toll rose to 133")]
+    pred = [_pred(), _pred(sentence="Police said they arrested 11 suspects.")]
+    assert match(gold, pred, typed=False) == [(0, 1), (1, 0)]
+
+
+def test_type_mismatch_counts_only_untyped():
+    figures = score([_gold()], [_pred(type="ASSAULT")])
+    assert figures["f1"] == 0.0 and figures["untyped_f1"] == 1.0
+
+
+def test_other_document_never_matches():
+    assert score([_gold()], [_pred(doc_id="d2")])["matched"] == 0
+
+
+def test_actor_accuracy_uses_gold_first_actor():
+    figures = score([_gold(actors=["Russia", "Federal Security Service"])], [_pred(actors=["Federal Security Service"])])
+    assert figures["actor_accuracy"] == 0.0
+
+
+def test_bad_line_names_file_and_line(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(_gold()) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(GoldFormatError, match=r"gold\.jsonl:2: not valid JSON"):
+        read_jsonl(path)
