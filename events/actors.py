@@ -86,6 +86,7 @@ class DocumentActors:
 
     surnames: dict[str, Mention] = field(default_factory=dict)
     acronyms: dict[str, Mention] = field(default_factory=dict)
+    last_person: Mention | None = None  # what "he" or "she" most likely refers to
 
 
 class ActorFinder:
@@ -106,6 +107,9 @@ class ActorFinder:
                 continue
             mentions.extend(self._read_run(sentence, tokens, i, run_end, doc))
             i = run_end
+        people = [m for m in mentions if m.kind == "person"]
+        if people:
+            doc.last_person = people[-1]
         return mentions
 
     # -- capitalised runs -------------------------------------------------
@@ -132,6 +136,9 @@ class ActorFinder:
                 j += 1
                 continue
             if word in _CONNECTORS and has_head and self._is_cap(nxt) and not _POSSESSIVE.search(tokens[j - 1][0]):
+                j += 1
+                continue
+            if word == "&" and self._is_cap(nxt):  # "International Flavors & Fragrances", "AT&T"
                 j += 1
                 continue
             break
@@ -168,7 +175,8 @@ class ActorFinder:
             key = _key(text)
             if key in self._lex.aliases:
                 actor = self._lex.aliases[key]
-                mention = Mention(start, stop, text, actor.name, actor.kind, actor.country)
+                for_state = actor.kind in ("person", "org") and actor.country is not None
+                mention = Mention(start, stop, text, actor.name, actor.kind, actor.country, for_state)
                 self._remember(mention, doc)
                 return mention, j
             country = self._country(text)
@@ -177,10 +185,10 @@ class ActorFinder:
             if j - i == 1:
                 if text in doc.acronyms:
                     ref = doc.acronyms[text]
-                    return Mention(start, stop, text, ref.name, ref.kind, ref.country), j
+                    return Mention(start, stop, text, ref.name, ref.kind, ref.country, ref.for_state), j
                 if text in doc.surnames:
                     ref = doc.surnames[text]
-                    return Mention(start, stop, text, ref.name, ref.kind, ref.country), j
+                    return Mention(start, stop, text, ref.name, ref.kind, ref.country, ref.for_state), j
                 code = self._countries.demonym(text)
                 if code is not None:
                     state = self._state_noun_after(tokens, j)
@@ -221,7 +229,7 @@ class ActorFinder:
             kind = "person"
         else:
             return None
-        mention = Mention(start, stop, text, text, kind, country)
+        mention = Mention(start, stop, text, text, kind, country, kind == "person" and country is not None)
         self._remember(mention, doc, acronym)
         return mention
 

@@ -12,7 +12,7 @@ it is not taken (EVENTS.md section 5).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from events.models import Mention, Timex, Toponym, Trigger
@@ -28,6 +28,12 @@ _REPORTING = re.compile(
     r"\b(?:said|says|stated|told|reported|announced|added|noted|declared|according to|claimed)\b(?:\s+(?:that|on\s+\w+))?",
     re.IGNORECASE,
 )
+_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+_REACH = 90
+_FRAME_CHARS = 40
+# "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
+_OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
+_OBJECT_GAP = re.compile(r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?", re.IGNORECASE)
 _KIND_ORDER = {"person": 0, "country": 1, "org": 2, "group": 2}
 _VISIT_MODES = frozenset({"visit"})
 
@@ -37,10 +43,23 @@ class Roles:
     actors: list[str]
     targets: list[str]
     countries: list[str]
+    actor_mentions: list[Mention]
 
 
-def roles(sentence: str, trigger: Trigger, mentions: Sequence[Mention], triggers: Sequence[Trigger]) -> Roles:
-    """Actors and targets of `trigger` from their positions around it."""
+def roles(
+    sentence: str,
+    trigger: Trigger,
+    mentions: Sequence[Mention],
+    triggers: Sequence[Trigger],
+    country_name: Callable[[str], str],
+    referent: Mention | None = None,
+) -> Roles:
+    """Actors and targets of `trigger` from their positions around it.
+
+    `referent` is the person "he" or "she" most likely means (the last person
+    named before this sentence). An official or a ministry acts for its state,
+    so the state joins the actors ("Sergei Lavrov" -> also "Russia").
+    """
     prev_end = max((t.end for t in triggers if t.end <= trigger.start), default=0)
     # in reported speech the speaker is not the doer: "X said Y arrested Z" -> Y
     reporting = [m.end() for m in _REPORTING.finditer(sentence, prev_end, trigger.start)]
@@ -60,39 +79,74 @@ def roles(sentence: str, trigger: Trigger, mentions: Sequence[Mention], triggers
     else:
         actors_m = before[-3:] if before else []
         targets_m = after
-    actors = _ordered_names(actors_m)
+    if not actors_m and referent is not None and _PRONOUN.search(sentence, window_start, trigger.start):
+        actors_m = [referent]
+    states = [
+        Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country)
+        for m in actors_m if m.for_state and m.country
+    ]
+    actors = _ordered_names([*actors_m, *states])
     targets = [n for n in _ordered_names(targets_m, keep_order=True) if n not in actors]
     countries = sorted({m.country for m in actors_m if m.country})
-    return Roles(actors, targets, countries)
+    return Roles(actors, targets, countries, list(actors_m))
 
 
-def event_date(trigger: Trigger, timexes: Sequence[Timex]) -> Timex | None:
-    """The dated expression nearest the trigger (a preceding one wins a tie)."""
+def event_date(trigger: Trigger, timexes: Sequence[Timex], triggers: Sequence[Trigger]) -> Timex | None:
+    """The dated expression nearest the trigger, unless another trigger is nearer to it.
+
+    "KTJ, which swore allegiance to al-Qaeda in 2015, praised the Taliban":
+    2015 dates the allegiance, not the praise.
+    """
     dated = [t for t in timexes if t.date is not None]
-    if not dated:
+    own = [
+        t for t in dated
+        if _distance(t.start, t.end, trigger) <= min(_distance(t.start, t.end, other) for other in triggers)
+    ]
+    if not own:
+        # a date that opens the sentence ("Earlier in July 2022, ...") frames every event in it
+        first_trigger = min(t.start for t in triggers)
+        own = [t for t in dated if t.end <= first_trigger and t.start < _FRAME_CHARS]
+    if not own:
         return None
-    return min(dated, key=lambda t: (_distance(t.start, t.end, trigger), t.start > trigger.start))
+    return min(own, key=lambda t: (_distance(t.start, t.end, trigger), t.start > trigger.start))
 
 
 def event_place(
-    sentence: str, trigger: Trigger, toponyms: Sequence[Toponym], actor_spans: Sequence[Mention]
+    sentence: str,
+    trigger: Trigger,
+    toponyms: Sequence[Toponym],
+    actor_spans: Sequence[Mention],
+    triggers: Sequence[Trigger] = (),
 ) -> Toponym | None:
-    """The toponym that says where the event happened, or None."""
+    """The toponym that says where the event happened, or None.
+
+    Only the stretch of the sentence that belongs to this trigger is searched
+    (up to the neighbouring triggers, and at most _REACH characters away), so
+    "warned ... about the attack in Moscow" does not place the warning in Moscow.
+    """
     resolved = [t for t in toponyms if t.place is not None]
     if not resolved:
         return None
+    lo = max((t.end for t in triggers if t.end <= trigger.start), default=0)
+    hi = min((t.start for t in triggers if t.start >= trigger.end), default=len(sentence))
     taken = [(m.start, m.end) for m in actor_spans]
     candidates: list[tuple[int, Toponym]] = []
     for top in resolved:
+        distance = _distance(top.start, top.end, trigger)
+        if top.start < lo or top.end > hi or distance > _REACH:
+            continue
         if any(s <= top.start < e for s, e in taken):
             continue
         if sentence[top.end : top.end + 2] in ("'s", "’s"):
             continue
         left = sentence[max(0, top.start - 40) : top.start]
+        between = sentence[trigger.end : top.start] if top.start >= trigger.end else None
         if _LOCATIVE.search(left):
-            candidates.append((_distance(top.start, top.end, trigger), top))
+            candidates.append((distance, top))
+        elif between is not None and trigger.type in _OBJECT_IS_PLACE and _OBJECT_GAP.fullmatch(between):
+            candidates.append((distance, top))
         elif trigger.mode in _VISIT_MODES and top.start >= trigger.start and _DESTINATION.search(left):
-            candidates.append((_distance(top.start, top.end, trigger), top))
+            candidates.append((distance, top))
     if not candidates:
         return None
     return min(candidates, key=lambda c: c[0])[1]

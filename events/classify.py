@@ -29,6 +29,8 @@ class TriggerFinder:
         scheduled = self._has_scheduled_cue(tokens)
         triggers: list[Trigger] = []
         for first, last, pattern in matches:
+            if first > 0 and _inside_name(sentence, tokens, first):
+                continue
             reading = self._read_modality(tokens, first, pattern, scheduled)
             if reading is None:
                 continue
@@ -107,6 +109,14 @@ def _match_at(tokens: list[Token], i: int, pattern: Pattern) -> int | None:
         pos += 1
         k += 1
     return pos - 1
+
+
+def _inside_name(sentence: str, tokens: list[Token], first: int) -> bool:
+    """A capitalised word inside a sentence is part of a name ("Import Genius", "Attack Helicopter Co.")."""
+    word_start = tokens[first][1]
+    if not sentence[word_start].isupper():
+        return False
+    return tokens[first - 1][0] not in _CLAUSE_BREAK | {".", "!", "?", "‘", "'"}
 
 
 def _clause_before(tokens: list[Token], first: int) -> list[str]:

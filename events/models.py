@@ -88,6 +88,7 @@ class Mention:
     name: str  # canonical name ("Kassym-Jomart Tokayev", "Russia")
     kind: str  # country, person, org, group
     country: str | None = None  # ISO alpha-2 where known
+    for_state: bool = False  # acts for its country (an official, a ministry), so the country acts too
 
 
 @dataclass(frozen=True)

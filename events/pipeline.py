@@ -69,6 +69,7 @@ class Pipeline:
         toponyms: Sequence[Toponym],
         doc: DocumentActors,
     ) -> Iterator[Event]:
+        referent = doc.last_person
         mentions = self.actors.find(sentence.text, doc)
         triggers = _one_per_type(self.triggers.find(sentence.text))
         if not triggers:
@@ -78,10 +79,9 @@ class Pipeline:
             _shift_toponym(t, -sentence.start) for t in toponyms if sentence.start <= t.start and t.end <= sentence.end
         ]
         for trigger in triggers:
-            who = roles(sentence.text, trigger, mentions, triggers)
-            actor_mentions = [m for m in mentions if m.name in who.actors]
-            when = event_date(trigger, local_timexes)
-            where = event_place(sentence.text, trigger, local_toponyms, actor_mentions)
+            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent)
+            when = event_date(trigger, local_timexes, triggers)
+            where = event_place(sentence.text, trigger, local_toponyms, who.actor_mentions, triggers)
             place = where.place if where else None
             yield Event(
                 event_id=_event_id(article.doc_id, sentence, trigger),
