@@ -1,0 +1,1 @@
+"""Public benchmarks the components are measured against (EVENTS.md section 7)."""

