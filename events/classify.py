@@ -26,6 +26,8 @@ class TriggerFinder:
     def find(self, sentence: str) -> list[Trigger]:
         tokens = tokenize(sentence)
         matches = self._match(tokens)
+        if not matches:
+            return []
         scheduled = self._has_scheduled_cue(tokens)
         triggers: list[Trigger] = []
         for first, last, pattern in matches:
@@ -57,12 +59,8 @@ class TriggerFinder:
         return sorted(chosen, key=lambda m: m[0])
 
     def _has_scheduled_cue(self, tokens: list[Token]) -> bool:
-        words = [w for w, _, _ in tokens]
-        for cue in self._lexicon.cues.scheduled:
-            n = len(cue)
-            if any(tuple(words[i : i + n]) == cue for i in range(len(words) - n + 1)):
-                return True
-        return False
+        joined = " " + " ".join(w for w, _, _ in tokens) + " "
+        return any(f" {' '.join(cue)} " in joined for cue in self._lexicon.cues.scheduled)
 
     def _read_modality(
         self, tokens: list[Token], first: int, pattern: Pattern, scheduled: bool

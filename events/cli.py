@@ -31,8 +31,10 @@ def main() -> None:
 @DB_OPTION
 @click.option("--out", type=click.File("w", encoding="utf-8"), help="Also write the events as JSON Lines here ('-' for stdout).")
 @click.option("--no-db", is_flag=True, help="Do not touch the database (with --out).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per core, up to 4, for 64 articles or more).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, quiet: bool) -> None:
+def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | None, quiet: bool) -> None:
     """Extract events from text, HTML and JSON Lines files or folders (recursively).
 
     Articles and events are upserted into the database: the same input twice adds
@@ -41,7 +43,7 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, quiet: bool) ->
     """
     from tqdm import tqdm
 
-    from events.pipeline import Pipeline, extract_paths
+    from events.pipeline import extract_paths
     from events.store import StoreError
 
     bar = None if quiet or not sys.stderr.isatty() else tqdm(unit="article", file=sys.stderr)
@@ -56,7 +58,7 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, quiet: bool) ->
         (bar.write if bar is not None else _err)(message)
 
     try:
-        summary = extract_paths(paths, None if no_db else db, progress, out, Pipeline(), report)
+        summary = extract_paths(paths, None if no_db else db, progress, out, None, report, workers)
     except StoreError as err:
         raise click.ClickException(str(err)) from err
     finally:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +32,8 @@ from events.store import ArticleResult, Store
 from events.timex import TimexTagger, find_anchor
 
 BATCH_SIZE = 200
+MAX_WORKERS = 4
+PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 Progress = Callable[[int, int], None]
 
 
@@ -138,45 +142,43 @@ def extract_paths(
     out: TextIO | None = None,
     pipeline: Pipeline | None = None,
     on_error: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> ExtractSummary:
-    """Extract every article under `paths` into the database `db` (and JSON Lines `out`)."""
+    """Extract every article under `paths` into the database `db` (and JSON Lines `out`).
+
+    `workers` > 1 spreads articles over processes (None: one per core for
+    batches big enough to repay the start-up). Results come back in input
+    order, so output and stored ids do not depend on the number of workers.
+    """
     started = time.perf_counter()
-    pipeline = pipeline or Pipeline()
     summary = ExtractSummary()
-    items = list(read_paths(paths))
-    total = sum(1 for item in items if isinstance(item, Article))
+    articles: list[Article] = []
+    for item in read_paths(paths):
+        if isinstance(item, IngestError):
+            warning = isinstance(item, IngestWarning)
+            (summary.warnings if warning else summary.errors).append(str(item))
+            if on_error:
+                on_error(("warning: " if warning else "error: ") + str(item))
+        else:
+            articles.append(item)
+    summary.articles = len(articles)
     store = Store(db) if db is not None else None
     try:
+        todo = [a for a in articles if store is None or out is not None or not store.unchanged(a)]
+        summary.skipped_unchanged = len(articles) - len(todo)
         batch: list[ArticleResult] = []
-        done = 0
-        for item in items:
-            if isinstance(item, IngestWarning):
-                summary.warnings.append(str(item))
-                if on_error:
-                    on_error(f"warning: {item}")
-                continue
-            if isinstance(item, IngestError):
-                summary.errors.append(str(item))
-                if on_error:
-                    on_error(f"error: {item}")
-                continue
-            done += 1
-            summary.articles += 1
-            if store is not None and out is None and store.unchanged(item):
-                summary.skipped_unchanged += 1
-            else:
-                events, n_sentences = pipeline.extract_counted(item)
-                summary.sentences += n_sentences
-                summary.events += len(events)
-                if out is not None:
-                    for event in events:
-                        out.write(json.dumps(event.to_record(), ensure_ascii=False) + "\n")
-                batch.append(ArticleResult(item, events))
-                if store is not None and len(batch) >= BATCH_SIZE:
-                    store.write(batch)
-                    batch = []
+        for done, (article, events, n_sentences) in enumerate(_run(todo, pipeline, workers), 1):
+            summary.sentences += n_sentences
+            summary.events += len(events)
+            if out is not None:
+                for event in events:
+                    out.write(json.dumps(event.to_record(), ensure_ascii=False) + "\n")
+            batch.append(ArticleResult(article, events))
+            if store is not None and len(batch) >= BATCH_SIZE:
+                store.write(batch)
+                batch = []
             if on_progress:
-                on_progress(done, total)
+                on_progress(summary.skipped_unchanged + done, len(articles))
         if store is not None:
             store.write(batch)
             assign_clusters(store)
@@ -185,6 +187,33 @@ def extract_paths(
             store.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _run(
+    articles: Sequence[Article], pipeline: Pipeline | None, workers: int | None
+) -> Iterator[tuple[Article, list[Event], int]]:
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(articles) >= PARALLEL_FROM else 1
+    if workers <= 1:
+        pipeline = pipeline or Pipeline()
+        for article in articles:
+            yield (article, *pipeline.extract_counted(article))
+        return
+    context = multiprocessing.get_context("spawn")  # no fork: the parent may hold a DuckDB connection
+    with context.Pool(workers, initializer=_init_worker) as pool:
+        for article, (events, n) in zip(articles, pool.imap(_work, articles, chunksize=4)):
+            yield article, events, n
+
+
+_worker_pipeline: list[Pipeline] = []  # the one Pipeline of a worker process, set by its initializer
+
+
+def _init_worker() -> None:
+    _worker_pipeline.append(Pipeline())
+
+
+def _work(article: Article) -> tuple[list[Event], int]:
+    return _worker_pipeline[0].extract_counted(article)
 
 
 def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
