@@ -216,10 +216,10 @@ class ActorFinder:
         words = text.split()
         acronym = _acronym_after(tokens, j)
         lowered = {_strip_possessive(w).lower() for w in words}
-        country = self._country_hint(tokens, i)
+        country = self._country_hint(tokens, i) or self._apposition_country(tokens, j)
         if words[-1].lower() in self._lex.titles:  # "Foreign Minister" is a title, not a name
             return None
-        if acronym or lowered & self._lex.org_heads:
+        if acronym or lowered & self._lex.org_heads or "&" in words:
             kind = "org"
         elif len(words) >= 2 and all(w[:1].isupper() or w.lower() in self._lex.particles or "-" in w for w in words):
             if any(self._countries.demonym(w) for w in words):
@@ -253,6 +253,19 @@ class ActorFinder:
         for word, _, _ in reversed(tokens[max(0, i - 6) : i]):
             bare = _strip_possessive(word)
             code = self._countries.demonym(bare) or (self._country(bare) if word != bare else None)
+            if code:
+                return code
+        return None
+
+    def _apposition_country(self, tokens: list[tuple[str, int, int]], j: int) -> str | None:
+        """'Liu Pengyu, spokesperson for the Chinese Embassy': the state named in the apposition."""
+        if j + 1 >= len(tokens) or tokens[j][0] != "," or tokens[j + 1][0].lower() not in self._lex.titles:
+            return None
+        for word, _, _ in tokens[j + 1 : j + 9]:
+            if word in (",", ";", ".", "(", ")"):
+                break
+            bare = _strip_possessive(word)
+            code = self._countries.demonym(bare) or self._country(bare)
             if code:
                 return code
         return None

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from events.models import Mention, Timex, Toponym, Trigger
+from events.models import Event, Mention, Timex, Toponym, Trigger
 
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|inside|into|across|throughout|on the outskirts of|in the city of|"
@@ -29,7 +29,13 @@ _REPORTING = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
-_REACH = 90
+_REACH = 140
+_CLAUSE_COST = 60
+_POINTS_BACK = re.compile(
+    r"^(?:during|at|after|on|in the course of)\s+(?:the|this|that|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}"
+    r"(?:visit|meeting|talks|summit|trip|tour|conference|ceremony|attack|clash|protest|rally|raid)\b|^there\b",
+    re.IGNORECASE,
+)
 _FRAME_CHARS = 40
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
 _OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
@@ -91,16 +97,19 @@ def roles(
     return Roles(actors, targets, countries, list(actors_m))
 
 
-def event_date(trigger: Trigger, timexes: Sequence[Timex], triggers: Sequence[Trigger]) -> Timex | None:
+def event_date(
+    sentence: str, trigger: Trigger, timexes: Sequence[Timex], triggers: Sequence[Trigger]
+) -> Timex | None:
     """The dated expression nearest the trigger, unless another trigger is nearer to it.
 
-    "KTJ, which swore allegiance to al-Qaeda in 2015, praised the Taliban":
-    2015 dates the allegiance, not the praise.
+    Nearness counts clause breaks as well as characters: in "KTJ, which swore
+    allegiance to al-Qaeda in 2015, praised the Taliban", 2015 dates the
+    allegiance, not the praise.
     """
     dated = [t for t in timexes if t.date is not None]
     own = [
         t for t in dated
-        if _distance(t.start, t.end, trigger) <= min(_distance(t.start, t.end, other) for other in triggers)
+        if _cost(sentence, t, trigger) <= min(_cost(sentence, t, other) for other in triggers)
     ]
     if not own:
         # a date that opens the sentence ("Earlier in July 2022, ...") frames every event in it
@@ -108,7 +117,7 @@ def event_date(trigger: Trigger, timexes: Sequence[Timex], triggers: Sequence[Tr
         own = [t for t in dated if t.end <= first_trigger and t.start < _FRAME_CHARS]
     if not own:
         return None
-    return min(own, key=lambda t: (_distance(t.start, t.end, trigger), t.start > trigger.start))
+    return min(own, key=lambda t: (_cost(sentence, t, trigger), t.start > trigger.start))
 
 
 def event_place(
@@ -152,6 +161,13 @@ def event_place(
     return min(candidates, key=lambda c: c[0])[1]
 
 
+def _cost(sentence: str, timex: Timex, trigger: Trigger) -> int:
+    """Characters between a timex and a trigger, plus a clause's worth for each clause break."""
+    lo, hi = (timex.end, trigger.start) if timex.end <= trigger.start else (trigger.end, timex.start)
+    between = sentence[lo:hi] if hi > lo else ""
+    return max(0, hi - lo) + _CLAUSE_COST * sum(between.count(c) for c in ",;:()—–")
+
+
 def _distance(start: int, end: int, trigger: Trigger) -> int:
     if end <= trigger.start:
         return trigger.start - end
@@ -167,3 +183,27 @@ def _ordered_names(mentions: Sequence[Mention], keep_order: bool = False) -> lis
         if m.name not in names:
             names.append(m.name)
     return names
+
+
+def continued_place(event: Event, previous: Sequence[Event], sentence: str) -> Event:
+    """Give a place-less event the place of the incident it continues (EVENTS.md section 5).
+
+    Only where the link is clear: the sentence before told an event of the
+    same type with a place ("the attack ... in Moscow" / "gunmen opened
+    fire"), or this sentence opens by pointing back at it ("During the visit,
+    ..."). The borrowed place costs some confidence.
+    """
+    if event.place is not None:
+        return event
+    placed = [e for e in previous if e.place is not None]
+    source = next((e for e in placed if e.type == event.type), None)
+    if source is None and placed and _POINTS_BACK.match(sentence):
+        source = placed[0]
+    if source is None:
+        return event
+    return replace(
+        event,
+        place=source.place, country=source.country, admin1=source.admin1, lat=source.lat, lon=source.lon,
+        geo_precision=source.geo_precision, geonames_id=source.geonames_id,
+        confidence=round(max(0.0, event.confidence - 0.1), 2),
+    )

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from events.actors import ActorFinder, ActorLexicon, DocumentActors
-from events.attach import event_date, event_place, roles
+from events.attach import continued_place, event_date, event_place, roles
 from events.classify import TriggerFinder
 from events.cluster import assign_clusters
 from events.gazetteer import Gazetteer
@@ -61,8 +61,14 @@ class Pipeline:
         doc = DocumentActors()
         events: list[Event] = []
         sentences = self.splitter.split(text)
+        previous: list[Event] = []
         for sentence in sentences:
-            events.extend(self._sentence_events(article, sentence, timexes, toponyms, doc))
+            found = list(self._sentence_events(article, sentence, timexes, toponyms, doc))
+            names_place = any(sentence.start <= t.start < sentence.end and t.place for t in toponyms)
+            if not names_place:
+                found = [continued_place(e, previous, sentence.text) for e in found]
+            events.extend(found)
+            previous = found
         return events, len(sentences)
 
     def _sentence_events(
@@ -84,7 +90,7 @@ class Pipeline:
         ]
         for trigger in triggers:
             who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent)
-            when = event_date(trigger, local_timexes, triggers)
+            when = event_date(sentence.text, trigger, local_timexes, triggers)
             where = event_place(sentence.text, trigger, local_toponyms, who.actor_mentions, triggers)
             place = where.place if where else None
             yield Event(

@@ -1,0 +1,88 @@
+"""Actor mentions and their roles, on real news sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from events.actors import ActorFinder, ActorLexicon, DocumentActors
+from events.attach import roles
+from events.classify import TriggerFinder
+from events.lexicon import Lexicon
+
+
+@pytest.fixture(scope="module")
+def finder(gazetteer) -> ActorFinder:
+    return ActorFinder(ActorLexicon.load(), gazetteer)
+
+
+@pytest.fixture(scope="module")
+def triggers() -> TriggerFinder:
+    return TriggerFinder(Lexicon.load())
+
+
+def _names(finder, sentence, doc=None):
+    return [(m.name, m.kind, m.country) for m in finder.find(sentence, doc or DocumentActors())]
+
+
+def test_people_countries_and_organisations(finder):
+    found = _names(finder, "According to Liu Pengyu, spokesperson for the Chinese Embassy in Washington, trade continues.")
+    assert ("Liu Pengyu", "person", "CN") in found
+    assert ("China", "country", "CN") in found  # a demonym before a state noun is the state
+
+
+def test_demonym_alone_is_not_an_actor(finder):
+    assert _names(finder, "Uzbek militants attacked the post.") == []
+
+
+def test_title_before_a_name_is_not_a_person(finder):
+    found = _names(finder, "Russia's Foreign Minister Sergei Lavrov arrived in Tashkent.")
+    assert ("Sergei Lavrov", "person", "RU") in found
+    assert all(name != "Foreign Minister" for name, _, _ in found)
+
+
+def test_surname_and_acronym_resolve_within_the_article(finder):
+    doc = DocumentActors()
+    finder.find("Abu Yusuf Muhajir, the leader of Katibat Imam al-Bukhari (KIB), wrote a letter.", doc)
+    later = _names(finder, "Muhajir said the KIB would fight on.", doc)
+    assert ("Abu Yusuf Muhajir", "person", None) in later
+    assert ("Katibat Imam al-Bukhari", "org", None) in [(n, k, None) for n, k, _ in later]
+
+
+def test_ampersand_inside_a_company_name(finder):
+    assert "International Flavors & Fragrances" in [n for n, _, _ in _names(
+        finder, "The U.S. company International Flavors & Fragrances suspended shipments.")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor", "target"),
+    [
+        ("Kazakhstan's president Kassym-Jomart Tokayev spoke by telephone to Russian President Vladimir Putin.",
+         "Kassym-Jomart Tokayev", "Vladimir Putin"),
+        ("The attack was claimed by the Islamic State militant group.", "Islamic State", None),
+        ("Ukraine's foreign ministry said Russia arrested two Ukrainian citizens.", "Russia", None),
+    ],
+)
+def test_roles_from_sentence_structure(finder, triggers, gazetteer, sentence, actor, target):
+    mentions = finder.find(sentence, DocumentActors())
+    found = triggers.find(sentence)
+    who = roles(sentence, found[-1], mentions, found, gazetteer.country_name)
+    assert who.actors[0] == actor
+    if target:
+        assert target in who.targets
+
+
+def test_official_acts_for_the_state(finder, triggers, gazetteer):
+    sentence = "Russian Defense Minister Sergei Shoigu warned of threats from Afghanistan."
+    found = triggers.find(sentence)
+    who = roles(sentence, found[0], finder.find(sentence, DocumentActors()), found, gazetteer.country_name)
+    assert who.actors == ["Sergei Shoigu", "Russia"]
+
+
+def test_he_refers_to_the_last_person_named(finder, triggers, gazetteer):
+    doc = DocumentActors()
+    finder.find("Turkish President Recep Tayyip Erdogan arrived in Tashkent on Thursday.", doc)
+    referent = doc.last_person
+    sentence = "During his two-day visit, he signed ten agreements."
+    found = triggers.find(sentence)
+    who = roles(sentence, found[-1], finder.find(sentence, doc), found, gazetteer.country_name, referent)
+    assert who.actors[0] == "Recep Tayyip Erdoğan"

@@ -1,0 +1,70 @@
+"""Dates and places attach to the event they belong to, and only to it."""
+
+from __future__ import annotations
+
+from events.models import Article
+
+
+def _events(pipeline, text, published="2024-03-25"):
+    return pipeline.extract(Article("t1", text, published=published))
+
+
+def test_place_is_where_it_happened_not_every_place_named(pipeline):
+    (call,) = _events(pipeline, "Kazakhstan's president spoke by telephone to Putin on Saturday.")
+    assert call.place is None and call.geo_precision == "none"
+    assert call.date == "2024-03-23"  # the Saturday before Monday 2024-03-25
+
+
+def test_locative_place_and_scheduled_span(pipeline):
+    (visit,) = _events(pipeline, "Russia's Foreign Minister Sergei Lavrov is set for an official visit to "
+                                 "Tashkent, Uzbekistan on July 28 and 29.", published="2022-07-15")
+    assert (visit.place, visit.country, visit.geo_precision) == ("Tashkent", "UZ", "point")
+    assert (visit.date, visit.date_end, visit.status) == ("2022-07-28", "2022-07-29", "scheduled")
+
+
+def test_ambiguous_city_resolves_by_article_context(pipeline):
+    text = ("Russia has imported nitrocellulose for its gunpowder plants. "
+            "The supplier made shipments to two plants, one of them in Perm.")
+    perm = [e for e in _events(pipeline, text) if e.place == "Perm"]
+    assert perm and perm[0].country == "RU"
+
+
+def test_region_gets_admin1_precision(pipeline):
+    events = _events(pipeline, "Police detained the suspects in the Bryansk region on Saturday.")
+    assert events[0].geo_precision == "admin1" and events[0].country == "RU"
+
+
+def test_a_date_belongs_to_its_own_clause(pipeline):
+    text = "The group, which swore allegiance to al-Qaeda in 2015, praised the Taliban."
+    praise = next(e for e in _events(pipeline, text) if e.type == "SUPPORT")
+    assert praise.date is None
+
+
+def test_sentence_without_a_date_gets_no_date(pipeline):
+    events = _events(pipeline, "Protesters rallied outside the parliament in Bishkek.")
+    assert events[0].date is None and events[0].date_precision == "none"
+    assert events[0].place == "Bishkek"
+
+
+def test_no_false_dates_from_numbers(pipeline):
+    events = _events(pipeline, "The plant supplied 2,700 tons and the death toll rose to 133.")
+    assert all(e.date is None for e in events)
+
+
+def test_continuing_sentence_takes_the_incident_place(pipeline):
+    text = ("Gunmen attacked a concert hall in Krasnogorsk on Friday. "
+            "Witnesses said the attackers opened fire on the crowd.")
+    first, second = [e for e in _events(pipeline, text) if e.type == "ASSAULT"][:2]
+    assert first.place == "Krasnogorsk"
+    assert second.place == "Krasnogorsk" and second.confidence < first.confidence
+
+
+def test_unlinked_sentence_keeps_a_null_place(pipeline):
+    text = "Gunmen attacked a concert hall in Krasnogorsk on Friday. Separately, Tajikistan condemned the reports."
+    condemn = next(e for e in _events(pipeline, text) if e.type == "ACCUSE")
+    assert condemn.place is None
+
+
+def test_same_input_gives_same_event_ids(pipeline):
+    text = "Police arrested two men in Almaty on Monday."
+    assert [e.event_id for e in _events(pipeline, text)] == [e.event_id for e in _events(pipeline, text)]
