@@ -14,8 +14,9 @@ Choices the spec left open:
   into the evidence sentences, so that is opt-in: pass
   `fallback_encoding="cp1252"` and the article is read with a warning.
   HTML is handed to trafilatura as bytes, because pages declare their charset.
-- A JSON line whose `published` is not an ISO date or datetime keeps its
-  article, with `published` None, and a warning: losing the date anchor is
+- A JSON line whose `published` is not an ISO date is read with dateparser
+  ("Mon, 25 Mar 2024 10:00:00 GMT" -> 2024-03-25); one that is no date at
+  all keeps its article, with `published` None, and a warning: losing the date anchor is
   better than losing the article's events.
 - JSON Lines text is taken verbatim (newlines normalised only): the caller
   chose it, and gold evidence is matched against it.
@@ -32,6 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import dateparser
 import trafilatura
 
 from events.models import Article
@@ -311,11 +313,28 @@ def _record(path: Path, line: int | None, item: Any, prefix: str) -> Iterator[Ar
             yield IngestWarning(path, line, f'{prefix}"{name}" must be a string; ignored')
             value = None
         if name == "published" and value and not _is_iso(value):
-            yield IngestWarning(path, line, f'{prefix}"published" {value!r} is not an ISO date; article read without it')
-            value = None
+            readable = published_to_iso(value)
+            if readable is None:
+                yield IngestWarning(path, line, f'{prefix}"published" {value!r} is not a date; article read without it')
+            value = readable
         fields[name] = value or None
     source = str(path) if line is None else f"{path}:{line}"
     yield Article(doc_id=doc_id, text=text, source=source, **fields)
+
+
+def published_to_iso(value: str) -> str | None:
+    """A feed- or page-style date ("Mon, 25 Mar 2024 10:00:00 GMT", "March 23, 2024") as an ISO date.
+
+    dateparser reads the many ways publishers write dates; only a full day
+    counts, since the value anchors every relative date in the article.
+    """
+    parsed = dateparser.parse(
+        value,
+        languages=["en"],
+        settings={"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False,
+                  "PARSERS": ["timestamp", "custom-formats", "absolute-time"]},
+    )
+    return parsed.date().isoformat() if parsed else None
 
 
 def _is_iso(value: str) -> bool:

@@ -24,7 +24,7 @@ from events.classify import TriggerFinder
 from events.cluster import assign_clusters
 from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
-from events.ingest import IngestError, IngestWarning, read_paths
+from events.ingest import IngestError, IngestWarning, derive_doc_id, read_paths
 from events.lexicon import Lexicon
 from events.models import Article, Event, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
@@ -51,6 +51,12 @@ class Pipeline:
     def extract(self, article: Article) -> list[Event]:
         """Every event the article states, in text order."""
         return self.extract_counted(article)[0]
+
+    def extract_text(
+        self, text: str, published: str | None = None, title: str | None = None, doc_id: str | None = None
+    ) -> list[Event]:
+        """`extract` for a string: the Python API's shortest path."""
+        return self.extract(Article(doc_id or derive_doc_id(text), text, title, published))
 
     def extract_counted(self, article: Article) -> tuple[list[Event], int]:
         """The article's events and how many sentences it has (for the run summary)."""

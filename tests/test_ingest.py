@@ -258,7 +258,7 @@ def test_jsonl_good_lines_are_read_and_bad_lines_named() -> None:
         (2, IngestError, "invalid JSON"),
         (5, IngestError, 'no "text" field'),
         (6, IngestError, 'empty "text"'),
-        (7, IngestWarning, '"published" \'last Tuesday\' is not an ISO date; article read without it'),
+        (7, IngestWarning, '"published" \'last Tuesday\' is not a date; article read without it'),
         (8, IngestError, "expected a JSON object, got list"),
     }
 
@@ -384,3 +384,14 @@ def test_single_article_title(text: str, title: str | None, body_start: str) -> 
     (article,) = read_text(text)
     assert article.title == title
     assert article.text.startswith(body_start)
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [("Mon, 25 Mar 2024 10:00:00 GMT", "2024-03-25"), ("March 23, 2024", "2024-03-23"), ("last Tuesday", None)],
+)
+def test_feed_style_published_dates_are_read(tmp_path: Path, published: str, expected: str | None) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Police detained two men.", "published": published}) + "\n")
+    (article,) = [item for item in read_paths([path]) if isinstance(item, Article)]
+    assert article.published == expected
