@@ -207,3 +207,22 @@ def continued_place(event: Event, previous: Sequence[Event], sentence: str) -> E
         geo_precision=source.geo_precision, geonames_id=source.geonames_id,
         confidence=round(max(0.0, event.confidence - 0.1), 2),
     )
+
+
+_UNKNOWN_PLACE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?((?:[A-Z][\w\-’']+)(?:\s+[A-Z][\w\-’']+){0,2})")
+
+
+def unknown_place_name(
+    sentence: str, trigger: Trigger, toponyms: Sequence[Toponym], mentions: Sequence[Mention]
+) -> str | None:
+    """A capitalised name after a locative near the trigger that neither the gazetteer nor the actor
+    finder knows ("in Kok-Tash"): worth asking an online geocoder about."""
+    known = [(t.start, t.end) for t in toponyms] + [(m.start, m.end) for m in mentions]
+    for match in _UNKNOWN_PLACE.finditer(sentence):
+        start, end = match.span(1)
+        if _distance(start, end, trigger) > _REACH:
+            continue
+        if any(s < end and start < e for s, e in known):
+            continue
+        return match.group(1)
+    return None

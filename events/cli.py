@@ -33,8 +33,14 @@ def main() -> None:
 @click.option("--no-db", is_flag=True, help="Do not touch the database (with --out).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core, up to 4, for 64 articles or more).")
+@click.option("--online-geocoder", "geocoder_url", metavar="URL",
+              help="Ask this Nominatim server about place names the offline gazetteer lacks (off by default; "
+                   "cached, at most one request a second, runs in one process).")
+@click.option("--geocoder-cache", type=click.Path(file_okay=False, path_type=Path), default=Path("data/cache"),
+              show_default=True, help="Where the online geocoder keeps its answers.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | None, quiet: bool) -> None:
+def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | None, geocoder_url: str | None,
+            geocoder_cache: Path, quiet: bool) -> None:
     """Extract events from text, HTML and JSON Lines files or folders (recursively).
 
     Articles and events are upserted into the database: the same input twice adds
@@ -57,13 +63,22 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
     def report(message: str) -> None:
         (bar.write if bar is not None else _err)(message)
 
+    pipeline = geocoder = None
+    if geocoder_url:
+        from events.online_geocoder import OnlineGeocoder
+        from events.pipeline import Pipeline
+
+        geocoder = OnlineGeocoder(geocoder_url, geocoder_cache)
+        pipeline, workers = Pipeline(geocoder=geocoder), 1  # one process keeps the rate limit honest
     try:
-        summary = extract_paths(paths, None if no_db else db, progress, out, None, report, workers)
+        summary = extract_paths(paths, None if no_db else db, progress, out, pipeline, report, workers)
     except StoreError as err:
         raise click.ClickException(str(err)) from err
     finally:
         if bar is not None:
             bar.close()
+        if geocoder is not None:
+            geocoder.close()
     click.echo(summary.line(), err=out is not None and getattr(out, "name", "") == "<stdout>")
     if summary.errors:
         sys.exit(1)

@@ -16,20 +16,26 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from events.actors import ActorFinder, ActorLexicon, DocumentActors
-from events.attach import continued_place, event_date, event_place, roles
+from events.attach import continued_place, event_date, event_place, roles, unknown_place_name
 from events.classify import TriggerFinder
 from events.cluster import assign_clusters
 from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
 from events.ingest import IngestError, IngestWarning, derive_doc_id, read_paths
 from events.lexicon import Lexicon
-from events.models import Article, Event, Sentence, Timex, Toponym, Trigger
+from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
 from events.store import ArticleResult, Store
 from events.timex import TimexTagger, find_anchor
+
+class PlaceLookup(Protocol):
+    """An online geocoder (events.online_geocoder.OnlineGeocoder) as the pipeline uses it."""
+
+    def lookup(self, name: str, country: str | None = None) -> Place | None: ...
+
 
 BATCH_SIZE = 200
 MAX_WORKERS = 4
@@ -40,8 +46,9 @@ Progress = Callable[[int, int], None]
 class Pipeline:
     """Services for extraction, built once and reused for every article."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, geocoder: PlaceLookup | None = None) -> None:
         self.gazetteer = gazetteer or Gazetteer.load()
+        self.geocoder = geocoder  # optional online fallback, off unless the user asks for it
         self.splitter = SentenceSplitter()
         self.tagger = TimexTagger()
         self.geoparser = Geoparser(self.gazetteer)
@@ -99,6 +106,9 @@ class Pipeline:
             when = event_date(sentence.text, trigger, local_timexes, triggers)
             where = event_place(sentence.text, trigger, local_toponyms, who.actor_mentions, triggers)
             place = where.place if where else None
+            if place is None and self.geocoder is not None:
+                name = unknown_place_name(sentence.text, trigger, local_toponyms, mentions)
+                place = self.geocoder.lookup(name) if name else None
             yield Event(
                 event_id=_event_id(article.doc_id, sentence, trigger),
                 doc_id=article.doc_id,

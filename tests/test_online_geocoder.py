@@ -236,3 +236,25 @@ def test_blank_name_asks_nothing(server: FakeNominatim, tmp_path: Path, fake_tim
     with make(server, tmp_path, fake_time) as geocoder:
         assert geocoder.lookup("   ") is None
     assert server.requests == []
+
+
+def test_extract_asks_the_online_geocoder_only_for_names_the_gazetteer_lacks(
+    server: FakeNominatim, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from events.cli import main
+
+    article = tmp_path / "clash.jsonl"
+    article.write_text(json.dumps({
+        "id": "kg1", "published": "2022-09-17",
+        "text": "Border guards clashed near Kok-Tash on Saturday. Police detained two men in Bishkek.",
+    }) + "\n", encoding="utf-8")
+    out = tmp_path / "events.jsonl"
+    result = CliRunner().invoke(main, ["extract", str(article), "--no-db", "--out", str(out),
+                                       "--online-geocoder", server.url, "--geocoder-cache", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    clash = next(e for e in events if e["type"] == "ASSAULT")
+    assert (clash["place"], clash["country"]) == ("Kok-Tash", "KG")
+    assert server.searches() == ["Kok-Tash"]  # Bishkek came from the offline gazetteer
