@@ -26,5 +26,5 @@ def export_events(db: Path, fmt: str) -> bytes:
         if fmt != "parquet":
             raise ValueError(f"unknown export format {fmt!r}")
         buffer = io.BytesIO()
-        pq.write_table(con.execute(_ALL_EVENTS_SQL).to_arrow_table(), buffer)
+        pq.write_table(con.sql(_ALL_EVENTS_SQL).to_arrow_table(), buffer)
         return buffer.getvalue()
