@@ -17,9 +17,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from collections.abc import Sequence
 from typing import Protocol
 
 from events.models import Mention, Place
+from events.ner import Entity
 
 TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -96,7 +98,20 @@ class ActorFinder:
         self._lex = lexicon
         self._countries = countries
 
-    def find(self, sentence: str, doc: DocumentActors) -> list[Mention]:
+    def find(self, sentence: str, doc: DocumentActors, entities: Sequence[Entity] = ()) -> list[Mention]:
+        """Actor mentions in text order; `entities` (from optional NER) add names the rules miss."""
+        mentions = self._find_by_rules(sentence, doc)
+        for ent in entities:
+            if any(m.start < ent.end and ent.start < m.end for m in mentions):
+                continue
+            if self._country(ent.text) or self._countries.demonym(ent.text):
+                continue  # states come from the gazetteer, which knows their canonical names
+            mention = Mention(ent.start, ent.end, ent.text, ent.text, ent.kind, None)
+            self._remember(mention, doc)
+            mentions.append(mention)
+        return sorted(mentions, key=lambda m: m.start)
+
+    def _find_by_rules(self, sentence: str, doc: DocumentActors) -> list[Mention]:
         tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(sentence)]
         mentions: list[Mention] = []
         i = 0

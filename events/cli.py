@@ -38,9 +38,12 @@ def main() -> None:
                    "cached, at most one request a second, runs in one process).")
 @click.option("--geocoder-cache", type=click.Path(file_okay=False, path_type=Path), default=Path("data/cache"),
               show_default=True, help="Where the online geocoder keeps its answers.")
+@click.option("--ner", type=click.Choice(["rules", "spacy"]), default="rules", show_default=True,
+              help="Actor recognition: dictionary and rules only, or with spaCy's statistical NER added "
+                   "(needs pip install 'event-atlas[ner]').")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | None, geocoder_url: str | None,
-            geocoder_cache: Path, quiet: bool) -> None:
+            geocoder_cache: Path, ner: str, quiet: bool) -> None:
     """Extract events from text, HTML and JSON Lines files or folders (recursively).
 
     Articles and events are upserted into the database: the same input twice adds
@@ -63,15 +66,23 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
     def report(message: str) -> None:
         (bar.write if bar is not None else _err)(message)
 
-    pipeline = geocoder = None
+    from events.ner import NerUnavailable, require_model
+
+    ner_name = None if ner == "rules" else ner
+    if ner_name:
+        try:
+            require_model()
+        except NerUnavailable as err:
+            raise click.ClickException(str(err)) from err
+    geocoder = pipeline = None
     if geocoder_url:
         from events.online_geocoder import OnlineGeocoder
         from events.pipeline import Pipeline
 
         geocoder = OnlineGeocoder(geocoder_url, geocoder_cache)
-        pipeline, workers = Pipeline(geocoder=geocoder), 1  # one process keeps the rate limit honest
+        pipeline, workers = Pipeline(geocoder=geocoder, ner=ner_name), 1  # one process keeps the rate limit honest
     try:
-        summary = extract_paths(paths, None if no_db else db, progress, out, pipeline, report, workers)
+        summary = extract_paths(paths, None if no_db else db, progress, out, pipeline, report, workers, ner_name)
     except StoreError as err:
         raise click.ClickException(str(err)) from err
     finally:

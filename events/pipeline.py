@@ -26,6 +26,7 @@ from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
 from events.ingest import IngestError, IngestWarning, derive_doc_id, read_paths
 from events.lexicon import Lexicon
+from events.ner import Entity, SpacyNER
 from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
 from events.store import ArticleResult, Store
@@ -46,9 +47,13 @@ Progress = Callable[[int, int], None]
 class Pipeline:
     """Services for extraction, built once and reused for every article."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, geocoder: PlaceLookup | None = None) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer | None = None, geocoder: PlaceLookup | None = None, ner: str | None = None
+    ) -> None:
         self.gazetteer = gazetteer or Gazetteer.load()
         self.geocoder = geocoder  # optional online fallback, off unless the user asks for it
+        self.ner_name = ner
+        self.ner = SpacyNER() if ner == "spacy" else None  # optional statistical NER beside the rules
         self.splitter = SentenceSplitter()
         self.tagger = TimexTagger()
         self.geoparser = Geoparser(self.gazetteer)
@@ -71,12 +76,17 @@ class Pipeline:
         anchor = find_anchor(article, self.tagger)
         timexes = self.tagger.tag(text, anchor)
         toponyms = self.geoparser.parse(text)
+        entities = self.ner.entities(text) if self.ner is not None else []
         doc = DocumentActors()
         events: list[Event] = []
         sentences = self.splitter.split(text)
         previous: list[Event] = []
         for sentence in sentences:
-            found = list(self._sentence_events(article, sentence, timexes, toponyms, doc))
+            local = [
+                Entity(e.start - sentence.start, e.end - sentence.start, e.text, e.kind)
+                for e in entities if sentence.start <= e.start and e.end <= sentence.end
+            ]
+            found = list(self._sentence_events(article, sentence, timexes, toponyms, doc, local))
             names_place = any(sentence.start <= t.start < sentence.end and t.place for t in toponyms)
             if not names_place:
                 found = [continued_place(e, previous, sentence.text) for e in found]
@@ -91,9 +101,10 @@ class Pipeline:
         timexes: Sequence[Timex],
         toponyms: Sequence[Toponym],
         doc: DocumentActors,
+        entities: Sequence[Entity] = (),
     ) -> Iterator[Event]:
         referent = doc.last_person
-        mentions = self.actors.find(sentence.text, doc)
+        mentions = self.actors.find(sentence.text, doc, entities)
         triggers = _one_per_type(self.triggers.find(sentence.text))
         if not triggers:
             return
@@ -165,12 +176,14 @@ def extract_paths(
     pipeline: Pipeline | None = None,
     on_error: Callable[[str], None] | None = None,
     workers: int | None = None,
+    ner: str | None = None,
 ) -> ExtractSummary:
     """Extract every article under `paths` into the database `db` (and JSON Lines `out`).
 
     `workers` > 1 spreads articles over processes (None: one per core for
     batches big enough to repay the start-up). Results come back in input
     order, so output and stored ids do not depend on the number of workers.
+    `ner` ("spacy") adds statistical NER when no ready `pipeline` is given.
     """
     started = time.perf_counter()
     summary = ExtractSummary()
@@ -189,7 +202,7 @@ def extract_paths(
         todo = [a for a in articles if store is None or out is not None or not store.unchanged(a)]
         summary.skipped_unchanged = len(articles) - len(todo)
         batch: list[ArticleResult] = []
-        for done, (article, events, n_sentences) in enumerate(_run(todo, pipeline, workers), 1):
+        for done, (article, events, n_sentences) in enumerate(_run(todo, pipeline, workers, ner), 1):
             summary.sentences += n_sentences
             summary.events += len(events)
             if out is not None:
@@ -212,17 +225,18 @@ def extract_paths(
 
 
 def _run(
-    articles: Sequence[Article], pipeline: Pipeline | None, workers: int | None
+    articles: Sequence[Article], pipeline: Pipeline | None, workers: int | None, ner: str | None
 ) -> Iterator[tuple[Article, list[Event], int]]:
     if workers is None:
         workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(articles) >= PARALLEL_FROM else 1
     if workers <= 1:
-        pipeline = pipeline or Pipeline()
+        pipeline = pipeline or Pipeline(ner=ner)
         for article in articles:
             yield (article, *pipeline.extract_counted(article))
         return
     context = multiprocessing.get_context("spawn")  # no fork: the parent may hold a DuckDB connection
-    with context.Pool(workers, initializer=_init_worker) as pool:
+    ner = pipeline.ner_name if pipeline is not None else ner
+    with context.Pool(workers, initializer=_init_worker, initargs=(ner,)) as pool:
         for article, (events, n) in zip(articles, pool.imap(_work, articles, chunksize=4)):
             yield article, events, n
 
@@ -230,8 +244,8 @@ def _run(
 _worker_pipeline: list[Pipeline] = []  # the one Pipeline of a worker process, set by its initializer
 
 
-def _init_worker() -> None:
-    _worker_pipeline.append(Pipeline())
+def _init_worker(ner: str | None) -> None:
+    _worker_pipeline.append(Pipeline(ner=ner))
 
 
 def _work(article: Article) -> tuple[list[Event], int]:
