@@ -47,7 +47,7 @@ class TriggerFinder:
         for i, (word, _, _) in enumerate(tokens):
             for pattern in self._lexicon.by_first.get(word, ()):
                 last = _match_at(tokens, i, pattern)
-                if last is not None:
+                if last is not None and not self._other_sense(tokens, i, last, pattern):
                     found.append((i, last, pattern))
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
         taken: set[int] = set()
@@ -57,6 +57,18 @@ class TriggerFinder:
                 chosen.append((first, last, pattern))
                 taken.update(range(first, last + 1))
         return sorted(chosen, key=lambda m: m[0])
+
+    def _other_sense(self, tokens: list[Token], first: int, last: int, pattern: Pattern) -> bool:
+        """A noun use of a verb trigger ("vital signs"), or an object that changes its sense ("met the goal")."""
+        cues = self._lexicon.cues
+        if pattern.kind == "verb" and len(pattern.slots) == 1 and first > 0:
+            if tokens[first - 1][0] in cues.noun_use_before:
+                return True
+        following = [w for w, _, _ in tokens[last + 1 : last + 4] if w not in ("the", "a", "an", "its", "their")]
+        for cancel in cues.cancelling_next.get(tokens[last][0], ()):
+            if tuple(following[: len(cancel)]) == cancel:
+                return True
+        return False
 
     def _has_scheduled_cue(self, tokens: list[Token]) -> bool:
         joined = " " + " ".join(w for w, _, _ in tokens) + " "

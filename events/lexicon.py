@@ -27,6 +27,7 @@ class Pattern:
     type: str
     mode: str | None
     phrase: str
+    kind: str = "fixed"  # verb, noun or fixed, as in triggers.tsv
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Cues:
     threat_types: frozenset[str]
     pledge_types: frozenset[str]
     reporting_verbs: frozenset[str]
+    noun_use_before: frozenset[str]
+    cancelling_next: dict[str, tuple[tuple[str, ...], ...]]
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def _compile(phrase: str, kind: str, type_: str, mode: str, irregular: dict[str,
         slots[-1] = noun_forms(words[-1])
     elif kind != "fixed":
         raise ValueError(f"triggers.tsv: unknown kind {kind!r} for {phrase!r}")
-    return Pattern(tuple(slots), type_, None if mode in ("", "-") else mode, phrase)
+    return Pattern(tuple(slots), type_, None if mode in ("", "-") else mode, phrase, kind)
 
 
 def _read_tsv(name: str) -> list[dict[str, str]]:
@@ -136,4 +139,9 @@ def _read_cues() -> Cues:
         threat_types=frozenset(raw["threat_types"]),
         pledge_types=frozenset(raw["pledge_types"]),
         reporting_verbs=frozenset(raw["reporting_verbs"]),
+        noun_use_before=frozenset(raw["noun_use_before"]),
+        cancelling_next={
+            word: tuple(tuple(w for w, _, _ in tokenize(p)) for p in following)
+            for word, following in raw["cancelling_next"].items()
+        },
     )

@@ -51,6 +51,24 @@ def test_negated_and_hypothetical_statements_are_not_events(finder, sentence):
     assert finder.find(sentence) == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The baby's vital signs were all normal.",
+        "Only two of the 58 agencies met the goal last year.",
+        "The state spent 10 percent of purchases on small firms.",
+        "The ministry released a statement on Friday.",
+    ],
+)
+def test_other_senses_of_trigger_words_are_not_events(finder, sentence):
+    assert finder.find(sentence) == []
+
+
+def test_noun_reading_survives_when_the_verb_reading_is_dropped(finder):
+    assert [(t.type, t.text) for t in finder.find("He condemned the attack on civilians.")] == [
+        ("ACCUSE", "condemned"), ("ASSAULT", "attack")]
+
+
 def test_not_only_is_not_a_negation(finder):
     assert ("COOPERATE", "economic", False) in _types(finder, "The plant not only supplied raw materials to importers.")
 
