@@ -1,0 +1,324 @@
+"""Event Atlas dashboard: map, timeline, filters, details, table and exports.
+
+Run:  streamlit run dashboard/app.py -- --db data/events.duckdb
+      (or set EVENTS_DB; default data/events.duckdb)
+
+Layout only: queries live in `events.queries` (through the cached
+`dashboard.data`), drawing in `dashboard.charts`, widgets in
+`dashboard.filters`. Text that comes from articles is only ever shown through
+`st.html` after escaping, or in data frames, so it is never run as HTML or
+Markdown.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project root
+    sys.path.insert(0, str(ROOT))
+
+import html  # noqa: E402
+import os  # noqa: E402
+
+import streamlit as st  # noqa: E402
+
+from dashboard import charts, data, filters  # noqa: E402
+from events import queries  # noqa: E402
+from events.queries import Catalog, Counts, Filters  # noqa: E402
+
+PLAY_INTERVAL_SECONDS = 1.2
+PICK_KEY = "picked"
+
+
+# --------------------------------------------------------------------------- selection callbacks
+
+
+def _pick(event_id: str | None) -> None:
+    """Remember the picked event and put it in the URL so the link reopens it."""
+    st.session_state[PICK_KEY] = event_id
+    if event_id:
+        st.query_params["event"] = event_id
+    elif "event" in st.query_params:
+        del st.query_params["event"]
+
+
+def _map_pick(event: object) -> str | None:
+    """The event id picked on the map, from `st.pydeck_chart`'s selection state."""
+    objects = ((event or {}).get("selection") or {}).get("objects") or {}  # type: ignore[union-attr]
+    for layer_id in charts.EVENT_LAYER_IDS:
+        for obj in objects.get(layer_id) or []:
+            if obj.get("event_id"):
+                return str(obj["event_id"])
+    return None
+
+
+def _table_pick(event: object, event_ids: list[str]) -> str | None:
+    """The event id of the row picked in the table, from `st.dataframe`'s selection state."""
+    rows = ((event or {}).get("selection") or {}).get("rows") or []  # type: ignore[union-attr]
+    return event_ids[rows[0]] if rows and rows[0] < len(event_ids) else None
+
+
+def _apply_picks(map_pick: str | None, table_pick: str | None) -> None:
+    """Show whichever selection changed in this run (a click on the map or on a table row)."""
+    for source, picked in (("map", map_pick), ("table", table_pick)):
+        seen_key = f"_seen_{source}_pick"
+        if picked != st.session_state.get(seen_key):
+            st.session_state[seen_key] = picked
+            if picked:
+                _pick(picked)
+
+
+def _toggle_play() -> None:
+    st.session_state["playing"] = not st.session_state.get("playing", False)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def counts_line(counts: Counts, total: int) -> None:
+    st.html(
+        '<div data-testid="event-counts" style="font-size:0.95rem">'
+        f"<b>{counts.matching:,}</b> of {total:,} events match · "
+        f"<b>{counts.without_place:,}</b> not on the map (no place) · "
+        f"<b>{counts.without_date:,}</b> not on the timeline (no date)</div>"
+    )
+
+
+def map_section(v: data.View, cat: Catalog, arcs: bool, basemap: bool) -> str | None:
+    """Draw the map; return the id of the event clicked on it, if any."""
+    deck = charts.event_map(v.points, v.cells, cat.bounds, v.arcs, charts.MapOptions(basemap, arcs))
+    if v.cells is not None:
+        st.caption(
+            f"{v.counts.on_map:,} placed events are aggregated into {len(v.cells):,} hexagons "
+            f"(more than {data.MAX_POINTS:,}); narrow the filters to see and click single events."
+        )
+    event = st.pydeck_chart(
+        deck, on_select="rerun", selection_mode="single-object", key="map", height=480, width="stretch",
+    )  # fmt: skip
+    shown = v.points if v.points is not None else v.cells
+    st.html(charts.legend_html(sorted(set(shown["type"])) or None))
+    return _map_pick(event)
+
+
+def timeline_section(v: data.View, span: tuple[date, date] | None, brushed: tuple[date, date] | None) -> None:
+    """The histogram over the sidebar's date range, with a brush that filters everything else."""
+    if v.timeline.empty:
+        st.info("No dated events match the filters, so the timeline is empty.")
+        return
+    st.vega_lite_chart(
+        v.timeline, charts.timeline_spec(v.timeline, v.bin_unit, span), on_select="rerun",
+        selection_mode="brush", key="timeline", width="stretch", height=290,
+    )  # fmt: skip
+    if brushed is not None:
+        start, end = brushed
+        st.caption(f"Timeline selection: {start:%Y-%m-%d} – {end:%Y-%m-%d} (map, table, counts and exports follow it)")
+
+
+def play_section(cat: Catalog) -> int:
+    """Play/Pause and the window length; return the window length in days."""
+    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    with right:
+        days = filters.play_window_days()
+    with left:
+        playing = st.session_state.get("playing", False)
+        st.button("⏸ Pause" if playing else "▶ Play", on_click=_toggle_play, key="play_button",
+                  disabled=cat.first_day is None)  # fmt: skip
+    return days
+
+
+def details_section(db: str, stamp: data.Stamp) -> None:
+    event_id = st.session_state.get(PICK_KEY)
+    if not event_id:
+        st.info("Click an event on the map or a row in the table to read the sentence it came from.")
+        return
+    detail = data.load_detail(db, stamp, event_id)
+    if detail is None:
+        st.warning("That event is no longer in the database.")
+        return
+    rec, art = detail.record, detail.article
+    date_label = rec["date"] or "no date"
+    if rec["date_end"]:
+        date_label += f" – {rec['date_end']}"
+    st.html(
+        '<div data-testid="event-detail-head" style="font-size:0.9rem;color:#444">'
+        f"<b style='color:{charts.hex_color(charts.TYPE_COLORS.get(rec['type'], charts.UNKNOWN_COLOR))}'>"
+        f"{html.escape(rec['type'])}</b>{html.escape(' · ' + rec['mode']) if rec['mode'] else ''}"
+        f" · {html.escape(rec['status'])} · {html.escape(date_label)} ({html.escape(rec['date_precision'])})"
+        f" · confidence {rec['confidence']:.2f}</div>"
+    )
+    st.html(charts.highlighted_sentence_html(rec["sentence"], rec))
+    st.html(f"<div>{charts.highlight_legend_html()}</div>")
+    place = rec["place"] or "no place"
+    where = ", ".join(v for v in (rec["admin1"], rec["country"]) if v)
+    rows = [
+        ("Actors", ", ".join(rec["actors"]) or "—"),
+        ("Targets", ", ".join(rec["targets"]) or "—"),
+        ("Place", f"{place}{' (' + where + ')' if where else ''} · {rec['geo_precision']} precision"),
+        ("Date words", rec["date_text"] or "—"),
+        ("Trigger", rec["trigger"]),
+    ]
+    st.html(
+        '<table style="font-size:0.85rem">'
+        + "".join(f"<tr><td><b>{k}</b></td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+        + "</table>"
+    )
+    title = art.get("title") or rec["doc_title"] or rec["doc_id"]
+    url = charts.safe_url(art.get("url"))
+    published = f" · published {art['published']}" if art.get("published") else ""
+    link = f' · <a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">open article</a>' if url else ""
+    st.html(
+        f'<div data-testid="event-article" style="font-size:0.9rem">Article: <i>{html.escape(title)}</i>'
+        f"{html.escape(published)}{link}</div>"
+    )
+    if len(detail.cluster):
+        st.markdown(f"**Other reports of this event** ({len(detail.cluster)})")
+        st.dataframe(detail.cluster, hide_index=True, width="stretch", key="cluster_table")
+
+
+def table_section(db: str, v: data.View, view: Filters) -> str | None:
+    """Draw the table and the downloads; return the id of the event whose row was clicked, if any."""
+    frame, counts = v.table, v.counts
+    shown = f"first {len(frame):,} of {counts.matching:,}" if len(frame) < counts.matching else f"{len(frame):,}"
+    st.caption(f"Events ({shown}; click a row for details, a header to sort)")
+    event = st.dataframe(
+        frame.drop(columns=["event_id"]),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="table",
+        height=320,
+        width="stretch",
+        column_config={
+            "confidence": st.column_config.NumberColumn(format="%.2f"),
+            "sentence": st.column_config.TextColumn(width="large"),
+        },
+    )
+    cols = st.columns(3)
+    for col, (fmt, mime) in zip(
+        cols, (("csv", "text/csv"), ("geojson", "application/geo+json"), ("jsonl", "application/x-ndjson"))
+    ):
+        with col:
+            st.download_button(
+                f"Download {counts.matching:,} as {fmt.upper()}",
+                data=lambda fmt=fmt: data.export_bytes(db, view, fmt),
+                file_name=f"events.{fmt}",
+                mime=mime,
+                key=f"download_{fmt}",
+                width="stretch",
+            )
+    return _table_pick(event, list(frame["event_id"]))
+
+
+def upload_section(db: Path) -> None:
+    with st.expander("Add articles"):
+        files = st.file_uploader(
+            "Text, HTML or JSON Lines articles",
+            type=[s.lstrip(".") for s in data.UPLOAD_SUFFIXES],
+            accept_multiple_files=True,
+            key="uploads",
+            help=f"Up to {data.MAX_UPLOAD_BYTES // 2**20} MB per file. JSONL: one "
+            '{"id", "title", "text", "published", "url"} per line.',
+        )
+        if not st.button("Extract events", key="extract", disabled=not files):
+            return
+        accepted, errors = data.check_uploads([data.Upload(f.name, f.getvalue()) for f in files or []])
+        for error in errors:
+            st.error(error)
+        if not accepted:
+            return
+        progress = st.progress(0.0, text="Extracting…")
+
+        def on_progress(done: int, total: int) -> None:
+            progress.progress(done / total if total else 1.0, text=f"Extracting… {done}/{total}")
+
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                summary = data.extract_uploads(data.save_uploads(accepted, Path(folder)), db, on_progress)
+        except ImportError:
+            st.error("Extraction is not available in this installation (events.pipeline is missing).")
+            return
+        except Exception as error:  # shown to the user, not swallowed: the message says what failed
+            st.error(f"Extraction failed: {error}")
+            return
+        progress.progress(1.0, text="Done")
+        st.success(
+            f"{summary.articles} articles, {summary.sentences} sentences, {summary.events} events "
+            f"in {summary.seconds:.1f} s"
+        )
+        for error in summary.errors:
+            st.error(error)
+
+
+# --------------------------------------------------------------------------- page
+
+
+def main() -> None:
+    st.set_page_config(page_title="Event Atlas", page_icon="🗺️", layout="wide")
+    db = data.resolve_db(sys.argv[1:], os.environ)
+    if PICK_KEY not in st.session_state:
+        st.session_state[PICK_KEY] = st.query_params.get("event")
+
+    with st.sidebar:
+        st.header("Event Atlas")
+        upload_section(db)
+    if not db.exists():
+        st.title("Event Atlas")
+        st.error(f"No event database at {db}. Run `events extract` on some articles, add articles in the sidebar, "
+                 "or start with `--db PATH` / `EVENTS_DB`.")  # fmt: skip
+        return
+
+    db_key, stamp = str(db), queries.db_stamp(db)
+    cat = data.load_catalog(db_key, stamp)
+    with st.sidebar:
+        st.subheader("Filters")
+        base = filters.filter_sidebar(cat, charts.country_names())
+        st.subheader("Map")
+        arcs, basemap = filters.map_controls()
+        st.caption(f"Database: {db} · {cat.total:,} events")
+
+    days = play_section(cat)
+    # While playing, only this fragment reruns on a timer: the sidebar stays put.
+    interval = PLAY_INTERVAL_SECONDS if st.session_state.get("playing") else None
+    st.fragment(run_every=interval)(explore)(db_key, stamp, cat, base, days, arcs, basemap)
+
+
+def explore(db_key: str, stamp: data.Stamp, cat: Catalog, base: Filters, days: int, arcs: bool, basemap: bool) -> None:
+    """Timeline, counts, map, details and table for the sidebar's filters (a fragment)."""
+    window = None
+    if st.session_state.get("playing"):
+        window = filters.advance_play(cat.first_day, cat.last_day, days, st.session_state)
+        if window is None:  # played to the end
+            st.session_state["playing"] = False
+            st.rerun(scope="app")
+        st.caption(f"Playing: {window[0]:%Y-%m-%d} – {window[1]:%Y-%m-%d}")
+    # The brush is read from the chart's state before the chart is drawn, so
+    # that one cached query run can serve the map, the table and the counts.
+    brushed = filters.brush_range(st.session_state.get("timeline"))
+    view = base.with_dates(*brushed) if brushed else base
+    if window:
+        view = view.with_dates(*window)
+    st.session_state["effective_filters"] = view  # what the map, table, counts and downloads show
+    first, last = base.date_from or cat.first_day, base.date_to or cat.last_day
+    span = (first, last) if first is not None and last is not None else None
+    centroids = charts.country_centroids() if arcs else None
+    v = data.load_view(db_key, stamp, base, view, span, cat.bounds, centroids)
+
+    timeline_section(v, span, brushed)
+    map_col, detail_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        counts_line(v.counts, cat.total)
+        map_pick = map_section(v, cat, arcs, basemap)
+    with detail_col:
+        st.subheader("Details")
+        detail_box = st.container()  # filled last: a table click below must show here in the same run
+    table_pick = table_section(db_key, v, view)
+    _apply_picks(map_pick, table_pick)
+    with detail_box:
+        details_section(db_key, stamp)
+
+
+main()

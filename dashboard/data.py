@@ -1,0 +1,193 @@
+"""Cached access to the event database for the dashboard.
+
+Every function opens a read-only connection, queries, and closes it (see
+`events.queries.read_connection`): a dashboard left open must never block
+`events extract` from a terminal. Results are cached with `st.cache_data`,
+keyed on the database path, a stamp of its file(s) (`db_stamp`: mtime and
+size of the file and its WAL) and the filters, so a filter change that was
+seen before is instant and new events written by another process show up on
+the next rerun, without keeping any connection open to notice them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from events import queries
+from events.queries import Catalog, Counts, EventDetail, Filters
+
+DEFAULT_DB = Path("data") / "events.duckdb"
+MAX_POINTS = 20_000  # above this many placed events the map aggregates into hexagons
+MAX_TABLE_ROWS = 1_000  # the table is for reading and picking; downloads hold everything
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # per file
+UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+
+Stamp = tuple[int, int, int, int]
+
+
+def resolve_db(argv: list[str], environ: dict[str, str] | os._Environ) -> Path:  # type: ignore[type-arg]
+    """--db PATH after `streamlit run dashboard/app.py --`, else $EVENTS_DB, else data/events.duckdb."""
+    for i, arg in enumerate(argv):
+        if arg == "--db" and i + 1 < len(argv):
+            return Path(argv[i + 1])
+        if arg.startswith("--db="):
+            return Path(arg.split("=", 1)[1])
+    return Path(environ.get("EVENTS_DB") or DEFAULT_DB)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def load_catalog(db: str, stamp: Stamp) -> Catalog:
+    with queries.read_connection(db) as con:
+        return queries.catalog(con)
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything one rerun shows for a set of filters, computed over one connection."""
+
+    counts: Counts
+    bin_unit: str
+    timeline: pd.DataFrame  # over `base` filters: the brush must not filter its own chart
+    points: pd.DataFrame | None  # individual events, or
+    cells: pd.DataFrame | None  # hexagons when more than `max_points` events are placed
+    arcs: pd.DataFrame | None
+    table: pd.DataFrame
+
+
+def compute_view(
+    con: duckdb.DuckDBPyConnection,
+    base: Filters,
+    view: Filters,
+    span: tuple[date, date] | None,
+    bounds: tuple[float, float, float, float] | None,
+    centroids: dict[str, tuple[float, float]] | None = None,
+    max_points: int = MAX_POINTS,
+    table_rows: int = MAX_TABLE_ROWS,
+) -> View:
+    """Run every query of a rerun: counts, timeline, map layer, arcs, table page.
+
+    `base` is what the sidebar asks for, `view` is `base` narrowed by the
+    timeline brush or the playback window. Uncached, so the benchmark measures
+    exactly what a filter change costs.
+    """
+    counts = queries.count_summary(con, view)
+    bin_unit, timeline = queries.timeline(con, base, span=span)
+    if counts.on_map > max_points:
+        points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds))
+    else:
+        points, cells = queries.map_points(con, view, max_points), None
+    arcs = queries.actor_arcs(con, view, centroids) if centroids else None
+    table = queries.table(con, view, table_rows)
+    return View(counts, bin_unit, timeline, points, cells, arcs, table)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_view(
+    db: str,
+    stamp: Stamp,
+    base: Filters,
+    view: Filters,
+    span: tuple[date, date] | None,
+    bounds: tuple[float, float, float, float] | None,
+    centroids: dict[str, tuple[float, float]] | None = None,
+    max_points: int = MAX_POINTS,
+) -> View:
+    """`compute_view` over one short-lived read-only connection, cached per (database state, filters)."""
+    with queries.read_connection(db) as con:
+        return compute_view(con, base, view, span, bounds, centroids, max_points)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def load_detail(db: str, stamp: Stamp, event_id: str) -> EventDetail | None:
+    """The picked event, or None when it no longer exists (e.g. a stale link)."""
+    with queries.read_connection(db) as con:
+        try:
+            return queries.event_detail(con, event_id)
+        except LookupError:
+            return None
+
+
+def export_bytes(db: str, filters: Filters, fmt: str) -> bytes:
+    """The exact filtered selection in `fmt` (csv, geojson, jsonl); not cached, made on click."""
+    with queries.read_connection(db) as con:
+        return queries.EXPORTERS[fmt](con, filters)
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def check_uploads(files: list[Upload], max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[list[Upload], list[str]]:
+    """Split uploads into acceptable files and user-readable errors, before any extraction runs."""
+    ok: list[Upload] = []
+    errors: list[str] = []
+    for upload in files:
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            errors.append(f"{upload.name}: not a .txt, .html or .jsonl file")
+            continue
+        if len(upload.data) > max_bytes:
+            errors.append(f"{upload.name}: {len(upload.data) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+            continue
+        if not upload.data.strip():
+            errors.append(f"{upload.name}: the file is empty")
+            continue
+        try:
+            text = upload.data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            errors.append(f"{upload.name}: not UTF-8 text (byte {error.start})")
+            continue
+        if suffix == ".jsonl":
+            problem = _jsonl_problem(text)
+            if problem:
+                errors.append(f"{upload.name}: {problem}")
+                continue
+        ok.append(upload)
+    return ok, errors
+
+
+def _jsonl_problem(text: str) -> str | None:
+    """The first reason a JSON Lines article file is unusable, or None when every line is an article."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            return f"line {number} is not JSON ({error.msg})"
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            return f'line {number} has no "text" field'
+    return None
+
+
+def save_uploads(files: list[Upload], folder: Path) -> list[Path]:
+    """Write accepted uploads under `folder` with safe, unique names."""
+    paths: list[Path] = []
+    for index, upload in enumerate(files):
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.name).name)[:80] or "upload"
+        path = folder / f"{index:03d}_{stem}"
+        path.write_bytes(upload.data)
+        paths.append(path)
+    return paths
+
+
+def extract_uploads(paths: list[Path], db: Path, on_progress: Callable[[int, int], None] | None = None):  # noqa: ANN201
+    """Run the project's one extraction pipeline on saved uploads into `db` (ExtractSummary)."""
+    from events.pipeline import extract_paths  # imported here: the upload is optional, the map is not
+
+    return extract_paths(paths, db, on_progress=on_progress)

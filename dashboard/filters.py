@@ -1,0 +1,204 @@
+"""Sidebar widgets <-> `Filters`, every one of them kept in the URL.
+
+Each widget is bound to the URL under a short key, so a copied link reproduces
+the view (`?type=ASSAULT&country=RU&conf=0.6`): plain widgets with
+`bind="query-params"`, multiselects (whose labels carry counts) by hand. Streamlit
+drops URL values that are not valid options, so a stale link degrades to a
+wider view instead of an error. A date range equal to the whole extent is
+treated as "no date filter", so opening the app does not silently hide
+undated events.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from events.queries import PLOVER_TYPES, STATUSES, Catalog, Filters
+
+# URL parameter names (also the widget keys).
+KEYS = {
+    "types": "type",
+    "modes": "mode",
+    "actors": "actor",
+    "countries": "country",
+    "admin1": "admin1",
+    "statuses": "status",
+    "dates": "dates",
+    "coarse_dates": "coarse",
+    "undated": "undated",
+    "min_confidence": "conf",
+    "text": "q",
+    "arcs": "arcs",
+    "basemap": "basemap",
+    "window": "window",
+}
+MAX_ACTOR_OPTIONS = 5000
+PLAY_WINDOWS = {"1 week": 7, "1 month": 30, "3 months": 91, "1 year": 365}
+
+
+def _counts(frame: pd.DataFrame) -> dict[Any, int]:
+    return dict(zip(frame["value"], frame["n"].astype(int)))
+
+
+def _labelled(counts: dict[Any, int], names: dict[str, str] | None = None):  # noqa: ANN202 - a format_func
+    def label(value: Any) -> str:
+        name = (names or {}).get(value)
+        shown = f"{name} ({value})" if name else str(value)
+        return f"{shown} · {counts.get(value, 0)}"
+
+    return label
+
+
+def _multiselect(label: str, field: str, options: list[Any], counts: dict[Any, int], **kwargs: Any) -> tuple:
+    """A multiselect whose labels show counts, kept in the URL as repeated parameters.
+
+    Bound by hand through `st.query_params` rather than `bind="query-params"`:
+    with a `format_func`, Streamlit's binding writes the *label* to the URL, and
+    a label that carries a count would break links as soon as the data grows.
+    """
+    key = KEYS[field]
+    allowed = set(options)
+    if key not in st.session_state:  # first run of this session: the URL decides
+        st.session_state[key] = [v for v in st.query_params.get_all(key) if v in allowed]
+    else:  # options can shrink when the database changes; drop what vanished
+        st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
+    value = st.multiselect(
+        label,
+        options,
+        key=key,
+        format_func=_labelled(counts, kwargs.pop("names", None)),
+        placeholder="any",
+        **kwargs,
+    )
+    if value:
+        st.query_params[key] = [str(v) for v in value]
+    elif key in st.query_params:
+        del st.query_params[key]
+    return tuple(value)
+
+
+def filter_sidebar(cat: Catalog, country_names: dict[str, str]) -> Filters:
+    """Draw the filter widgets (inside the current container) and return the Filters they describe."""
+    facets = {name: _counts(frame) for name, frame in cat.facets.items()}
+    type_options = [t for t in PLOVER_TYPES if t in facets.get("type", {})] or list(PLOVER_TYPES)
+    actors = cat.actors.head(MAX_ACTOR_OPTIONS)
+
+    text = st.text_input("Search sentences", key=KEYS["text"], bind="query-params", placeholder="e.g. pipeline")
+    types = _multiselect("Event type (PLOVER)", "types", type_options, facets.get("type", {}))
+    actor_values = _multiselect(
+        "Actor or target", "actors", list(actors["value"]), _counts(actors), help="Canonical names; count = events"
+    )
+    countries = _multiselect(
+        "Country of the event place", "countries", list(facets.get("country", {})), facets.get("country", {}),
+        names=country_names,
+    )  # fmt: skip
+    admin1 = _multiselect("Region (first-order)", "admin1", list(facets.get("admin1", {})), facets.get("admin1", {}))
+    modes = _multiselect("Mode", "modes", list(facets.get("mode", {})), facets.get("mode", {}))
+    statuses = _multiselect("Status", "statuses", list(STATUSES), facets.get("status", {}))
+
+    date_from = date_to = None
+    if cat.first_day is not None and cat.last_day is not None and cat.first_day < cat.last_day:
+        chosen = st.slider(
+            "Date range",
+            min_value=cat.first_day,
+            max_value=cat.last_day,
+            value=(cat.first_day, cat.last_day),
+            key=KEYS["dates"],
+            bind="query-params",
+            format="YYYY-MM-DD",
+            help="Narrowing the range hides events without a date.",
+        )
+        if tuple(chosen) != (cat.first_day, cat.last_day):
+            date_from, date_to = chosen
+    coarse = st.checkbox(
+        "Include month- and year-precision dates", value=True, key=KEYS["coarse_dates"], bind="query-params"
+    )
+    undated = st.checkbox("Include events without a date", value=True, key=KEYS["undated"], bind="query-params")
+    confidence = st.slider(
+        "Minimum confidence", 0.0, 1.0, 0.0, step=0.05, key=KEYS["min_confidence"], bind="query-params"
+    )
+    return Filters(
+        types=types,
+        modes=modes,
+        actors=actor_values,
+        countries=countries,
+        admin1=admin1,
+        statuses=statuses,
+        date_from=date_from,
+        date_to=date_to,
+        coarse_dates=coarse,
+        undated=undated,
+        min_confidence=float(confidence),
+        text=text or "",
+    )
+
+
+def map_controls() -> tuple[bool, bool]:
+    """(show actor arcs, use the online basemap) — also kept in the URL."""
+    arcs = st.checkbox("Arcs from actor's country to place", value=False, key=KEYS["arcs"], bind="query-params")
+    basemap = st.checkbox(
+        "Online basemap (needs network)", value=False, key=KEYS["basemap"], bind="query-params",
+        help="Off: country outlines shipped with Event Atlas, works offline.",
+    )  # fmt: skip
+    return arcs, basemap
+
+
+# --------------------------------------------------------------------------- timeline brush
+
+
+def _to_date(value: Any) -> date | None:
+    """A brush bound arrives as epoch milliseconds (Vega) or an ISO string (AppTest, older clients)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return pd.Timestamp(int(value), unit="ms").date()
+    try:
+        return pd.Timestamp(str(value)).date()
+    except ValueError:
+        return None
+
+
+def brush_range(selection: Any, field: str = "bin_start", name: str = "brush") -> tuple[date, date] | None:
+    """The (start, end) dates of a timeline brush from the chart's selection state (`st.vega_lite_chart`), if any."""
+    try:
+        interval = selection["selection"][name][field]
+    except (KeyError, TypeError):
+        return None
+    if not interval or len(interval) != 2:
+        return None
+    start, end = _to_date(interval[0]), _to_date(interval[1])
+    if start is None or end is None:
+        return None
+    return (min(start, end), max(start, end))
+
+
+# --------------------------------------------------------------------------- playback
+
+
+def play_window_days() -> int:
+    """The playback window length chosen by the user (kept in the URL)."""
+    label = st.select_slider(
+        "Play window", options=list(PLAY_WINDOWS), value="1 month", key=KEYS["window"], bind="query-params"
+    )
+    return PLAY_WINDOWS[label]
+
+
+def advance_play(first: date | None, last: date | None, days: int, state: Any) -> tuple[date, date] | None:
+    """Step the playback window forward by its own length; None once it has passed the last day.
+
+    The position lives in session state ("play_pos"), so pausing and playing
+    again continues where it stopped, and reaching the end starts over next time.
+    """
+    if first is None or last is None:
+        return None
+    pos = state.get("play_pos")
+    pos = first if pos is None else pos + timedelta(days=days)
+    if pos > last:
+        state["play_pos"] = None
+        return None
+    state["play_pos"] = pos
+    return (pos, pos + timedelta(days=days - 1))

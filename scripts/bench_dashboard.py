@@ -1,0 +1,218 @@
+"""Benchmark the dashboard's server side at scale (a benchmark, not a test).
+
+Builds a database of N synthetic events (default 1,000,000) from real ones
+(the seed events of the test fixture, or `--from` an existing database):
+each real row is copied with a new id, a shifted date, a jittered position and
+a type drawn from the real rows, so text, actors and precision mixes stay
+realistic. Then it measures, for a series of filter changes:
+
+- server time per filter change: what one rerun of the app computes for new
+  filters, uncached (counts, timeline, map layer, table page, and building
+  the pydeck/Vega-Lite specs), and the same through `AppTest` (the whole script
+  with Streamlit's caches, as a user's click costs);
+- bytes sent to the browser: the pydeck JSON (map layer), the Vega-Lite spec with its rows and
+  the table page as Arrow;
+- peak RSS of this process.
+
+Targets (issue 3): <= 300 ms per filter change, <= 50 MB sent, <= 2 GB RSS.
+
+Run:  python scripts/bench_dashboard.py [--events 1000000] [--db /tmp/bench.duckdb] [--from data/events.duckdb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import duckdb  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+from dashboard import charts, data  # noqa: E402
+from events import queries  # noqa: E402
+from events.queries import Filters  # noqa: E402
+
+TARGET_MS, TARGET_MB, TARGET_RSS_GB = 300, 50, 2
+
+
+def build_synthetic(source: Path, out: Path, n: int) -> None:
+    """Write `n` events to `out`, each a real event of `source` with new id, date, place jitter and type."""
+    if out.exists():
+        out.unlink()
+    con = duckdb.connect(str(out))
+    try:
+        con.execute((ROOT / "events" / "schema.sql").read_text(encoding="utf-8"))
+        con.execute("ATTACH ? AS src (READ_ONLY)", [str(source)])
+        con.execute("INSERT INTO articles SELECT * FROM src.articles")
+        con.execute("CREATE TEMP TABLE real AS SELECT row_number() OVER () - 1 AS k, * FROM src.events")
+        real = con.execute("SELECT count(*) FROM real").fetchone()[0]
+        types = [r[0] for r in con.execute("SELECT type FROM real").fetchall()]
+        con.execute("CREATE TEMP TABLE types AS SELECT unnest($t) AS type, generate_subscripts($t, 1) - 1 AS j", {"t": types})
+        # Deterministic pseudo-random numbers from hash(i): reproducible runs.
+        con.execute(
+            """
+            INSERT INTO events
+            SELECT printf('syn%09d', i) AS event_id, r.doc_id, r.doc_title, r.sentence, r.char_start, r.char_end,
+                   r.trigger, t.type, r.mode, r.actors, r.targets, r.actor_countries,
+                   CASE WHEN r.day IS NULL THEN NULL
+                        WHEN r.date_precision = 'day' THEN strftime(d, '%Y-%m-%d')
+                        WHEN r.date_precision = 'month' THEN strftime(d, '%Y-%m')
+                        ELSE strftime(d, '%Y') END AS date,
+                   NULL AS date_end, r.date_precision, r.date_text, r.place, r.country, r.admin1,
+                   CASE WHEN r.lat IS NULL THEN NULL ELSE least(84.0, greatest(-84.0, r.lat + jlat)) END,
+                   CASE WHEN r.lon IS NULL THEN NULL ELSE r.lon + jlon END,
+                   r.geo_precision, r.geonames_id, r.status,
+                   round(0.3 + 0.7 * ((hash(i * 7) % 1000) / 1000.0), 2) AS confidence,
+                   CASE WHEN hash(i * 11) % 5 = 0 THEN printf('c%07d', (hash(i * 13) % 200000)) END AS cluster_id,
+                   CASE WHEN r.day IS NULL THEN NULL
+                        WHEN r.date_precision = 'day' THEN d
+                        WHEN r.date_precision = 'month' THEN date_trunc('month', d)::DATE
+                        ELSE date_trunc('year', d)::DATE END AS day
+            FROM (
+                SELECT i, i % $real AS k, (hash(i * 3) % $types) AS j,
+                       (DATE '2016-01-01' + CAST(hash(i * 5) % 3650 AS INTEGER)) AS d,
+                       ((hash(i * 17) % 4000) / 1000.0 - 2.0) AS jlat,
+                       ((hash(i * 19) % 4000) / 1000.0 - 2.0) AS jlon
+                FROM range($n) AS g(i)
+            ) s JOIN real r USING (k) JOIN types t USING (j)
+            """,
+            {"real": real, "types": len(types), "n": n},
+        )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+@dataclass
+class Step:
+    name: str
+    filters: Filters
+
+
+def filter_changes(first: date, last: date) -> list[Step]:
+    mid = date(2021, 1, 1) if first <= date(2021, 1, 1) <= last else first
+    return [
+        Step("open (no filter)", Filters()),
+        Step("type = ASSAULT", Filters(types=("ASSAULT",))),
+        Step("+ country = RU", Filters(types=("ASSAULT",), countries=("RU",))),
+        Step("actor = Russia", Filters(actors=("Russia",))),
+        Step("text 'pipeline'", Filters(text="pipeline")),
+        Step("one year", Filters(date_from=mid, date_to=date(mid.year, 12, 31))),
+        Step("one week (points)", Filters(date_from=mid, date_to=date(mid.year, 1, 7))),
+        Step("min confidence 0.8", Filters(min_confidence=0.8)),
+        Step("day precision only", Filters(coarse_dates=False, undated=False)),
+        Step("CONSULT+AGREE, KZ/UZ, conf .5", Filters(types=("CONSULT", "AGREE"), countries=("KZ", "UZ"), min_confidence=0.5)),
+    ]
+
+
+def arrow_bytes(frame) -> int:  # noqa: ANN001
+    sink = io.BytesIO()
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.tell()
+
+
+def one_change(db: Path, cat: queries.Catalog, filters: Filters) -> tuple[float, dict[str, int], str]:
+    """What one rerun of the app computes for new filters (data.compute_view, uncached), plus the specs it sends."""
+    t0 = time.perf_counter()
+    span = (filters.date_from or cat.first_day, filters.date_to or cat.last_day)
+    with queries.read_connection(db) as con:
+        v = data.compute_view(con, filters, filters, span, cat.bounds)
+    deck_json = charts.event_map(v.points, v.cells, cat.bounds).to_json()
+    seconds = time.perf_counter() - t0
+    sizes = {
+        "map": len(deck_json),
+        "timeline": len(json.dumps(charts.timeline_spec(v.timeline, v.bin_unit, span))) + arrow_bytes(v.timeline),
+        "table": arrow_bytes(v.table),
+    }
+    kind = f"{len(v.cells)} hexagons" if v.cells is not None else f"{len(v.points)} points"
+    return seconds, sizes, f"{v.counts.matching:,} match, {kind}"
+
+
+def apptest_changes(db: Path, steps: list[Step]) -> list[tuple[str, float]]:
+    """The whole app script per filter change through AppTest (Streamlit caches on, as in use)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["EVENTS_DB"] = str(db)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600)
+    t0 = time.perf_counter()
+    at.run()
+    results = [("first load (catalog, cold caches)", time.perf_counter() - t0)]
+    for type_ in ("ASSAULT", "CONSULT", "AGREE"):
+        at.multiselect(key="type").set_value([type_])
+        t0 = time.perf_counter()
+        at.run()
+        results.append((f"AppTest: type = {type_}", time.perf_counter() - t0))
+    at.text_input(key="q").set_value("pipeline")
+    t0 = time.perf_counter()
+    at.run()
+    results.append(("AppTest: + text 'pipeline'", time.perf_counter() - t0))
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "event_atlas_bench.duckdb")
+    parser.add_argument("--from", dest="source", type=Path, help="real events to multiply (default: test fixture)")
+    parser.add_argument("--reuse", action="store_true", help="reuse --db if it exists")
+    parser.add_argument("--no-apptest", action="store_true")
+    args = parser.parse_args()
+
+    if not (args.reuse and args.db.exists()):
+        source = args.source
+        if source is None:
+            from conftest_dashboard import build_fixture_db
+
+            source = build_fixture_db(Path(tempfile.mkdtemp()) / "fixture.duckdb")
+        t0 = time.perf_counter()
+        build_synthetic(source, args.db, args.events)
+        print(f"built {args.events:,} synthetic events in {time.perf_counter() - t0:.1f} s -> {args.db}")
+
+    t0 = time.perf_counter()
+    with queries.read_connection(args.db) as con:
+        cat = queries.catalog(con)
+    print(f"catalog (facets, actors, extents; once per database change): {1000 * (time.perf_counter() - t0):.0f} ms")
+    print(f"{cat.total:,} events, {cat.first_day} .. {cat.last_day}\n")
+
+    print(f"{'filter change':34} {'server ms':>9} {'map KB':>8} {'chart KB':>8} {'table KB':>8}  result")
+    times, sent = [], []
+    for step in filter_changes(cat.first_day, cat.last_day):
+        best = min((one_change(args.db, cat, step.filters) for _ in range(3)), key=lambda r: r[0])
+        seconds, sizes, result = best
+        times.append(seconds)
+        sent.append(sum(sizes.values()))
+        print(
+            f"{step.name:34} {1000 * seconds:9.0f} {sizes['map'] / 1024:8.0f} {sizes['timeline'] / 1024:8.0f} "
+            f"{sizes['table'] / 1024:8.0f}  {result}"
+        )
+    if not args.no_apptest:
+        print()
+        for name, seconds in apptest_changes(args.db, []):
+            print(f"{name:44} {1000 * seconds:9.0f} ms")
+    rss_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(
+        f"\nper filter change: median {1000 * statistics.median(times):.0f} ms, max {1000 * max(times):.0f} ms "
+        f"(target <= {TARGET_MS}); sent per rerun: max {max(sent) / 1024**2:.1f} MB (target <= {TARGET_MB}); "
+        f"peak RSS {rss_gb:.2f} GB (target <= {TARGET_RSS_GB})"
+    )
+
+
+if __name__ == "__main__":
+    main()
