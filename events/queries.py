@@ -26,7 +26,6 @@ import csv
 import io
 import json
 import math
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -37,6 +36,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from events.models import RECORD_FIELDS  # EVENTS.md section 3 order: the exports write exactly these
+from events.store import connect
+
 PLOVER_TYPES: tuple[str, ...] = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
@@ -44,21 +46,13 @@ PLOVER_TYPES: tuple[str, ...] = (
 STATUSES: tuple[str, ...] = ("occurred", "scheduled")
 COARSE_DATE_PRECISIONS: tuple[str, ...] = ("month", "year")
 
-# Record fields in EVENTS.md section 3 order: the exports write exactly these.
-RECORD_FIELDS: tuple[str, ...] = (
-    "event_id", "doc_id", "doc_title", "sentence", "char_start", "char_end", "trigger",
-    "type", "mode", "actors", "targets", "actor_countries", "date", "date_end",
-    "date_precision", "date_text", "place", "country", "admin1", "lat", "lon",
-    "geo_precision", "geonames_id", "status", "confidence", "cluster_id",
-)  # fmt: skip
 LIST_FIELDS: frozenset[str] = frozenset({"actors", "targets", "actor_countries"})
 
 # Columns a facet may count over. The name is interpolated into SQL, so it must
 # come from this whitelist and nothing else.
 FACET_COLUMNS: frozenset[str] = frozenset({"type", "mode", "status", "country", "admin1", "geo_precision"})
 
-LOCK_RETRIES = 20
-LOCK_WAIT_SECONDS = 0.1
+LOCK_WAIT_SECONDS = 2.0
 MERCATOR_MAX_LAT = 85.0
 
 
@@ -125,31 +119,19 @@ class Catalog:
 # --------------------------------------------------------------------------- connection
 
 
-def is_lock_error(error: BaseException) -> bool:
-    """True for DuckDB's "another process holds the file" errors, which are worth a retry."""
-    text = str(error)
-    return "Could not set lock" in text or "Conflicting lock" in text
-
-
 @contextmanager
-def read_connection(db: Path | str, retries: int = LOCK_RETRIES) -> Iterator[duckdb.DuckDBPyConnection]:
+def read_connection(db: Path | str, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open `db` read-only for the duration of a `with` block, then close it.
 
     A writer (`events extract`) holds an exclusive lock while it writes; we wait
-    for it briefly instead of failing, and we never hold our own connection
-    longer than one block, so that writer can always get in between.
+    for it briefly (the same retry as the writer's, in `events.store.connect`)
+    instead of failing, and we never hold our own connection longer than one
+    block, so that writer can always get in between.
     """
     path = Path(db)
     if not path.exists():
         raise FileNotFoundError(f"No event database at {path}. Run `events extract` first, or pass --db.")
-    for attempt in range(retries + 1):
-        try:
-            con = duckdb.connect(str(path), read_only=True)
-            break
-        except duckdb.IOException as error:
-            if not is_lock_error(error) or attempt == retries:
-                raise
-            time.sleep(LOCK_WAIT_SECONDS)
+    con = connect(path, read_only=True, retry_seconds=wait_seconds)
     try:
         yield con
     finally:
