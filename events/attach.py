@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from events.models import Event, Mention, Timex, Toponym, Trigger
+from events.place_links import PlaceCues, with_place_of
 
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|inside|into|across|throughout|on the outskirts of|in the city of|"
@@ -126,6 +127,7 @@ def event_place(
     toponyms: Sequence[Toponym],
     actor_spans: Sequence[Mention],
     triggers: Sequence[Trigger] = (),
+    cues: PlaceCues | None = None,
 ) -> Toponym | None:
     """The toponym that says where the event happened, or None.
 
@@ -147,6 +149,8 @@ def event_place(
         if any(s <= top.start < e for s, e in taken):
             continue
         if sentence[top.end : top.end + 2] in ("'s", "’s"):
+            continue
+        if cues is not None and cues.owner_not_host(sentence, top):
             continue
         left = sentence[max(0, top.start - 40) : top.start]
         between = sentence[trigger.end : top.start] if top.start >= trigger.end else None
@@ -201,12 +205,7 @@ def continued_place(event: Event, previous: Sequence[Event], sentence: str) -> E
         source = placed[0]
     if source is None:
         return event
-    return replace(
-        event,
-        place=source.place, country=source.country, admin1=source.admin1, lat=source.lat, lon=source.lon,
-        geo_precision=source.geo_precision, geonames_id=source.geonames_id,
-        confidence=round(max(0.0, event.confidence - 0.1), 2),
-    )
+    return with_place_of(event, source)
 
 
 _UNKNOWN_PLACE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?((?:[A-Z][\w\-’']+)(?:\s+[A-Z][\w\-’']+){0,2})")

@@ -14,6 +14,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from events.models import Place
 
 PLACES_FILE = "places.tsv.gz"
@@ -91,6 +94,7 @@ class Gazetteer:
     demonyms: dict[str, str]
     countries: dict[str, int]
     _places: dict[int, Place] = field(default_factory=dict, repr=False)
+    _country_keys: list[str] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls) -> "Gazetteer":
@@ -148,6 +152,32 @@ class Gazetteer:
     def is_primary(self, row: int, key: str) -> bool:
         """Whether folded `key` is the row's own name rather than an alternate."""
         return normalize_name(self.lines[row].split("\t", 2)[1]) == key
+
+    def country_spelling(self, key: str) -> str | None:
+        """The country name a long unknown word misspells or transliterates otherwise, as a folded key.
+
+        News spells Central Asian names many ways ("Kirgizstan", "Tadjikistan",
+        "Uzbekstan") and typos slip through ("Takijistan"). Only country names
+        are tried, only for words of eight letters or more, and only a unique
+        nearest name within one edit (two from nine letters on): short words and
+        town names are too close to ordinary surnames to guess at. A word that
+        extends a country name ("Kazakhstani") is a derivative, not a misspelling.
+        """
+        if len(key) < 8 or not key.isalpha():
+            return None
+        if self._country_keys is None:
+            first_non_country = len(self.countries) and max(self.countries.values()) + 1
+            self._country_keys = sorted(
+                k for k, rows in self.index.items()
+                if len(k) >= 7 and k.isalpha() and int(rows.split(",", 1)[0]) < first_non_country
+            )
+        limit = 2 if len(key) >= 9 else 1
+        found = process.extract(key, self._country_keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=2)
+        if not found or (len(found) > 1 and found[1][1] == found[0][1]
+                         and self.rows_for_key(found[1][0])[0] != self.rows_for_key(found[0][0])[0]):
+            return None  # as near to two countries: no guess
+        best = found[0][0]
+        return None if key.startswith(best) or best.startswith(key) else best
 
     def candidates(self, name: str) -> list[Place]:
         """Places called `name` (exact alias, any case or accents), best first."""

@@ -20,6 +20,7 @@ from typing import Protocol, TextIO
 
 from events.actors import ActorFinder, ActorLexicon, DocumentActors
 from events.attach import continued_place, event_date, event_place, roles, unknown_place_name
+from events.place_links import PlaceCues, domestic_country, link_clauses, named_site
 from events.classify import TriggerFinder
 from events.cluster import assign_clusters
 from events.gazetteer import Gazetteer
@@ -27,7 +28,7 @@ from events.geoparse import Geoparser
 from events.ingest import IngestError, IngestWarning, derive_doc_id, read_paths
 from events.lexicon import Lexicon
 from events.ner import Entity, SpacyNER
-from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
+from events.models import Article, Event, Mention, Place, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
 from events.store import ArticleResult, Store
 from events.timex import TimexTagger, find_anchor
@@ -59,6 +60,7 @@ class Pipeline:
         self.geoparser = Geoparser(self.gazetteer)
         self.triggers = TriggerFinder(Lexicon.load())
         self.actors = ActorFinder(ActorLexicon.load(), self.gazetteer)
+        self.place_cues = PlaceCues.load()
 
     def extract(self, article: Article) -> list[Event]:
         """Every event the article states, in text order."""
@@ -86,9 +88,11 @@ class Pipeline:
                 Entity(e.start - sentence.start, e.end - sentence.start, e.text, e.kind)
                 for e in entities if sentence.start <= e.start and e.end <= sentence.end
             ]
-            found = list(self._sentence_events(article, sentence, timexes, toponyms, doc, local))
-            names_place = any(sentence.start <= t.start < sentence.end and t.place for t in toponyms)
-            if not names_place:
+            local_timexes = [_shift(t, -sentence.start) for t in timexes if _inside(t, sentence)]
+            local_toponyms = [_shift_toponym(t, -sentence.start) for t in toponyms if _inside(t, sentence)]
+            drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, local))
+            found = link_clauses(sentence.text, drafts, local_toponyms, self.place_cues)
+            if not any(t.place for t in local_toponyms):
                 found = [continued_place(e, previous, sentence.text) for e in found]
             events.extend(found)
             previous = found
@@ -98,29 +102,23 @@ class Pipeline:
         self,
         article: Article,
         sentence: Sentence,
-        timexes: Sequence[Timex],
-        toponyms: Sequence[Toponym],
+        local_timexes: Sequence[Timex],
+        local_toponyms: Sequence[Toponym],
         doc: DocumentActors,
         entities: Sequence[Entity] = (),
-    ) -> Iterator[Event]:
+    ) -> Iterator[tuple[Trigger, Event]]:
+        """The sentence's events with their triggers; timexes and toponyms come in sentence offsets."""
         referent = doc.last_person
         mentions = self.actors.find(sentence.text, doc, entities)
-        triggers = _one_per_type(self.triggers.find(sentence.text))
+        found = self.triggers.find(sentence.text)
+        triggers = _one_per_type(found)
         if not triggers:
             return
-        local_timexes = [_shift(t, -sentence.start) for t in timexes if sentence.start <= t.start and t.end <= sentence.end]
-        local_toponyms = [
-            _shift_toponym(t, -sentence.start) for t in toponyms if sentence.start <= t.start and t.end <= sentence.end
-        ]
         for trigger in triggers:
             who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent)
             when = event_date(sentence.text, trigger, local_timexes, triggers)
-            where = event_place(sentence.text, trigger, local_toponyms, who.actor_mentions, triggers)
-            place = where.place if where else None
-            if place is None and self.geocoder is not None:
-                name = unknown_place_name(sentence.text, trigger, local_toponyms, mentions)
-                place = self.geocoder.lookup(name) if name else None
-            yield Event(
+            place = self._place(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
+            yield trigger, Event(
                 event_id=_event_id(article.doc_id, sentence, trigger),
                 doc_id=article.doc_id,
                 doc_title=article.title,
@@ -147,6 +145,40 @@ class Pipeline:
                 status="scheduled" if trigger.scheduled else "occurred",
                 confidence=_confidence(bool(who.actors), when is not None, place is not None),
             )
+
+    def _place(
+        self,
+        sentence: str,
+        trigger: Trigger,
+        triggers: Sequence[Trigger],
+        toponyms: Sequence[Toponym],
+        actor_mentions: Sequence[Mention],
+        mentions: Sequence[Mention],
+    ) -> Place | None:
+        """Where the event happened, from the plainest tie to the loosest.
+
+        A locative in the trigger's own stretch of the sentence wins; then a
+        named site the event involves; then the stretch of another trigger of
+        the same type (one event per type and sentence absorbs them: "claimed
+        responsibility for a bombing at the embassy in Kabul"); then the online
+        geocoder for an unknown locative name; last a domestic authority's country.
+        """
+        where = event_place(sentence, trigger, toponyms, actor_mentions, triggers, self.place_cues)
+        where = where or named_site(sentence, trigger, toponyms, actor_mentions, self.place_cues)
+        for sibling in triggers:
+            if where is not None:
+                break
+            if sibling.type == trigger.type and sibling is not trigger:
+                where = event_place(sentence, sibling, toponyms, actor_mentions, triggers, self.place_cues)
+        if where is not None:
+            return where.place
+        if self.geocoder is not None:
+            name = unknown_place_name(sentence, trigger, toponyms, mentions)
+            place = self.geocoder.lookup(name) if name else None
+            if place is not None:
+                return place
+        code = domestic_country(trigger.type, actor_mentions, self.place_cues)
+        return self.gazetteer.country(code) if code else None
 
 
 @dataclass
@@ -276,6 +308,10 @@ def _geo_precision(feature: str) -> str:
 
 def _confidence(has_actor: bool, has_date: bool, has_place: bool) -> float:
     return round(0.4 + 0.2 * has_actor + 0.2 * has_date + 0.2 * has_place, 2)
+
+
+def _inside(span: Timex | Toponym, sentence: Sentence) -> bool:
+    return sentence.start <= span.start and span.end <= sentence.end
 
 
 def _shift(t: Timex, delta: int) -> Timex:

@@ -104,7 +104,7 @@ class ToponymFinder:
                 spans.append(state)
                 i += 1
                 continue
-            matched = self._longest(text, tokens, i)
+            matched = self._longest(text, tokens, i) or self._misspelt_country(text, tokens, i)
             if matched is None:
                 i += 1
                 continue
@@ -197,6 +197,21 @@ class ToponymFinder:
                 elif has(prefix):
                     best = (j + 1, tok.end, prefix)
         return best
+
+    def _misspelt_country(self, text: str, tokens: list[_Token], i: int) -> tuple[int, int, str] | None:
+        """A lone capitalised word that spells a country name another way ("Takijistan", "Kirgizstan")."""
+        tok = tokens[i]
+        if tok.key in self.words.stop or tok.key in self.words.common or self.gazetteer.demonym(tok.key):
+            return None
+        prev = tokens[i - 1] if i > 0 else None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        # part of a longer name ("Kyrgystan Airways", "Mr. Tajikstan"): not ours to guess
+        if prev is not None and prev.cap and text[prev.end:tok.start] == " " and prev.key not in self.words.before:
+            return None
+        if nxt is not None and nxt.cap and text[tok.end:nxt.start] == " ":
+            return None
+        key = self.gazetteer.country_spelling(tok.key)
+        return None if key is None else (i + 1, tok.end, key)
 
     def _accept(self, text: str, tokens: list[_Token], i: int, j: int, key: str,
                 lower_words: set[str]) -> str:
