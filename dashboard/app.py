@@ -9,10 +9,10 @@ so the app imports its modules under that name, in a checkout (editable
 install) as well as from a plain `pip install .`.
 
 Layout only: queries live in `events.queries` (through the cached
-`events_dashboard.data`), drawing in `events_dashboard.charts`, widgets in
-`events_dashboard.filters`. Text that comes from articles is only ever shown through
-`st.html` after escaping, or in data frames, so it is never run as HTML or
-Markdown.
+`events_dashboard.data`), drawing in `events_dashboard.charts`, widgets
+in `events_dashboard.filters`. Text that comes from articles is only ever
+shown through `st.html` after escaping, or in data frames, so it is never run
+as HTML or Markdown.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ def test_serve_runs_streamlit_on_that_app_with_the_database(tmp_path: Path, monk
     calls = []
     monkeypatch.setattr(cli.subprocess, "call", lambda command, env: calls.append((command, env)) or 0)
     db = tmp_path / "ev.duckdb"
-    result = CliRunner().invoke(cli.main, ["serve", "--db", str(db), "--port", "8599", "--", "--server.headless", "true"])
+    args = ["serve", "--db", str(db), "--port", "8599", "--", "--server.headless", "true"]
+    result = CliRunner().invoke(cli.main, args)
     assert result.exit_code == 0, result.output
     [(command, env)] = calls
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
