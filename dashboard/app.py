@@ -1,34 +1,34 @@
 """Event Atlas dashboard: map, timeline, filters, details, table and exports.
 
-Run:  streamlit run dashboard/app.py -- --db data/events.duckdb
-      (or set EVENTS_DB; default data/events.duckdb)
+Run:  events serve --db data/events.duckdb
+      (or streamlit run dashboard/app.py -- --db data/events.duckdb; or set
+      EVENTS_DB; default data/events.duckdb)
+
+This folder installs as the package `events_dashboard` (see pyproject.toml),
+so the app imports its modules under that name, in a checkout (editable
+install) as well as from a plain `pip install .`.
 
 Layout only: queries live in `events.queries` (through the cached
-`dashboard.data`), drawing in `dashboard.charts`, widgets in
-`dashboard.filters`. Text that comes from articles is only ever shown through
-`st.html` after escaping, or in data frames, so it is never run as HTML or
-Markdown.
+`events_dashboard.data`), drawing in `events_dashboard.charts`, widgets
+in `events_dashboard.filters`. Text that comes from articles is only ever
+shown through `st.html` after escaping, or in data frames, so it is never run
+as HTML or Markdown.
 """
 
 from __future__ import annotations
 
+import html
+import os
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project root
-    sys.path.insert(0, str(ROOT))
+import streamlit as st
 
-import html  # noqa: E402
-import os  # noqa: E402
-
-import streamlit as st  # noqa: E402
-
-from dashboard import charts, data, filters  # noqa: E402
-from events import queries  # noqa: E402
-from events.queries import Catalog, Counts, Filters  # noqa: E402
+from events import queries
+from events.queries import Catalog, Counts, Filters
+from events_dashboard import charts, data, filters
 
 PLAY_INTERVAL_SECONDS = 1.2
 PICK_KEY = "picked"

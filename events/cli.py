@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import click
 
 DEFAULT_DB = Path("data/events.duckdb")
+DASHBOARD_APP = "events_dashboard.app"  # the repository's dashboard/ folder, installed under this name
 DB_OPTION = click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -212,14 +214,23 @@ def export(db: Path, fmt: str, out: Path | None) -> None:
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
 def serve(db: Path, port: int, streamlit_args: tuple[str, ...]) -> None:
-    """Open the dashboard on the database (runs 'streamlit run dashboard/app.py')."""
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    if not app.exists():
-        raise click.ClickException(f"{app}: dashboard not found (serve runs from a source checkout)")
+    """Open the dashboard on the database (runs 'streamlit run' on the installed dashboard's app.py)."""
+    app = dashboard_app()
     env = dict(os.environ, EVENTS_DB=str(db.resolve()))
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                "--browser.gatherUsageStats", "false", *streamlit_args, "--", "--db", str(db.resolve())]
     sys.exit(subprocess.call(command, env=env))
+
+
+def dashboard_app() -> Path:
+    """The installed dashboard's app.py, found through the import system (without running it)."""
+    try:
+        spec = importlib.util.find_spec(DASHBOARD_APP)
+    except ModuleNotFoundError:
+        spec = None
+    if spec is None or spec.origin is None or not Path(spec.origin).is_file():
+        raise click.ClickException(f"{DASHBOARD_APP}: the dashboard is not installed (reinstall event-atlas)")
+    return Path(spec.origin)
 
 
 def _per_article(path: Path, to_record) -> None:

@@ -35,15 +35,14 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests"))  # conftest_dashboard's fixture database; the packages come from the install
 
 import duckdb  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
-from dashboard import charts, data  # noqa: E402
 from events import queries  # noqa: E402
 from events.queries import Filters  # noqa: E402
+from events_dashboard import charts, data  # noqa: E402
 
 TARGET_MS, TARGET_MB, TARGET_RSS_GB = 300, 50, 2
 

@@ -14,7 +14,6 @@ Not `conftest.py` (another engineer owns that); test modules import the
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,8 +23,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dashboard"
 SCHEMA = ROOT / "events" / "schema.sql"
-if str(ROOT) not in sys.path:  # the dashboard package is not installed; tests import it from the tree
-    sys.path.insert(0, str(ROOT))
 
 XSS_EVENT_ID = "xss0000000000001"
 XSS_SENTENCE = "Officials said <script>alert(1)</script> and **bold** claims were rejected in Tashkent on July 6, 2022."

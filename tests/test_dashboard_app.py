@@ -14,9 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest_dashboard import ROOT, XSS_EVENT_ID, XSS_SENTENCE, events_db  # noqa: F401 - pytest fixture
-from dashboard import charts, data
 from events import queries
 from events.queries import Filters
+from events_dashboard import charts, data
 
 APP = str(ROOT / "dashboard" / "app.py")
 

@@ -174,8 +174,8 @@ def screen_position(lon: float, lat: float, view, width: float, height: float) -
 
 
 def test_filter_then_click_event_shows_its_sentence(browser, server: str, events_db: Path) -> None:  # noqa: F811
-    from dashboard.charts import view_for
     from events import queries
+    from events_dashboard.charts import view_for
 
     with queries.read_connection(events_db) as con:
         bounds = queries.catalog(con).bounds
