@@ -15,6 +15,7 @@ from events.models import Trigger
 Token = tuple[str, int, int]
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "“", "”", '"', "—", "–"})
 _LOOKBACK = 4
+_BACKGROUND_REACH = 3
 
 
 class TriggerFinder:
@@ -25,7 +26,7 @@ class TriggerFinder:
 
     def find(self, sentence: str) -> list[Trigger]:
         tokens = tokenize(sentence)
-        matches = self._match(tokens)
+        matches = self._match(sentence, tokens)
         if not matches:
             return []
         scheduled = self._has_scheduled_cue(tokens)
@@ -41,13 +42,13 @@ class TriggerFinder:
             triggers.append(Trigger(start, end, sentence[start:end], type_, mode, is_scheduled))
         return triggers
 
-    def _match(self, tokens: list[Token]) -> list[tuple[int, int, Pattern]]:
+    def _match(self, sentence: str, tokens: list[Token]) -> list[tuple[int, int, Pattern]]:
         """Longest non-overlapping matches, earliest first."""
         found: list[tuple[int, int, Pattern]] = []
         for i, (word, _, _) in enumerate(tokens):
             for pattern in self._lexicon.by_first.get(word, ()):
                 last = _match_at(tokens, i, pattern)
-                if last is not None and not self._other_sense(tokens, i, last, pattern):
+                if last is not None and not self._other_sense(sentence, tokens, i, last, pattern):
                     found.append((i, last, pattern))
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
         taken: set[int] = set()
@@ -58,12 +59,19 @@ class TriggerFinder:
                 taken.update(range(first, last + 1))
         return sorted(chosen, key=lambda m: m[0])
 
-    def _other_sense(self, tokens: list[Token], first: int, last: int, pattern: Pattern) -> bool:
-        """A noun use of a verb trigger ("vital signs"), or an object that changes its sense ("met the goal")."""
+    def _other_sense(self, sentence: str, tokens: list[Token], first: int, last: int, pattern: Pattern) -> bool:
+        """A noun use of a verb trigger ("vital signs"), an object that changes its sense ("met the
+        goal"), or a noun that only recalls an event as background ("after the attack")."""
         cues = self._lexicon.cues
         if pattern.kind == "verb" and len(pattern.slots) == 1 and first > 0:
-            if tokens[first - 1][0] in cues.noun_use_before:
+            before, word = tokens[first - 1][0], tokens[first][0]
+            if before == "that" and word.endswith("ed"):
+                return False  # a relative clause: "states that condemned the attack"
+            if before in cues.noun_use_before:
                 return True
+        nominal = pattern.kind == "noun" or (pattern.kind == "verb" and not tokens[first][0].endswith("ed"))
+        if nominal and _background(sentence, tokens, first, cues.background_before, cues.noun_use_before):
+            return True  # "despite Western sanctions" (a verb lemma used as a noun) but not "after Russia attacked"
         following = [w for w, _, _ in tokens[last + 1 : last + 4] if w not in ("the", "a", "an", "its", "their")]
         for cancel in cues.cancelling_next.get(tokens[last][0], ()):
             if tuple(following[: len(cancel)]) == cancel:
@@ -119,6 +127,27 @@ def _match_at(tokens: list[Token], i: int, pattern: Pattern) -> int | None:
         pos += 1
         k += 1
     return pos - 1
+
+
+def _background(
+    sentence: str, tokens: list[Token], first: int, background: frozenset[str], determiners: frozenset[str]
+) -> bool:
+    """A noun trigger in a time adjunct ("following the attack", "since Russia's invasion", "despite
+    Western sanctions") names an event the sentence takes as known: the news is the main clause."""
+    words = 0
+    for k in range(first - 1, -1, -1):
+        word, start, _ = tokens[k]
+        if word == "." and k > 0 and len(tokens[k - 1][0]) == 1:
+            continue  # the dots of "U.S."
+        words += 1
+        if words > _BACKGROUND_REACH + 1:
+            return False
+        if word in background:
+            return True
+        # only a noun phrase's opening may stand between: "the", "Russia's", "Western", "and"
+        if not (word in determiners or word == "and" or word.endswith("'s") or sentence[start].isupper()):
+            return False
+    return False
 
 
 def _inside_name(sentence: str, tokens: list[Token], first: int) -> bool:

@@ -119,3 +119,28 @@ def test_irregular_verbs_come_from_data():
 def test_noun_plurals():
     assert noun_forms("rally") == {"rally", "rallies"}
     assert noun_forms("clash") == {"clash", "clashes"}
+
+
+def test_a_past_verb_after_relative_that_is_a_verb(finder: TriggerFinder) -> None:
+    sentence = "Tajikistan was among several Central Asian states that condemned the attack."
+    assert ("ACCUSE", "condemn", False) in _types(finder, sentence)
+    # but "that" before a noun is a determiner: "that attack" stays a noun mention
+    assert "ACCUSE" not in [t for t, _, _ in _types(finder, "Nobody claimed that attack.")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "In February 2022, rents skyrocketed following the attack on Ukraine.",
+    "Exports to Russia have doubled since Russia's invasion of Ukraine.",
+    "Trade with China grew despite Western sanctions.",
+    "Prices fell sharply after the U.S. sanctions.",
+])
+def test_an_event_recalled_as_background_is_no_new_event(finder: TriggerFinder, sentence: str) -> None:
+    assert [t for t, _, _ in _types(finder, sentence) if t in ("ASSAULT", "SANCTION")] == []
+
+
+@pytest.mark.parametrize("sentence, event_type", [
+    ("Russia launched an attack on Kyiv after midnight.", "ASSAULT"),
+    ("The EU imposed new sanctions on Belarus after the election.", "SANCTION"),
+])
+def test_the_same_nouns_as_news_stay_events(finder: TriggerFinder, sentence: str, event_type: str) -> None:
+    assert event_type in [t for t, _, _ in _types(finder, sentence)]
