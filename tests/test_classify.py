@@ -133,6 +133,7 @@ def test_a_past_verb_after_relative_that_is_a_verb(finder: TriggerFinder) -> Non
     "Exports to Russia have doubled since Russia's invasion of Ukraine.",
     "Trade with China grew despite Western sanctions.",
     "Prices fell sharply after the U.S. sanctions.",
+    "To be effective, however, the sanctions must also apply to suppliers, an analyst said.",
 ])
 def test_an_event_recalled_as_background_is_no_new_event(finder: TriggerFinder, sentence: str) -> None:
     assert [t for t, _, _ in _types(finder, sentence) if t in ("ASSAULT", "SANCTION")] == []
@@ -141,6 +142,8 @@ def test_an_event_recalled_as_background_is_no_new_event(finder: TriggerFinder, 
 @pytest.mark.parametrize("sentence, event_type", [
     ("Russia launched an attack on Kyiv after midnight.", "ASSAULT"),
     ("The EU imposed new sanctions on Belarus after the election.", "SANCTION"),
+    ("The European Union on Monday announced new sanctions against Iranian officials.", "SANCTION"),
+    ("The United States slapped sanctions on two Russian banks.", "SANCTION"),
 ])
 def test_the_same_nouns_as_news_stay_events(finder: TriggerFinder, sentence: str, event_type: str) -> None:
     assert event_type in [t for t, _, _ in _types(finder, sentence)]
