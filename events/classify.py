@@ -16,6 +16,9 @@ Token = tuple[str, int, int]
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "“", "”", '"', "—", "–"})
 _LOOKBACK = 4
 _BACKGROUND_REACH = 3
+_ARGUMENT_GAP = 4  # words between a trigger and a noun trigger that is its object
+_COORDINATION = _CLAUSE_BREAK | {"and", "but", "or", ".", "while", "as", "after", "before"}
+Match = tuple[int, int, Pattern]
 
 
 class TriggerFinder:
@@ -26,7 +29,7 @@ class TriggerFinder:
 
     def find(self, sentence: str) -> list[Trigger]:
         tokens = tokenize(sentence)
-        matches = self._match(sentence, tokens)
+        matches = _without_arguments(tokens, self._match(sentence, tokens))
         if not matches:
             return []
         scheduled = self._has_scheduled_cue(tokens)
@@ -42,7 +45,7 @@ class TriggerFinder:
             triggers.append(Trigger(start, end, sentence[start:end], type_, mode, is_scheduled))
         return triggers
 
-    def _match(self, sentence: str, tokens: list[Token]) -> list[tuple[int, int, Pattern]]:
+    def _match(self, sentence: str, tokens: list[Token]) -> list[Match]:
         """Longest non-overlapping matches, earliest first."""
         found: list[tuple[int, int, Pattern]] = []
         for i, (word, _, _) in enumerate(tokens):
@@ -127,6 +130,22 @@ def _match_at(tokens: list[Token], i: int, pattern: Pattern) -> int | None:
         pos += 1
         k += 1
     return pos - 1
+
+
+def _without_arguments(tokens: list[Token], matches: list[Match]) -> list[Match]:
+    """Drop a noun trigger that is the object of the trigger before it: "condemned the attack",
+    "opposition to the invasion", "condemned Russia for its invasion". The sentence reports the
+    condemning; the attack is what it is about. Same-type pairs are left to the one-event-per-type
+    rule ("claimed responsibility for a bombing")."""
+    kept: list[Match] = []
+    for k, (first, last, pattern) in enumerate(matches):
+        if pattern.kind == "noun" and k > 0:
+            _, prev_last, prev = matches[k - 1]
+            between = [w for w, _, _ in tokens[prev_last + 1 : first]]
+            if prev.type != pattern.type and len(between) <= _ARGUMENT_GAP and _COORDINATION.isdisjoint(between):
+                continue
+        kept.append((first, last, pattern))
+    return kept
 
 
 def _background(

@@ -65,8 +65,9 @@ def test_other_senses_of_trigger_words_are_not_events(finder, sentence):
 
 
 def test_noun_reading_survives_when_the_verb_reading_is_dropped(finder):
-    assert [(t.type, t.text) for t in finder.find("He condemned the attack on civilians.")] == [
-        ("ACCUSE", "condemned"), ("ASSAULT", "attack")]
+    # "the attack": the verb "attack" is dropped after "the", the noun "attack" stays
+    assert [(t.type, t.text) for t in finder.find("On Friday the attack on civilians left 12 dead.")] == [
+        ("ASSAULT", "attack")]
 
 
 def test_not_only_is_not_a_negation(finder):
@@ -147,3 +148,17 @@ def test_an_event_recalled_as_background_is_no_new_event(finder: TriggerFinder, 
 ])
 def test_the_same_nouns_as_news_stay_events(finder: TriggerFinder, sentence: str, event_type: str) -> None:
     assert event_type in [t for t, _, _ in _types(finder, sentence)]
+
+
+@pytest.mark.parametrize("sentence, kept, dropped", [
+    ("Several Central Asian states condemned the attack on Friday.", "ACCUSE", "ASSAULT"),
+    ("Tokayev made his opposition to the invasion clear.", "ACCUSE", "ASSAULT"),
+])
+def test_a_noun_trigger_that_is_anothers_object_is_no_event(finder, sentence, kept, dropped) -> None:
+    types = [t for t, _, _ in _types(finder, sentence)]
+    assert kept in types and dropped not in types
+
+
+def test_a_noun_trigger_in_its_own_clause_stays(finder) -> None:
+    types = [t for t, _, _ in _types(finder, "Kazakhstan condemned the killings, and the attack was claimed by ISKP.")]
+    assert "ACCUSE" in types and "ASSAULT" in types
