@@ -28,5 +28,6 @@ test: install-test
 	$(PY) -m pytest -rs
 
 bench: install-test
+	$(PY) scripts/bench_components.py
 	$(PY) scripts/bench_extract.py
 	$(PY) scripts/bench_dashboard.py

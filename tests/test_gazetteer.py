@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -18,12 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
     return Gazetteer.load()
-
-
-def test_gazetteer_loads_in_well_under_a_second() -> None:
-    started = time.perf_counter()
-    Gazetteer.load()
-    assert time.perf_counter() - started < 1.5  # generous for a loaded CI machine
 
 
 @pytest.mark.parametrize("name, country, feature", [

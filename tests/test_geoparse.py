@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -91,13 +90,3 @@ def test_record_matches_the_contract(geoparser: Geoparser) -> None:
 
 def test_empty_text_has_no_toponyms(geoparser: Geoparser) -> None:
     assert geoparser.parse("") == []
-
-
-def test_speed_of_a_600_word_article(geoparser: Geoparser) -> None:
-    sentence = ("Officials in Almaty and Bishkek said on Monday that trade across the "
-                "Kazakhstan border had resumed after talks in Tashkent with Uzbek delegates. ")
-    text = sentence * 25  # about 600 words
-    started = time.perf_counter()
-    for _ in range(5):
-        geoparser.parse(text)
-    assert (time.perf_counter() - started) / 5 < 0.05

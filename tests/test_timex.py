@@ -3,7 +3,6 @@ and how it resolves dates against the article's anchor (EVENTS.md section 4)."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -179,18 +178,6 @@ def test_timex_record_shape(tagger):
     record = timex_record(article, tagger)
     assert record == {"doc_id": "s01", "timexes": [
         {"start": 35, "end": 43, "text": "Saturday", "type": "DATE", "value": "2022-09-17"}]}
-
-
-def test_tags_a_600_word_article_in_a_few_milliseconds(tagger):
-    sentence = ("On March 3, 2024, officials said 2,700 people fled after shelling last week, "
-                "and the ministry expects 11 more convoys by Friday, up 15% from a year ago. ")
-    text = sentence * 24  # about 600 words, far denser in numbers than news
-    runs = []
-    for _ in range(10):
-        began = time.perf_counter()
-        tagger.tag(text, date(2024, 3, 5))
-        runs.append(time.perf_counter() - began)
-    assert min(runs) * 1000 < 30  # best of 10, so a busy machine does not fail it; ~5 ms idle
 
 
 @pytest.mark.parametrize("published,expected", [
