@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from events.models import Event, Mention, Timex, Toponym, Trigger
 from events.place_links import PlaceCues, with_place_of
@@ -38,6 +38,9 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 _FRAME_CHARS = 40
+# ", who was appointed in 2005," : a date inside such an aside dates the aside only
+_RELATIVE_ASIDE = re.compile(r",\s+(?:who|which|whose|whom)\b[^,;]*,")
+_RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–|—)\s*", re.IGNORECASE)
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
 _OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
 _OBJECT_GAP = re.compile(r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?", re.IGNORECASE)
@@ -107,7 +110,11 @@ def event_date(
     allegiance to al-Qaeda in 2015, praised the Taliban", 2015 dates the
     allegiance, not the praise.
     """
-    dated = [t for t in timexes if t.date is not None]
+    asides = [m.span() for m in _RELATIVE_ASIDE.finditer(sentence)]
+    dated = [
+        t for t in timexes
+        if t.date is not None and not any(a <= t.start and t.end <= b and not a <= trigger.start < b for a, b in asides)
+    ]
     own = [
         t for t in dated
         if _cost(sentence, t, trigger) <= min(_cost(sentence, t, other) for other in triggers)
@@ -118,7 +125,25 @@ def event_date(
         own = [t for t in dated if t.end <= first_trigger and t.start < _FRAME_CHARS]
     if not own:
         return None
-    return min(own, key=lambda t: (_cost(sentence, t, trigger), t.start > trigger.start))
+    best = min(own, key=lambda t: (_cost(sentence, t, trigger), t.start > trigger.start))
+    return _joined_range(sentence, best, dated)
+
+
+def _joined_range(sentence: str, timex: Timex, dated: Sequence[Timex]) -> Timex:
+    """Two dates joined into one span ("in 2022 and early 2023", "Aug. 26 to Oct. 20") date the
+    event from the first to the last, whichever of the two is nearer the trigger."""
+    ordered = sorted(dated, key=lambda t: t.start)
+    k = ordered.index(timex)
+    first, last = timex, timex
+    if k > 0 and _RANGE_JOIN.fullmatch(sentence[ordered[k - 1].end : timex.start]):
+        first = ordered[k - 1]
+    elif k + 1 < len(ordered) and _RANGE_JOIN.fullmatch(sentence[timex.end : ordered[k + 1].start]):
+        last = ordered[k + 1]
+    if first is last or first.date is None or (last.date_end or last.date or "") < first.date:
+        return timex
+    return replace(
+        first, end=last.end, text=sentence[first.start : last.end], date_end=last.date_end or last.date
+    )
 
 
 def event_place(

@@ -123,28 +123,40 @@ def domestic_country(event_type: str, actor_mentions: Sequence[Mention], cues: P
 def link_clauses(
     sentence: str, drafts: Sequence[tuple[Trigger, Event]], toponyms: Sequence[Toponym], cues: PlaceCues
 ) -> list[Event]:
-    """Fill empty places from another clause of the same sentence (see the module notes).
+    """Fill empty places and dates from another clause of the same sentence (see the module notes).
 
     `drafts` are the sentence's events with their triggers, in text order. A
     scene with two places ("during his visits to Azerbaijan and Armenia") says
-    nothing about which one a linked event happened in, so it lends none.
+    nothing about which one a linked event happened in, so it lends no place.
+    A when/while clause is a time adjunct first of all, so it lends its date too
+    ("made his opposition clear when he attended the forum in June").
     """
     events = [event for _, event in drafts]
     # a participle goes on with the clause right before it, and so on down a chain
     for i in range(1, len(drafts)):
-        if events[i].place is None and events[i - 1].place is not None and _continues(sentence, drafts[i][0]):
-            events[i] = with_place_of(events[i], events[i - 1])
-    # a when/while/during clause sets the scene of the sentence's main event: the first one it can
-    for j, (t, scene) in enumerate(drafts):
-        if events[j].place is None or not cues.clause_link.search(sentence, 0, t.start):
+        if _continues(sentence, drafts[i][0]):
+            events[i] = _lend(events[i], events[i - 1], place=True)
+    # a when/while/during clause sets the scene of the sentence's main event: the first other one
+    for j, (t, _) in enumerate(drafts):
+        if not cues.clause_link.search(sentence, 0, t.start):
             continue
-        if len(_places_after(t, toponyms, sentence)) > 1:
-            continue
-        for i, event in enumerate(events):
-            if i != j and event.place is None and _shares_actor(event, events[j]):
-                events[i] = with_place_of(event, events[j])
-                break
+        main = next((i for i, e in enumerate(events) if i != j and _shares_actor(e, events[j])), None)
+        if main is not None:
+            one_place = len(_places_after(t, toponyms, sentence)) <= 1
+            events[main] = _lend(events[main], events[j], place=one_place)
     return events
+
+
+def _lend(event: Event, source: Event, place: bool) -> Event:
+    """`event` with the place (if `place`) and the date it lacks taken from `source`."""
+    if place and event.place is None and source.place is not None:
+        event = with_place_of(event, source)
+    if event.date is None and source.date is not None:
+        event = replace(
+            event, date=source.date, date_end=source.date_end, date_precision=source.date_precision,
+            date_text=source.date_text,
+        )
+    return event
 
 
 def with_place_of(event: Event, source: Event, cost: float = 0.1) -> Event:

@@ -68,3 +68,22 @@ def test_unlinked_sentence_keeps_a_null_place(pipeline):
 def test_same_input_gives_same_event_ids(pipeline):
     text = "Police arrested two men in Almaty on Monday."
     assert [e.event_id for e in _events(pipeline, text)] == [e.event_id for e in _events(pipeline, text)]
+
+
+def test_two_joined_dates_make_one_span(pipeline):
+    (supply,) = _events(pipeline, "In 2022 and early 2023, the plant supplied nitrocellulose to Russian gunpowder makers.")
+    assert (supply.date, supply.date_end, supply.date_precision) == ("2022", "2023", "year")
+    (rally,) = _events(pipeline, "Protesters rallied in Almaty from Aug. 26 to Oct. 20 last year.")
+    assert (rally.date, rally.date_end) == ("2023-08-26", "2023-10-20")
+
+
+def test_a_date_inside_a_relative_aside_dates_the_aside_only(pipeline):
+    text = "The group's leader, who was appointed to the council in 2005, has criticized the Islamic State."
+    (criticism,) = _events(pipeline, text)
+    assert criticism.date is None
+
+
+def test_a_when_clause_lends_its_date_to_the_main_event(pipeline):
+    text = "Tokayev criticised the sanctions when he attended a summit in Samarkand in June."
+    accusation = next(e for e in _events(pipeline, text) if e.type == "ACCUSE")
+    assert (accusation.date, accusation.date_precision) == ("2023-06", "month")
