@@ -79,6 +79,8 @@ class TriggerFinder:
         for cancel in cues.cancelling_next.get(tokens[last][0], ()):
             if tuple(following[: len(cancel)]) == cancel:
                 return True
+            if len(cancel) == 1 and first > 0 and tokens[first - 1][0] == cancel[0]:
+                return True  # "a new report released by the UN": the same object, before the verb
         return False
 
     def _has_scheduled_cue(self, tokens: list[Token]) -> bool:

@@ -58,6 +58,9 @@ def test_negated_and_hypothetical_statements_are_not_events(finder, sentence):
         "Only two of the 58 agencies met the goal last year.",
         "The state spent 10 percent of purchases on small firms.",
         "The ministry released a statement on Friday.",
+        "The Turkish Embassy, as well as representatives of the company, declined to comment.",
+        "He refused to comment on the case.",
+        "The figures come from a new report released by the UN on Monday.",
     ],
 )
 def test_other_senses_of_trigger_words_are_not_events(finder, sentence):
