@@ -90,6 +90,10 @@ class DocumentActors:
     acronyms: dict[str, Mention] = field(default_factory=dict)
     last_person: Mention | None = None  # what "he" or "she" most likely refers to
 
+    def longer_name(self, text: str) -> Mention | None:
+        """An earlier person whose full name starts with `text`: "Abu Yusuf" after "Abu Yusuf Muhajir"."""
+        return next((m for m in self.surnames.values() if m.name.startswith(text + " ")), None)
+
 
 class ActorFinder:
     """Find actor mentions in sentences of one article at a time."""
@@ -244,6 +248,8 @@ class ActorFinder:
             kind = "person"
         else:
             return None
+        if kind == "person" and (earlier := doc.longer_name(text)) is not None:
+            return Mention(start, stop, text, earlier.name, earlier.kind, earlier.country, earlier.for_state)
         mention = Mention(start, stop, text, text, kind, country, kind == "person" and country is not None)
         self._remember(mention, doc, acronym)
         return mention

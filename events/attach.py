@@ -29,6 +29,22 @@ _REPORTING = re.compile(
     r"\b(?:said|says|stated|told|reported|announced|added|noted|declared|according to|claimed)\b(?:\s+(?:that|on\s+\w+))?",
     re.IGNORECASE,
 )
+_AGENT_GAP = 3  # words between a trigger and its "by" agent without an auxiliary ("seized last week by")
+# "the attack ... was claimed by": a passive verb right before the agent
+_BE_PARTICIPLE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ne)\s+$", re.IGNORECASE)
+_RELATIVE_LINK = re.compile(r",?\s+(?:which|who)\s+(?:\w+ly\s+)?", re.IGNORECASE)
+# ", during his visits to Azerbaijan and Armenia," : an adjunct set off by commas inside a clause
+_ASIDE = re.compile(
+    r",\s+(?:during|after|before|in|on|at|while|when|according to|as|despite|following)\b[^,;]{0,120},",
+    re.IGNORECASE,
+)
+_OPEN_QUOTES = ("“", '"')
+_CLOSE_QUOTES = ("”", '"')
+# '," he added' / '," Abayev told TASS' / '”, the ministry said'
+_ATTRIBUTION_AFTER = re.compile(
+    r"[,.!?]?\s*[”\"]\s*,?\s*(?:(?P<pronoun>he|she)\b|[A-Z][\w\-’']*(?:\s+[A-Z][\w\-’']*){0,3})"
+    r"\s+(?:said|says|added|told|stated|noted|wrote|declared|explained|continued)\b"
+)
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 _REACH = 140
 _CLAUSE_COST = 60
@@ -78,19 +94,30 @@ def roles(
         window_start = reporting[-1]
     next_start = min((t.start for t in triggers if t.start >= trigger.end), default=len(sentence))
 
-    before = [m for m in mentions if window_start <= m.start and m.end <= trigger.start]
+    aside = next((a for a in _ASIDE.finditer(sentence, 0, trigger.start) if a.start() <= window_start < a.end()), None)
+    if aside is not None:
+        # "Tokayev, during his visits to Azerbaijan and Armenia, underscored": the subject precedes the aside
+        window_start = max((t.end for t in triggers if t.end <= aside.start()), default=0)
+    in_aside = (lambda m: aside.start() <= m.start < aside.end()) if aside is not None else (lambda m: False)
+    before = [m for m in mentions if window_start <= m.start and m.end <= trigger.start and not in_aside(m)]
     if not before:
         before = [m for m in mentions if m.end <= trigger.start]
     after = [m for m in mentions if m.start >= trigger.end and m.start < next_start]
-    passive = [m for m in after if _PASSIVE_BY.search(sentence[max(0, m.start - 8) : m.start])]
+    passive = [m for m in after if _passive_agent(sentence, trigger, m)]
+    relative = _relative_subject(sentence, trigger, mentions)
     if passive:
         actors_m = passive
         targets_m = before + [m for m in after if m not in passive]
+    elif relative is not None:
+        actors_m = [relative]
+        targets_m = after
     else:
         actors_m = before[-3:] if before else []
         targets_m = after
     if not actors_m and referent is not None and _PRONOUN.search(sentence, window_start, trigger.start):
         actors_m = [referent]
+    if not actors_m:
+        actors_m = _quoted_speaker(sentence, trigger, mentions, referent)
     states = [
         Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country)
         for m in actors_m if m.for_state and m.country
@@ -99,6 +126,47 @@ def roles(
     targets = [n for n in _ordered_names(targets_m, keep_order=True) if n not in actors]
     countries = sorted({m.country for m in actors_m if m.country})
     return Roles(actors, targets, countries, list(actors_m))
+
+
+def _passive_agent(sentence: str, trigger: Trigger, mention: Mention) -> bool:
+    """Whether "by <mention>" is the trigger's own passive agent: "was seized by German authorities",
+    "sanctioned by the US", but not "asked media to rely on information distributed by the authorities"."""
+    if not _PASSIVE_BY.search(sentence[max(0, mention.start - 8) : mention.start]):
+        return False
+    by = sentence.rfind("by", trigger.end, mention.start)
+    gap = len(sentence[trigger.end : by].split())
+    return gap <= _AGENT_GAP or bool(_BE_PARTICIPLE.search(sentence, max(0, by - 40), by))
+
+
+def _relative_subject(sentence: str, trigger: Trigger, mentions: Sequence[Mention]) -> Mention | None:
+    """The name a relative pronoun stands for: "International Flavors & Fragrances, which suspended
+    its shipments" -> the company does the suspending."""
+    earlier = [m for m in mentions if m.end <= trigger.start]
+    if not earlier:
+        return None
+    last = earlier[-1]
+    return last if _RELATIVE_LINK.fullmatch(sentence[last.end : trigger.start]) else None
+
+
+def _quoted_speaker(
+    sentence: str, trigger: Trigger, mentions: Sequence[Mention], referent: Mention | None
+) -> list[Mention]:
+    """Inside a quotation, the speaker its attribution names: '"... we are ready," Abayev said',
+    '"...," he added' (the person named last before), 'Lavrov said: "..."'."""
+    opened = max(sentence.rfind(q, 0, trigger.start) for q in _OPEN_QUOTES)
+    closed = max(sentence.rfind(q, 0, trigger.start) for q in _CLOSE_QUOTES)
+    after = _ATTRIBUTION_AFTER.search(sentence, trigger.end)
+    if after is not None:
+        speaker = [m for m in mentions if after.start() <= m.start < after.end()]
+        if speaker:
+            return speaker[:1]
+        if after.group("pronoun") and referent is not None:
+            return [referent]
+    if opened > closed or (opened == -1 and closed == -1 and after is None):
+        before = [m for m in mentions if m.end <= max(opened, 0)]
+        if opened > 0 and before and _REPORTING.search(sentence, before[-1].end, opened):
+            return [before[-1]]
+    return []
 
 
 def event_date(

@@ -87,3 +87,39 @@ def test_a_when_clause_lends_its_date_to_the_main_event(pipeline):
     text = "Tokayev criticised the sanctions when he attended a summit in Samarkand in June."
     accusation = next(e for e in _events(pipeline, text) if e.type == "ACCUSE")
     assert (accusation.date, accusation.date_precision) == ("2023-06", "month")
+
+
+def test_a_passive_by_belongs_to_its_own_verb(pipeline):
+    (request,) = _events(pipeline, "The ministry asked media to rely on official information distributed by Russian authorities.")
+    assert "Russia" not in request.actors
+    (attack,) = _events(pipeline, "The attack, which killed 143 people, according to state TV, "
+                                  "was claimed by the Islamic State militant group.")
+    assert attack.actors[:1] == ["Islamic State"]
+
+
+def test_a_relative_pronoun_stands_for_the_name_before_it(pipeline):
+    text = ("Tracers came from the U.S. company International Flavors & Fragrances, "
+            "which suspended its direct shipments to Russia in April 2022.")
+    halt = next(e for e in _events(pipeline, text) if e.type == "SANCTION")
+    assert halt.actors == ["International Flavors & Fragrances"]
+
+
+def test_the_subject_is_found_across_an_aside(pipeline):
+    text = ("Kazakhstan's president Kassym-Jomart Tokayev, during his recent visits to Azerbaijan and Armenia, "
+            "underscored Kazakhstan's readiness to provide platforms for negotiations.")
+    offer = next(e for e in _events(pipeline, text) if e.type == "AGREE")
+    assert offer.actors[0] == "Kassym-Jomart Tokayev" and "Azerbaijan" not in offer.actors
+
+
+def test_a_quotation_is_the_speakers(pipeline):
+    text = ("Kazakhstan's ambassador to Russia, Dauren Abayev, spoke to TASS. "
+            "\"Of course, we are ready to provide a platform, to create some conditions,\" he added.")
+    (offer,) = _events(pipeline, text)
+    assert offer.actors[0] == "Dauren Abayev"
+
+
+def test_a_shortened_name_is_the_person_named_in_full_before(pipeline):
+    text = ("The video was posted by Abu Yusuf Muhajir, the group's ideologue. "
+            "Then Abu Yusuf praised the Taliban's former leader.")
+    praise = next(e for e in _events(pipeline, text) if e.type == "SUPPORT")
+    assert praise.actors[0] == "Abu Yusuf Muhajir"
