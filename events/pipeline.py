@@ -45,7 +45,7 @@ BATCH_SIZE = 200  # articles per unchanged-check query and per database transact
 MAX_WORKERS = 4
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
 CHUNK_SIZE = 4  # articles per task sent to a worker process
-CHUNKS_AHEAD = 4  # tasks queued per worker: keeps workers busy while the parent writes, and bounds memory
+AHEAD = BATCH_SIZE  # articles out at workers: enough to keep them busy while the parent writes a batch
 Progress = Callable[[int, int | None], None]
 """on_progress(articles done, total): total is None while input is still being read, the final count at the end."""
 
@@ -286,19 +286,21 @@ def _run(
 
 
 def _run_pool(articles: Iterator[Article], workers: int, ner: str | None) -> Iterator[tuple[Article, list[Event], int]]:
-    """`_run` over worker processes, with at most CHUNKS_AHEAD tasks per worker in flight.
+    """`_run` over worker processes, with about AHEAD articles out at a time.
 
     Tasks are submitted here and collected oldest first, which keeps input
     order and bounds memory. Pool.imap would instead iterate the input in
     the pool's own thread: reading files, reporting errors and querying the
     store would then run beside the writes to the same DuckDB connection.
+    Writing a batch takes the parent seconds, so workers need that much
+    work queued not to idle meanwhile.
     """
     context = multiprocessing.get_context("spawn")  # no fork: the parent may hold a DuckDB connection
     pending: deque[tuple[list[Article], AsyncResult]] = deque()
     with context.Pool(workers, initializer=_init_worker, initargs=(ner,)) as pool:
         for chunk in _batches(articles, CHUNK_SIZE):
             pending.append((chunk, pool.apply_async(_work, (chunk,))))
-            if len(pending) >= workers * CHUNKS_AHEAD:
+            if len(pending) >= max(workers, AHEAD // CHUNK_SIZE):
                 yield from _collect(*pending.popleft())
         while pending:
             yield from _collect(*pending.popleft())

@@ -119,7 +119,7 @@ def test_one_and_two_workers_give_identical_output_and_rows(monkeypatch, tmp_pat
     # small batches, tasks and look-ahead, so nine articles cross every boundary of the stream
     monkeypatch.setattr(pipeline_module, "BATCH_SIZE", 2)
     monkeypatch.setattr(pipeline_module, "CHUNK_SIZE", 1)
-    monkeypatch.setattr(pipeline_module, "CHUNKS_AHEAD", 1)
+    monkeypatch.setattr(pipeline_module, "AHEAD", 1)
     one = _run_seeds(seeds_dir, tmp_path / "one.duckdb", workers=1, pipeline=pipeline)
     two = _run_seeds(seeds_dir, tmp_path / "two.duckdb", workers=2)
     assert one == two
