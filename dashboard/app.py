@@ -232,8 +232,11 @@ def upload_section(db: Path) -> None:
             return
         progress = st.progress(0.0, text="Extracting…")
 
-        def on_progress(done: int, total: int) -> None:
-            progress.progress(done / total if total else 1.0, text=f"Extracting… {done}/{total}")
+        def on_progress(done: int, total: int | None) -> None:
+            if total is None:  # the pipeline streams: the count is known only at the end, so no fraction yet
+                progress.progress(0.0, text=f"Extracting… {done} articles done")
+            else:
+                progress.progress(done / total if total else 1.0, text=f"Extracting… {done}/{total}")
 
         try:
             with tempfile.TemporaryDirectory() as folder:

@@ -186,8 +186,14 @@ def save_uploads(files: list[Upload], folder: Path) -> list[Path]:
     return paths
 
 
-def extract_uploads(paths: list[Path], db: Path, on_progress: Callable[[int, int], None] | None = None):  # noqa: ANN201
-    """Run the project's one extraction pipeline on saved uploads into `db` (ExtractSummary)."""
+def extract_uploads(  # noqa: ANN201
+    paths: list[Path], db: Path, on_progress: Callable[[int, int | None], None] | None = None
+):
+    """Run the project's one extraction pipeline on saved uploads into `db` (ExtractSummary).
+
+    The pipeline streams its input, so `on_progress(done, total)` gets total
+    None until the last call, which has the final count.
+    """
     from events.pipeline import extract_paths  # imported here: the upload is optional, the map is not
 
     return extract_paths(paths, db, on_progress=on_progress)

@@ -59,8 +59,8 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
 
     bar = None if quiet or not sys.stderr.isatty() else tqdm(unit="article", file=sys.stderr)
 
-    def progress(done: int, total: int) -> None:
-        if bar is not None:
+    def progress(done: int, total: int | None) -> None:
+        if bar is not None:  # a count and a rate while the input streams in; the total only at the end
             bar.total = total
             bar.n = done
             bar.refresh()

@@ -20,15 +20,21 @@ Choices the spec left open:
   better than losing the article's events.
 - JSON Lines text is taken verbatim (newlines normalised only): the caller
   chose it, and gold evidence is matched against it.
+- A .jsonl/.ndjson file is read a line at a time, after one pass over its
+  bytes that makes the whole-file checks (blank, binary, not UTF-8): a file
+  of millions of articles is never held in memory, yet is still accepted or
+  rejected as a whole, with the same messages as any other file.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,8 +46,10 @@ from events.models import Article
 from events.textclean import Boilerplate, normalize_newlines, split_articles, to_blocks
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
+STREAMED_SUFFIXES = frozenset({".jsonl", ".ndjson"})  # pure JSON Lines: read a line at a time
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _SNIFF_BYTES = 4096
+_SCAN_BYTES = 1 << 20
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -190,10 +198,19 @@ def _walk(folder: Path) -> list[Path]:
 
 
 def _read_file(path: Path, rules: Boilerplate, fallback_encoding: str | None) -> Iterator[Article | IngestError]:
+    if path.suffix.lower() in STREAMED_SUFFIXES:
+        yield from _stream_json_lines(path, rules, fallback_encoding)
+    else:
+        yield from _read_whole_file(path, rules, fallback_encoding)
+
+
+def _read_whole_file(
+    path: Path, rules: Boilerplate, fallback_encoding: str | None
+) -> Iterator[Article | IngestError]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        yield IngestError(path, None, f"cannot read: {(err.strerror or str(err)).lower()}")
+        yield _cannot_read(path, err)
         return
     if not data.strip():
         yield IngestError(path, None, "empty file")
@@ -221,12 +238,93 @@ def _read_file(path: Path, rules: Boilerplate, fallback_encoding: str | None) ->
     yield from articles or [IngestError(path, None, "no article text found (only blank lines or site chrome)")]
 
 
+def _stream_json_lines(
+    path: Path, rules: Boilerplate, fallback_encoding: str | None
+) -> Iterator[Article | IngestError]:
+    """A JSON Lines file a line at a time, so its size does not matter.
+
+    `_scan` first makes, in one pass over the bytes, the checks reading the
+    whole file makes, so a bad file is refused before any of its lines is
+    read, as before. Text in the fallback encoding is rare and read whole.
+    """
+    try:
+        scan = _scan(path)
+    except OSError as err:
+        yield _cannot_read(path, err)
+        return
+    problem = "empty file" if scan.blank else _binary_problem_of(scan.head, scan.has_nul)
+    if problem:
+        yield IngestError(path, None, problem)
+        return
+    if scan.not_utf8 is not None:
+        if fallback_encoding is None:
+            yield _not_utf8(path, *scan.not_utf8)
+        else:
+            yield from _read_whole_file(path, rules, fallback_encoding)
+        return
+    try:  # utf-8-sig and universal newlines: what normalize_newlines does to a whole text
+        with path.open(encoding="utf-8-sig", newline=None) as file:
+            yield from _json_lines(path, (line.removesuffix("\n") for line in file))
+    except (OSError, UnicodeDecodeError) as err:  # the file changed or vanished after the scan
+        yield IngestError(path, None, f"cannot read: {err}")
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What the whole-file checks need to know about a file's bytes."""
+
+    blank: bool
+    head: bytes
+    has_nul: bool
+    not_utf8: tuple[int, int] | None  # (line, byte value) of the first byte that is not UTF-8
+
+
+def _scan(path: Path) -> _Scan:
+    """One pass over the file's bytes, a chunk at a time, for `_stream_json_lines`'s checks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    head, blank, has_nul, not_utf8, newlines = b"", True, False, None, 0
+    with path.open("rb") as file:
+        while chunk := file.read(_SCAN_BYTES):
+            head += chunk[: _SNIFF_BYTES - len(head)]
+            blank = blank and not chunk.strip()
+            if b"\x00" in chunk:
+                has_nul = True
+                break  # binary: nothing else matters
+            if not_utf8 is None:
+                not_utf8 = _first_bad_utf8(decoder, chunk, newlines)
+            newlines += chunk.count(b"\n")
+    if not_utf8 is None and not has_nul:
+        not_utf8 = _first_bad_utf8(decoder, b"", newlines, final=True)
+    return _Scan(blank, head, has_nul, not_utf8)
+
+
+def _first_bad_utf8(
+    decoder: codecs.IncrementalDecoder, chunk: bytes, newlines: int, final: bool = False
+) -> tuple[int, int] | None:
+    """(line, byte) of a decoding error in `chunk`, given the newlines before it; None if it decodes.
+
+    The decoder may hold the first bytes of a character split across chunks;
+    those are no newlines, so counting newlines in them changes nothing.
+    """
+    pending = decoder.getstate()[0]
+    try:
+        decoder.decode(chunk, final)
+    except UnicodeDecodeError as err:
+        data = pending + chunk
+        return newlines + data[: err.start].count(b"\n") + 1, data[err.start]
+    return None
+
+
 def _binary_problem(data: bytes) -> str | None:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    return _binary_problem_of(data[:_SNIFF_BYTES], b"\x00" in data)
+
+
+def _binary_problem_of(head: bytes, has_nul: bool) -> str | None:
+    """Why a file whose first bytes are `head` is not text, if it is not."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16 text; save it as UTF-8"
-    if b"\x00" in data:
+    if has_nul:
         return "binary file (contains NUL bytes), not text"
-    head = data[:_SNIFF_BYTES]
     controls = sum(1 for b in head if b < 9 or 13 < b < 32 or b == 127)
     if controls > len(head) // 20:
         return "binary file (control bytes), not text"
@@ -254,14 +352,22 @@ def _decode(path: Path, data: bytes, fallback_encoding: str | None) -> tuple[str
         line = data[: err.start].count(b"\n") + 1
         byte = f"0x{data[err.start]:02x}"
         if fallback_encoding is None:
-            return IngestError(
-                path, line, f"not UTF-8 text (byte {byte}); convert the file to UTF-8 or pass a fallback encoding"
-            )
+            return _not_utf8(path, line, data[err.start])
         try:
             text = data.decode(fallback_encoding)
         except (UnicodeDecodeError, LookupError) as err2:
             return IngestError(path, line, f"not UTF-8 text (byte {byte}) and not {fallback_encoding} either: {err2}")
         return text, IngestWarning(path, line, f"not UTF-8 text (byte {byte}); decoded as {fallback_encoding}")
+
+
+def _cannot_read(path: Path, err: OSError) -> IngestError:
+    return IngestError(path, None, f"cannot read: {(err.strerror or str(err)).lower()}")
+
+
+def _not_utf8(path: Path, line: int, byte: int) -> IngestError:
+    return IngestError(
+        path, line, f"not UTF-8 text (byte 0x{byte:02x}); convert the file to UTF-8 or pass a fallback encoding"
+    )
 
 
 def _read_json(path: Path, text: str) -> Iterator[Article | IngestError]:
@@ -277,7 +383,12 @@ def _read_json(path: Path, text: str) -> Iterator[Article | IngestError]:
             for number, item in enumerate(items, 1):
                 yield from _record(path, None, item, f"item {number}: ")
             return
-    for number, line in enumerate(text.split("\n"), 1):
+    yield from _json_lines(path, text.split("\n"))
+
+
+def _json_lines(path: Path, lines: Iterable[str]) -> Iterator[Article | IngestError]:
+    """One article (or error) per non-blank line; lines are numbered from 1 as an editor shows them."""
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:

@@ -13,10 +13,13 @@ import json
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import Protocol, TextIO, TypeVar
 
 from events.actors import ActorFinder, ActorLexicon, DocumentActors
 from events.attach import continued_place, event_date, event_place, roles, unknown_place_name
@@ -39,10 +42,15 @@ class PlaceLookup(Protocol):
     def lookup(self, name: str, country: str | None = None) -> Place | None: ...
 
 
-BATCH_SIZE = 200
+BATCH_SIZE = 200  # articles per unchanged-check query and per database transaction
 MAX_WORKERS = 4
 PARALLEL_FROM = 64  # below this, starting worker processes costs more than it saves
-Progress = Callable[[int, int], None]
+CHUNK_SIZE = 4  # articles per task sent to a worker process
+AHEAD = BATCH_SIZE  # articles out at workers: enough to keep them busy while the parent writes a batch
+Progress = Callable[[int, int | None], None]
+"""on_progress(articles done, total): total is None while input is still being read, the final count at the end."""
+
+T = TypeVar("T")
 
 
 class Pipeline:
@@ -212,27 +220,23 @@ def extract_paths(
 ) -> ExtractSummary:
     """Extract every article under `paths` into the database `db` (and JSON Lines `out`).
 
-    `workers` > 1 spreads articles over processes (None: one per core for
-    batches big enough to repay the start-up). Results come back in input
-    order, so output and stored ids do not depend on the number of workers.
+    Articles are read, checked, extracted and stored as a stream, a batch at
+    a time, so memory does not grow with the size of the input; each batch
+    is one transaction. The number of articles is therefore not known until
+    the end: `on_progress` gets total None until its last call.
+
+    `workers` > 1 spreads articles over processes (None: one per core when
+    at least PARALLEL_FROM articles need extracting, so small inputs skip
+    the start-up). Results come back in input order, so output and stored
+    ids do not depend on the number of workers.
     `ner` ("spacy") adds statistical NER when no ready `pipeline` is given.
     """
     started = time.perf_counter()
     summary = ExtractSummary()
-    articles: list[Article] = []
-    for item in read_paths(paths):
-        if isinstance(item, IngestError):
-            warning = isinstance(item, IngestWarning)
-            (summary.warnings if warning else summary.errors).append(str(item))
-            if on_error:
-                on_error(("warning: " if warning else "error: ") + str(item))
-        else:
-            articles.append(item)
-    summary.articles = len(articles)
     store = Store(db) if db is not None else None
     try:
-        todo = [a for a in articles if store is None or out is not None or not store.unchanged(a)]
-        summary.skipped_unchanged = len(articles) - len(todo)
+        articles = _articles(read_paths(paths), summary, on_error)
+        todo = _changed(articles, store, summary) if store is not None and out is None else articles
         batch: list[ArticleResult] = []
         for done, (article, events, n_sentences) in enumerate(_run(todo, pipeline, workers, ner), 1):
             summary.sentences += n_sentences
@@ -245,9 +249,12 @@ def extract_paths(
                 store.write(batch)
                 batch = []
             if on_progress:
-                on_progress(summary.skipped_unchanged + done, len(articles))
+                on_progress(summary.skipped_unchanged + done, None)
         if store is not None:
             store.write(batch)
+        if on_progress:
+            on_progress(summary.articles, summary.articles)
+        if store is not None:
             assign_clusters(store)
     finally:
         if store is not None:
@@ -256,21 +263,85 @@ def extract_paths(
     return summary
 
 
+def _articles(
+    items: Iterable[Article | IngestError], summary: ExtractSummary, on_error: Callable[[str], None] | None
+) -> Iterator[Article]:
+    """The articles among `items`, counted; each error is recorded and reported as soon as it is read."""
+    for item in items:
+        if isinstance(item, IngestError):
+            warning = isinstance(item, IngestWarning)
+            (summary.warnings if warning else summary.errors).append(str(item))
+            if on_error:
+                on_error(("warning: " if warning else "error: ") + str(item))
+        else:
+            summary.articles += 1
+            yield item
+
+
+def _changed(articles: Iterable[Article], store: Store, summary: ExtractSummary) -> Iterator[Article]:
+    """The articles whose text is not stored yet, checked a batch (one query) at a time; the rest are counted."""
+    for batch in _batches(articles, BATCH_SIZE):
+        for article, unchanged in zip(batch, store.unchanged_batch(batch)):
+            if unchanged:
+                summary.skipped_unchanged += 1
+            else:
+                yield article
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of `size` items (the last may be shorter), read only as each is needed."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
 def _run(
-    articles: Sequence[Article], pipeline: Pipeline | None, workers: int | None, ner: str | None
+    articles: Iterable[Article], pipeline: Pipeline | None, workers: int | None, ner: str | None
 ) -> Iterator[tuple[Article, list[Event], int]]:
+    """Each article with its events and sentence count, in input order, reading articles only as needed.
+
+    Without an explicit `workers`, the first PARALLEL_FROM articles are read
+    ahead: an input that ends before then is too small to repay starting
+    worker processes.
+    """
+    articles = iter(articles)
     if workers is None:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(articles) >= PARALLEL_FROM else 1
+        head = list(islice(articles, PARALLEL_FROM))
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(head) >= PARALLEL_FROM else 1
+        articles = chain(head, articles)
     if workers <= 1:
         pipeline = pipeline or Pipeline(ner=ner)
         for article in articles:
             yield (article, *pipeline.extract_counted(article))
         return
+    yield from _run_pool(articles, workers, pipeline.ner_name if pipeline is not None else ner)
+
+
+def _run_pool(articles: Iterator[Article], workers: int, ner: str | None) -> Iterator[tuple[Article, list[Event], int]]:
+    """`_run` over worker processes, with about AHEAD articles out at a time.
+
+    Tasks are submitted here and collected oldest first, which keeps input
+    order and bounds memory. Pool.imap would instead iterate the input in
+    the pool's own thread: reading files, reporting errors and querying the
+    store would then run beside the writes to the same DuckDB connection.
+    Writing a batch takes the parent seconds, so workers need that much
+    work queued not to idle meanwhile.
+    """
     context = multiprocessing.get_context("spawn")  # no fork: the parent may hold a DuckDB connection
-    ner = pipeline.ner_name if pipeline is not None else ner
+    pending: deque[tuple[list[Article], AsyncResult]] = deque()
     with context.Pool(workers, initializer=_init_worker, initargs=(ner,)) as pool:
-        for article, (events, n) in zip(articles, pool.imap(_work, articles, chunksize=4)):
-            yield article, events, n
+        for chunk in _batches(articles, CHUNK_SIZE):
+            pending.append((chunk, pool.apply_async(_work, (chunk,))))
+            if len(pending) >= max(workers, AHEAD // CHUNK_SIZE):
+                yield from _collect(*pending.popleft())
+        while pending:
+            yield from _collect(*pending.popleft())
+
+
+def _collect(chunk: list[Article], result: AsyncResult) -> Iterator[tuple[Article, list[Event], int]]:
+    """A worker's results for `chunk`, waiting for them if needed (a worker's exception is raised here)."""
+    for article, (events, n_sentences) in zip(chunk, result.get()):
+        yield article, events, n_sentences
 
 
 _worker_pipeline: list[Pipeline] = []  # the one Pipeline of a worker process, set by its initializer
@@ -280,8 +351,8 @@ def _init_worker(ner: str | None) -> None:
     _worker_pipeline.append(Pipeline(ner=ner))
 
 
-def _work(article: Article) -> tuple[list[Event], int]:
-    return _worker_pipeline[0].extract_counted(article)
+def _work(chunk: list[Article]) -> list[tuple[list[Event], int]]:
+    return [_worker_pipeline[0].extract_counted(article) for article in chunk]
 
 
 def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:

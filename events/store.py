@@ -85,8 +85,22 @@ class Store:
 
     def unchanged(self, article: Article) -> bool:
         """Whether this exact article text is stored already (so extraction can be skipped)."""
-        row = self._con.execute("SELECT text_hash FROM articles WHERE doc_id = ?", [article.doc_id]).fetchone()
-        return row is not None and row[0] == text_hash(article.text)
+        return self.unchanged_batch([article])[0]
+
+    def unchanged_batch(self, articles: Sequence[Article]) -> list[bool]:
+        """`unchanged` for each of `articles`, in order, from one query.
+
+        A streamed run checks every article it reads; one round trip per
+        batch instead of per article keeps the check cheap at millions.
+        """
+        if not articles:
+            return []
+        rows = self._con.execute(
+            "SELECT doc_id, text_hash FROM articles WHERE doc_id IN (SELECT UNNEST(?))",
+            [sorted({a.doc_id for a in articles})],
+        ).fetchall()
+        stored = dict(rows)
+        return [stored.get(a.doc_id) == text_hash(a.text) for a in articles]
 
     def write(self, batch: Iterable[ArticleResult]) -> int:
         """Upsert a batch of articles with their events in one transaction; return events written."""

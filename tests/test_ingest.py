@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from events import ingest
 from events.ingest import IngestError, IngestWarning, derive_doc_id, read_html, read_paths, read_text
 from events.models import Article
 from events.textclean import Boilerplate, is_title_like, split_articles
@@ -282,6 +283,75 @@ def test_json_array_file(tmp_path: Path) -> None:
     got = list(read_paths([path]))
     assert got[0].doc_id == "a"
     assert str(got[1]) == f"{path}: item 2: empty \"text\""
+
+
+def _seed_bytes() -> bytes:
+    return (SEEDS / "articles.jsonl").read_bytes()
+
+
+def _latin1_on_line_5() -> bytes:
+    lines = _seed_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b"said", b"caf\xe9 said", 1)
+    return b"\n".join(lines)
+
+
+STREAMED_CASES = {
+    "seeds": _seed_bytes(),
+    "fixture with bad lines": (FIXTURES / "articles.jsonl").read_bytes(),
+    "crlf and bom": b"\xef\xbb\xbf" + _seed_bytes().replace(b"\n", b"\r\n"),
+    "lone cr": _seed_bytes().replace(b"\n", b"\r"),
+    "bom only on line 1 text": b"\xef\xbb\xbf\xef\xbb\xbf" + _seed_bytes(),
+    "not utf-8 on line 5": _latin1_on_line_5(),
+    "cp1252 throughout": json.dumps(
+        {"id": "l1", "text": (FIXTURES / "latin1.txt").read_text(encoding="cp1252")}, ensure_ascii=False
+    ).encode("cp1252") + b"\n",
+    "cut character at the end": _seed_bytes().rstrip() + b"\xc3",
+    "nul in the last line": _seed_bytes() + b'{"text": "a\x00b"}\n',
+    "blank": b"\n  \r\n\t\n",
+    "utf-16": "\ufeff".encode("utf-16-le") + _seed_bytes().decode().encode("utf-16-le"),
+    "control bytes": b"\x01\x02\x03" * 100 + _seed_bytes(),
+}
+
+
+@pytest.mark.parametrize("scan_bytes", [7, 1 << 20], ids=["tiny chunks", "default chunks"])
+@pytest.mark.parametrize("fallback", [None, "cp1252"])
+@pytest.mark.parametrize("case", list(STREAMED_CASES))
+def test_json_lines_streamed_read_as_if_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: Boilerplate, case: str, fallback: str | None, scan_bytes: int
+) -> None:
+    # tiny chunks split multi-byte characters and CRLF pairs between reads
+    monkeypatch.setattr(ingest, "_SCAN_BYTES", scan_bytes)
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(STREAMED_CASES[case])
+    whole = list(ingest._read_whole_file(path, rules, fallback))
+    assert list(read_paths([path], rules=rules, fallback_encoding=fallback)) == whole
+    assert whole  # every case yields something: articles or the file's one error
+
+
+def test_json_lines_are_not_read_into_memory_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(_seed_bytes() * 3)
+
+    def refuse(self: Path) -> bytes:
+        raise AssertionError(f"{self} read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert len(articles(list(read_paths([path])))) == 27
+
+
+def test_unreadable_json_lines_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "locked.jsonl"
+    path.write_bytes(_seed_bytes())
+    real_open = Path.open
+
+    def refuse(self: Path, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    (err,) = read_paths([path])
+    assert type(err) is IngestError and str(err) == f"{path}: cannot read: permission denied"
 
 
 # --- files that cannot be read

@@ -35,6 +35,15 @@ def test_changed_article_replaces_its_events(tmp_path):
         assert ids == ["e3"]
 
 
+def test_unchanged_batch_answers_each_article_in_order(tmp_path):
+    with Store(tmp_path / "e.duckdb") as store:
+        store.write([ArticleResult(Article("d1", TEXT), []), ArticleResult(Article("d2", TEXT), [])])
+        batch = [Article("d2", TEXT), Article("new", TEXT), Article("d1", TEXT + " More."), Article("d1", TEXT)]
+        assert store.unchanged_batch(batch) == [True, False, False, True]
+        assert store.unchanged_batch(batch) == [store.unchanged(a) for a in batch]
+        assert store.unchanged_batch([]) == []
+
+
 def test_failed_batch_leaves_stored_data_intact(tmp_path):
     with Store(tmp_path / "e.duckdb") as store:
         store.write([ArticleResult(Article("d1", TEXT), [_event("d1", "e1")])])
