@@ -16,11 +16,12 @@ import hashlib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from events.models import RECORD_FIELDS, Article, Event
 
@@ -119,10 +120,9 @@ class Store:
         try:
             con.execute("DELETE FROM events WHERE doc_id IN (SELECT UNNEST(?))", [doc_ids])
             con.execute("DELETE FROM articles WHERE doc_id IN (SELECT UNNEST(?))", [doc_ids])
-            con.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", article_rows)
+            _insert(con, "articles", _ARTICLE_SCHEMA, article_rows)
             if event_rows:
-                placeholders = ", ".join("?" for _ in range(len(RECORD_FIELDS) + 1))
-                con.executemany(f"INSERT INTO events VALUES ({placeholders})", event_rows)
+                _insert(con, "events", _EVENT_SCHEMA, event_rows)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -135,11 +135,11 @@ class Store:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("UPDATE events SET cluster_id = NULL")
-            rows = [(cid, eid) for eid, cid in assignments.items() if cid is not None]
+            rows = [(eid, cid) for eid, cid in assignments.items() if cid is not None]
             if rows:
                 con.execute("CREATE TEMP TABLE IF NOT EXISTS _clusters (event_id VARCHAR, cluster_id VARCHAR)")
                 con.execute("DELETE FROM _clusters")
-                con.executemany("INSERT INTO _clusters VALUES (?, ?)", [(e, c) for c, e in rows])
+                _insert(con, "_clusters", _CLUSTER_SCHEMA, rows)
                 con.execute(
                     "UPDATE events SET cluster_id = _clusters.cluster_id FROM _clusters "
                     "WHERE events.event_id = _clusters.event_id"
@@ -159,12 +159,39 @@ class Store:
         return articles, events
 
 
+def _insert(con: duckdb.DuckDBPyConnection, table: str, schema: pa.Schema, rows: list[tuple]) -> None:
+    """Insert rows through one Arrow table: DuckDB's executemany binds row by row and took ~2 ms an
+    event (9 s for a batch of 200 articles), which left the worker processes idle while it wrote."""
+    columns = list(zip(*rows))
+    data = pa.Table.from_arrays([pa.array(col, type=field.type) for col, field in zip(columns, schema)], schema=schema)
+    con.register("_incoming", data)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+_TYPES = {
+    "event_id": pa.string(), "char_start": pa.int32(), "char_end": pa.int32(), "actors": pa.list_(pa.string()),
+    "targets": pa.list_(pa.string()), "actor_countries": pa.list_(pa.string()), "lat": pa.float64(),
+    "lon": pa.float64(), "geonames_id": pa.int64(), "confidence": pa.float64(),
+}
+_EVENT_SCHEMA = pa.schema(
+    [(name, _TYPES.get(name, pa.string())) for name in RECORD_FIELDS] + [("day", pa.date32())]
+)
+_CLUSTER_SCHEMA = pa.schema([("event_id", pa.string()), ("cluster_id", pa.string())])
+_ARTICLE_SCHEMA = pa.schema([
+    ("doc_id", pa.string()), ("title", pa.string()), ("url", pa.string()), ("published", pa.string()),
+    ("source", pa.string()), ("text", pa.string()), ("text_hash", pa.string()), ("extracted_at", pa.timestamp("us")),
+])
+
+
 def _event_row(event: Event) -> tuple:
     record = event.to_record()
     return (*(record[name] for name in RECORD_FIELDS), _first_day(event.date))
 
 
-def _first_day(value: str | None) -> str | None:
+def _first_day(value: str | None) -> date | None:
     """First calendar day of an ISO date at any precision, for the timeline's bins."""
     if not value:
         return None
@@ -173,7 +200,7 @@ def _first_day(value: str | None) -> str | None:
         year = int(parts[0])
         month = int(parts[1]) if len(parts) > 1 else 1
         day = int(parts[2]) if len(parts) > 2 else 1
-        return f"{year:04d}-{month:02d}-{day:02d}"
+        return date(year, month, day)
     except ValueError:
         return None
 
