@@ -113,7 +113,7 @@ class ActorFinder:
             mention = Mention(ent.start, ent.end, ent.text, ent.text, ent.kind, None)
             self._remember(mention, doc)
             mentions.append(mention)
-        return sorted(mentions, key=lambda m: m.start)
+        return sorted((m for m in mentions if not _credit(sentence, m)), key=lambda m: m.start)
 
     def _find_by_rules(self, sentence: str, doc: DocumentActors) -> list[Mention]:
         tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(sentence)]
@@ -298,6 +298,20 @@ class ActorFinder:
                 return j + len(noun)
         return None
 
+
+
+_CREDIT_AFTER = re.compile(r"\)\s*[-\u2013\u2014]")
+_DATELINE_AFTER = re.compile(r"\s*(?:,|\(|[-\u2013\u2014])")
+
+
+def _credit(sentence: str, mention: Mention) -> bool:
+    """A dateline's parts, "MOSCOW, July 6 (Reuters) -" / "ALMATY (AP) —": where the story was filed
+    and the agency that filed it, not actors."""
+    if sentence[mention.start - 1 : mention.start] == "(" and _CREDIT_AFTER.match(sentence, mention.end):
+        return True
+    opens = not sentence[: mention.start].strip()
+    unknown_caps = mention.name == mention.text and mention.text.isupper() and len(mention.text) > 3
+    return opens and unknown_caps and bool(_DATELINE_AFTER.match(sentence, mention.end))
 
 
 def _key(text: str) -> str:

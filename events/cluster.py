@@ -13,18 +13,36 @@ from events.store import Store
 
 MAX_KM = 50.0
 
+# Candidate pairs come from equi-joins only, so DuckDB hashes them instead of comparing every
+# pair of a type: each event is exploded into one row per actor, and a pair must share
+# (type, actor, date cut to the coarser precision). The coarser date is the one of `a` in each
+# branch (year, month or day), so the three branches cover every pair once or twice; DISTINCT
+# removes the repeats. The distance test then runs on those few pairs only.
 _PAIRS_SQL = """
-SELECT a.event_id, b.event_id
-FROM events a JOIN events b
-  ON a.type = b.type
- AND a.event_id < b.event_id
- AND a.date IS NOT NULL AND b.date IS NOT NULL
- AND left(a.date, least(length(a.date), length(b.date))) = left(b.date, least(length(a.date), length(b.date)))
- AND a.lat IS NOT NULL AND b.lat IS NOT NULL
-WHERE list_has_any(a.actors, b.actors)
+WITH ex AS (
+    SELECT event_id, type, unnest(actors) AS actor, date, length(date) AS len, lat, lon
+    FROM events
+    WHERE date IS NOT NULL AND lat IS NOT NULL AND length(date) IN (4, 7, 10)
+),
+pairs AS (
+    SELECT a.event_id AS x, b.event_id AS y, a.lat AS lat1, a.lon AS lon1, b.lat AS lat2, b.lon AS lon2
+    FROM ex a JOIN ex b ON a.type = b.type AND a.actor = b.actor AND a.date = left(b.date, 10)
+    WHERE a.len = 10 AND b.len = 10
+    UNION ALL
+    SELECT a.event_id, b.event_id, a.lat, a.lon, b.lat, b.lon
+    FROM ex a JOIN ex b ON a.type = b.type AND a.actor = b.actor AND a.date = left(b.date, 7)
+    WHERE a.len = 7 AND b.len >= 7
+    UNION ALL
+    SELECT a.event_id, b.event_id, a.lat, a.lon, b.lat, b.lon
+    FROM ex a JOIN ex b ON a.type = b.type AND a.actor = b.actor AND a.date = left(b.date, 4)
+    WHERE a.len = 4
+)
+SELECT DISTINCT least(x, y), greatest(x, y)
+FROM pairs
+WHERE x <> y
   AND 2 * 6371.0 * asin(sqrt(
-        pow(sin(radians(b.lat - a.lat) / 2), 2)
-        + cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2)
+        pow(sin(radians(lat2 - lat1) / 2), 2)
+        + cos(radians(lat1)) * cos(radians(lat2)) * pow(sin(radians(lon2 - lon1) / 2), 2)
       )) <= ?
 """
 

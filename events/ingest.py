@@ -412,9 +412,10 @@ def _record(path: Path, line: int | None, item: Any, prefix: str) -> Iterator[Ar
     if not text.strip():
         yield IngestError(path, line, f'{prefix}empty "text"')
         return
-    doc_id = item.get("id")
+    key = "id" if "id" in item else "doc_id"  # "doc_id", as in the output and gold files, is read too
+    doc_id = item.get(key)
     if isinstance(doc_id, bool) or not isinstance(doc_id, str | int | None):
-        yield IngestError(path, line, f'{prefix}"id" must be a string or an integer')
+        yield IngestError(path, line, f'{prefix}"{key}" must be a string or an integer')
         return
     doc_id = str(doc_id) if doc_id not in (None, "") else derive_doc_id(text)
     fields: dict[str, str | None] = {}

@@ -86,3 +86,12 @@ def test_he_refers_to_the_last_person_named(finder, triggers, gazetteer):
     found = triggers.find(sentence)
     who = roles(sentence, found[-1], finder.find(sentence, doc), found, gazetteer.country_name, referent)
     assert who.actors[0] == "Recep Tayyip Erdoğan"
+
+
+@pytest.mark.parametrize("sentence", [
+    "MOSCOW, July 6 (Reuters) - Russia halted the flow of oil through the CPC pipeline on Wednesday.",
+    "ALMATY (AP) — Russia halted the flow of oil through the CPC pipeline on Wednesday.",
+])
+def test_a_datelines_city_and_agency_are_not_actors(pipeline, sentence):
+    (halt,) = pipeline.extract_text(sentence, published="2022-07-06")
+    assert halt.actors == ["Russia"]

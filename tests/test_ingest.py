@@ -473,3 +473,10 @@ def test_feed_style_published_dates_are_read(tmp_path: Path, published: str, exp
     path.write_text(json.dumps({"id": "a", "text": "Police detained two men.", "published": published}) + "\n")
     (article,) = [item for item in read_paths([path]) if isinstance(item, Article)]
     assert article.published == expected
+
+
+def test_jsonl_doc_id_is_read_like_id(tmp_path: Path) -> None:
+    path = tmp_path / "articles.jsonl"
+    path.write_text(json.dumps({"doc_id": "reuters-1", "text": "Police detained two men."}) + "\n", encoding="utf-8")
+    (article,) = list(read_paths([path]))
+    assert article.doc_id == "reuters-1"
