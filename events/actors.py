@@ -56,6 +56,7 @@ class ActorLexicon:
     state_nouns: tuple[tuple[str, ...], ...]
     particles: frozenset[str]
     not_names: frozenset[str]
+    title_parts: frozenset[str]
 
     @classmethod
     def load(cls) -> "ActorLexicon":
@@ -79,6 +80,7 @@ class ActorLexicon:
             state_nouns=tuple(tuple(s.split()) for s in sorted(cues["state_nouns"], key=lambda s: -len(s))),
             particles=frozenset(cues["name_particles"]),
             not_names=frozenset(cues["not_names"]),
+            title_parts=frozenset(cues["title_parts"]),
         )
 
 
@@ -225,6 +227,14 @@ class ActorFinder:
     ) -> Mention | None:
         while i < j and tokens[i][0] in self._lex.not_names:
             i += 1
+        while j > i and tokens[j - 1][0] in self._lex.not_names:
+            j -= 1  # "President Bill Clinton Thursday condemned": the weekday ends the name
+        if not any(t[0].lower() in self._lex.org_heads for t in tokens[i:j]):
+            # "Attorney General Janet Reno", "Miami Mayor Joe Carollo" -> the name after the last title
+            # word, when two words of name remain; "General Motors" keeps its two words
+            titled = [k for k in range(i, min(j - 2, i + 4)) if self._title_word(tokens[k][0])]
+            if titled:
+                i = titled[-1] + 1
         while j > i and (tokens[j - 1][0].lower() in _CONNECTORS or tokens[j - 1][0].lower() in self._lex.particles):
             j -= 1
         if i >= j:
@@ -290,6 +300,11 @@ class ActorFinder:
             if code:
                 return code
         return None
+
+    def _title_word(self, word: str) -> bool:
+        lower = word.lower()
+        return lower in self._lex.titles or lower in self._lex.title_parts or (
+            "-" in word and lower.split("-")[-1] in self._lex.titles)
 
     def _state_noun_after(self, tokens: list[tuple[str, int, int]], j: int) -> int | None:
         words = [t[0].lower() for t in tokens[j : j + 3]]

@@ -32,6 +32,8 @@ _REPORTING = re.compile(
 _AGENT_GAP = 3  # words between a trigger and its "by" agent without an auxiliary ("seized last week by")
 # "the attack ... was claimed by": a passive verb right before the agent
 _BE_PARTICIPLE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ne)\s+$", re.IGNORECASE)
+_SCENE_BEFORE = re.compile(r"\b(?:in|at|near|across|throughout|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+_COORDINATED_VERB = re.compile(r"\s(?:and|but)\s+(?:\w+ly\s+|also\s+|then\s+)?$")
 _RELATIVE_LINK = re.compile(r",?\s+(?:which|who)\s+(?:\w+ly\s+)?", re.IGNORECASE)
 # ", during his visits to Azerbaijan and Armenia," : an adjunct set off by commas inside a clause
 _ASIDE = re.compile(
@@ -54,8 +56,13 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 _FRAME_CHARS = 40
-# ", who was appointed in 2005," : a date inside such an aside dates the aside only
-_RELATIVE_ASIDE = re.compile(r",\s+(?:who|which|whose|whom)\b[^,;]*,")
+_OPENING_LOCATIVE = re.compile(r"^\s*(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:(?:city|town|region|province|village)\s+of\s+)?$", re.IGNORECASE)
+# ", who was appointed in 2005,", ", one of the largest producers in Uzbekistan,", "– which opposes
+# the regime in Syria -": a date or place inside such an aside belongs to the aside only
+_RELATIVE_ASIDE = re.compile(
+    r",\s+(?:who|which|whose|whom|one of|home to|a|an)\b[^,;]*,"
+    r"|\s[-\u2013\u2014]\s+(?:who|which|whose|whom)\b[^\u2013\u2014;]*?\s[-\u2013\u2014]\s"
+)
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–|—)\s*", re.IGNORECASE)
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
 _OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
@@ -99,9 +106,14 @@ def roles(
         # "Tokayev, during his visits to Azerbaijan and Armenia, underscored": the subject precedes the aside
         window_start = max((t.end for t in triggers if t.end <= aside.start()), default=0)
     in_aside = (lambda m: aside.start() <= m.start < aside.end()) if aside is not None else (lambda m: False)
-    before = [m for m in mentions if window_start <= m.start and m.end <= trigger.start and not in_aside(m)]
+    # "In Cuba, people rallied": a country named as the scene is not a doer
+    scenes = {m for m in mentions if m.kind == "country" and _SCENE_BEFORE.search(sentence, 0, m.start)}
+    before = [
+        m for m in mentions
+        if window_start <= m.start and m.end <= trigger.start and not in_aside(m) and m not in scenes
+    ]
     if not before:
-        before = [m for m in mentions if m.end <= trigger.start]
+        before = [m for m in mentions if m.end <= trigger.start and m not in scenes]
     after = [m for m in mentions if m.start >= trigger.end and m.start < next_start]
     passive = [m for m in after if _passive_agent(sentence, trigger, m)]
     relative = _relative_subject(sentence, trigger, mentions)
@@ -113,6 +125,11 @@ def roles(
         targets_m = after
     else:
         actors_m = before[-3:] if before else []
+        targets_m = after
+    earlier = [t for t in triggers if t.end <= trigger.start]
+    if not passive and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
+        # "Estrada condemned the bombings in Kenya and offered condolences": one subject, two verbs
+        actors_m = roles(sentence, earlier[-1], mentions, triggers, country_name, referent).actor_mentions
         targets_m = after
     if not actors_m and referent is not None and _PRONOUN.search(sentence, window_start, trigger.start):
         actors_m = [referent]
@@ -234,8 +251,15 @@ def event_place(
     lo = max((t.end for t in triggers if t.end <= trigger.start), default=0)
     hi = min((t.start for t in triggers if t.start >= trigger.end), default=len(sentence))
     taken = [(m.start, m.end) for m in actor_spans]
+    # "condemned the bombings in Kenya and offered condolences": places before the "and" are the first verb's
+    coordinated = _COORDINATED_VERB.search(sentence, 0, trigger.start)
+    if coordinated is not None:
+        lo = max(lo, coordinated.start())
     candidates: list[tuple[int, Toponym]] = []
+    asides = [m.span() for m in _RELATIVE_ASIDE.finditer(sentence) if not m.start() <= trigger.start < m.end()]
     for top in resolved:
+        if any(a <= top.start < b for a, b in asides):
+            continue
         distance = _distance(top.start, top.end, trigger)
         if top.start < lo or top.end > hi or distance > _REACH:
             continue
@@ -254,8 +278,24 @@ def event_place(
         elif trigger.mode in _VISIT_MODES and top.start >= trigger.start and _DESTINATION.search(left):
             candidates.append((distance, top))
     if not candidates:
-        return None
+        return _framing_place(sentence, resolved, triggers, cues)
     return min(candidates, key=lambda c: c[0])[1]
+
+
+def _framing_place(
+    sentence: str, toponyms: Sequence[Toponym], triggers: Sequence[Trigger], cues: PlaceCues | None
+) -> Toponym | None:
+    """A locative that opens the sentence ("In Nairobi, Albright laid a wreath and met survivors")
+    sets the scene of every event in it, as an opening date does."""
+    first_trigger = min((t.start for t in triggers), default=len(sentence))
+    for top in toponyms:
+        if top.start >= _FRAME_CHARS or top.end > first_trigger:
+            break
+        if _OPENING_LOCATIVE.match(sentence[: top.start]) and not (cues and cues.owner_not_host(sentence, top)):
+            comma = sentence.find(",", top.end)
+            if comma != -1 and comma < first_trigger and not sentence[top.end : comma].strip(" .'’s"):
+                return top
+    return None
 
 
 def _cost(sentence: str, timex: Timex, trigger: Trigger) -> int:

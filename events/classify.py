@@ -29,12 +29,13 @@ class TriggerFinder:
 
     def find(self, sentence: str) -> list[Trigger]:
         tokens = tokenize(sentence)
-        matches = _without_arguments(tokens, self._match(sentence, tokens))
+        matches = self._match(sentence, tokens)
         if not matches:
             return []
+        arguments = _arguments(sentence, tokens, matches)
         scheduled = self._has_scheduled_cue(tokens)
         triggers: list[Trigger] = []
-        for first, last, pattern in matches:
+        for k, (first, last, pattern) in enumerate(matches):
             if first > 0 and _inside_name(sentence, tokens, first):
                 continue
             reading = self._read_modality(tokens, first, pattern, scheduled)
@@ -42,7 +43,7 @@ class TriggerFinder:
                 continue
             type_, mode, is_scheduled = reading
             start, end = tokens[first][1], tokens[last][2]
-            triggers.append(Trigger(start, end, sentence[start:end], type_, mode, is_scheduled))
+            triggers.append(Trigger(start, end, sentence[start:end], type_, mode, is_scheduled, k in arguments))
         return triggers
 
     def _match(self, sentence: str, tokens: list[Token]) -> list[Match]:
@@ -134,20 +135,27 @@ def _match_at(tokens: list[Token], i: int, pattern: Pattern) -> int | None:
     return pos - 1
 
 
-def _without_arguments(tokens: list[Token], matches: list[Match]) -> list[Match]:
-    """Drop a noun trigger that is the object of the trigger before it: "condemned the attack",
-    "opposition to the invasion", "condemned Russia for its invasion". The sentence reports the
+def _arguments(sentence: str, tokens: list[Token], matches: list[Match]) -> set[int]:
+    """Indexes of triggers that are the object of the trigger before them: "condemned the attack",
+    "opposition to the invasion", "condemned terrorist bomb attacks". The sentence reports the
     condemning; the attack is what it is about. Same-type pairs are left to the one-event-per-type
-    rule ("claimed responsibility for a bombing")."""
-    kept: list[Match] = []
+    rule ("claimed responsibility for a bombing"). A verb trigger counts only in a noun's form
+    ("bomb attacks"), not as a verb ("condemned X and attacked Y")."""
+    found: set[int] = set()
     for k, (first, last, pattern) in enumerate(matches):
-        if pattern.kind == "noun" and k > 0:
-            _, prev_last, prev = matches[k - 1]
-            between = [w for w, _, _ in tokens[prev_last + 1 : first]]
-            if prev.type != pattern.type and len(between) <= _ARGUMENT_GAP and _COORDINATION.isdisjoint(between):
-                continue
-        kept.append((first, last, pattern))
-    return kept
+        if k == 0:
+            continue
+        word = tokens[first][0]
+        nominal = pattern.kind == "noun" or (
+            pattern.kind == "verb" and not word.endswith(("ed", "ing")) and tokens[first - 1][0] != "to")
+        _, prev_last, prev = matches[k - 1]
+        between = [w for w, _, _ in tokens[prev_last + 1 : first]]
+        if nominal and prev.type != pattern.type and len(between) <= _ARGUMENT_GAP \
+                and _COORDINATION.isdisjoint(between):
+            found.add(k)
+        elif nominal and k - 1 in found and prev.type == pattern.type and not between:
+            found.add(k)  # the head of the same compound: "terrorist bomb attacks"
+    return found
 
 
 def _background(

@@ -101,6 +101,9 @@ class Trigger:
     type: str
     mode: str | None
     scheduled: bool = False
+    # the object of another trigger ("condemned the attack"): no event of its own, but it still
+    # bounds its neighbours' stretches, so "the attack in Kabul" does not place the condemning
+    argument: bool = False
 
 
 @dataclass(frozen=True)

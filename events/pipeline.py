@@ -119,7 +119,7 @@ class Pipeline:
         referent = doc.last_person
         mentions = self.actors.find(sentence.text, doc, entities)
         found = self.triggers.find(sentence.text)
-        triggers = _one_per_type(found)
+        triggers = _one_per_type([t for t in found if not t.argument])
         if not triggers:
             return
         for trigger in triggers:

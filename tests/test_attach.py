@@ -123,3 +123,40 @@ def test_a_shortened_name_is_the_person_named_in_full_before(pipeline):
             "Then Abu Yusuf praised the Taliban's former leader.")
     praise = next(e for e in _events(pipeline, text) if e.type == "SUPPORT")
     assert praise.actors[0] == "Abu Yusuf Muhajir"
+
+
+def test_a_condemned_attacks_place_is_not_the_condemning(pipeline):
+    text = ("Philippine President Joseph Estrada on Tuesday condemned the bombings of the U.S. embassies "
+            "in Kenya and Tanzania and offered condolences to the victims.")
+    events = {e.type: e for e in _events(pipeline, text)}
+    assert set(events) == {"ACCUSE", "SUPPORT"}  # the bombings are what is condemned, no event here
+    assert events["ACCUSE"].place is None and events["SUPPORT"].place is None
+    # one subject for both verbs
+    assert events["SUPPORT"].actors[0] == "Joseph Estrada"
+
+
+def test_an_opening_locative_frames_every_event(pipeline):
+    events = _events(pipeline, "In Nairobi, Albright laid a wreath and met survivors of the blast.")
+    assert [e.place for e in events] == ["Nairobi", "Nairobi"]
+
+
+def test_a_country_named_as_the_scene_is_not_an_actor(pipeline):
+    text = "In Cuba, meanwhile, tens of thousands of people rallied in a seaside plaza on Friday."
+    (rally,) = _events(pipeline, text)
+    assert rally.actors == [] and rally.country == "CU"
+
+
+def test_a_place_inside_an_apposition_is_the_appositions(pipeline):
+    text = ("Fergana Chemical Plant, one of the largest cotton pulp producers in Uzbekistan, "
+            "supplied raw materials to Russian importers.")
+    (supply,) = _events(pipeline, text)
+    assert supply.geo_precision != "country"  # Fergana (the plant's town), not "in Uzbekistan"
+
+
+def test_titles_and_weekdays_are_not_part_of_a_name(pipeline):
+    text = "Attorney General Janet Reno said on Thursday that Miami Mayor Joe Carollo met her."
+    meeting = next(e for e in _events(pipeline, text) if e.type == "CONSULT")
+    assert meeting.actors[:1] == ["Joe Carollo"]
+    (condemning,) = [e for e in _events(pipeline, "President Bill Clinton Thursday condemned the attacks.")
+                     if e.type == "ACCUSE"]
+    assert condemning.actors == ["Bill Clinton"]

@@ -90,3 +90,8 @@ def test_record_matches_the_contract(geoparser: Geoparser) -> None:
 
 def test_empty_text_has_no_toponyms(geoparser: Geoparser) -> None:
     assert geoparser.parse("") == []
+
+
+def test_a_name_with_lower_case_inner_words(geoparser: Geoparser) -> None:
+    (dar,) = geoparser.parse("She laid a wreath in Dar es Salaam on Monday.")
+    assert dar.text == "Dar es Salaam" and dar.place.country == "TZ"
