@@ -178,8 +178,14 @@ class ActorFinder:
                 continue
             # an unknown stretch: up to the next known name inside the run
             j = k + 1
-            while j < end and self._longest_known(sentence, tokens, j, end, doc) is None:
-                j += 1
+            while j < end:
+                known = self._longest_known(sentence, tokens, j, end, doc)
+                if known is None:
+                    j += 1
+                elif self._other_given_name(tokens[j - 1][0], known):
+                    j = known[1]  # "Jeb Bush" is not the dictionary's George W. Bush: one unknown name
+                else:
+                    break
             mention = self._unknown(sentence, tokens, k, j, doc)
             if mention is not None:
                 out.append(mention)
@@ -235,6 +241,11 @@ class ActorFinder:
             titled = [k for k in range(i, min(j - 2, i + 4)) if self._title_word(tokens[k][0])]
             if titled:
                 i = titled[-1] + 1
+            elif j - i == 2 and tokens[i][0].lower() in self._lex.titles and tokens[j - 1][0] in doc.surnames:
+                # "President Clinton" after "Bill Clinton": the person named in full before
+                ref = doc.surnames[tokens[j - 1][0]]
+                start, stop = tokens[j - 1][1], tokens[j - 1][2]
+                return Mention(start, stop, sentence[start:stop], ref.name, ref.kind, ref.country, ref.for_state)
         while j > i and (tokens[j - 1][0].lower() in _CONNECTORS or tokens[j - 1][0].lower() in self._lex.particles):
             j -= 1
         if i >= j:
@@ -300,6 +311,13 @@ class ActorFinder:
             if code:
                 return code
         return None
+
+    def _other_given_name(self, word: str, known: tuple[Mention, int]) -> bool:
+        """A given name before a person known by surname only, other than the person's own."""
+        mention, _ = known
+        return (mention.kind == "person" and " " not in mention.text and self._is_cap(word)
+                and not self._title_word(word) and word not in self._lex.not_names
+                and word not in mention.name.split())
 
     def _title_word(self, word: str) -> bool:
         lower = word.lower()

@@ -33,6 +33,11 @@ _AGENT_GAP = 3  # words between a trigger and its "by" agent without an auxiliar
 # "the attack ... was claimed by": a passive verb right before the agent
 _BE_PARTICIPLE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ne)\s+$", re.IGNORECASE)
 _SCENE_BEFORE = re.compile(r"\b(?:in|at|near|across|throughout|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+_PASSIVE_VERB = re.compile(
+    r"\b(?:was|were|is|are|been|being|be|got|get|gets)\s+(?:\w+ly\s+|not\s+|also\s+|reportedly\s+)?$", re.IGNORECASE
+)
+_IRREGULAR_PARTICIPLES = frozenset({"shot", "hit", "held", "struck", "met", "sent", "put", "cut", "set", "caught",
+                                    "fought", "brought", "led", "sold", "kept", "left", "seized", "freed"})
 _COORDINATED_VERB = re.compile(r"\s(?:and|but)\s+(?:\w+ly\s+|also\s+|then\s+)?$")
 _RELATIVE_LINK = re.compile(r",?\s+(?:which|who)\s+(?:\w+ly\s+)?", re.IGNORECASE)
 # ", during his visits to Azerbaijan and Armenia," : an adjunct set off by commas inside a clause
@@ -117,9 +122,10 @@ def roles(
     after = [m for m in mentions if m.start >= trigger.end and m.start < next_start]
     passive = [m for m in after if _passive_agent(sentence, trigger, m)]
     relative = _relative_subject(sentence, trigger, mentions)
-    if passive:
+    if passive or _PASSIVE_VERB.search(sentence, 0, trigger.start) and _participle(trigger.text):
+        # "Slepian was killed by a gunshot", "14 foreigners were arrested": the subject suffered it
         actors_m = passive
-        targets_m = before + [m for m in after if m not in passive]
+        targets_m = before[-3:] + [m for m in after if m not in passive]
     elif relative is not None:
         actors_m = [relative]
         targets_m = after
@@ -153,6 +159,11 @@ def _passive_agent(sentence: str, trigger: Trigger, mention: Mention) -> bool:
     by = sentence.rfind("by", trigger.end, mention.start)
     gap = len(sentence[trigger.end : by].split())
     return gap <= _AGENT_GAP or bool(_BE_PARTICIPLE.search(sentence, max(0, by - 40), by))
+
+
+def _participle(text: str) -> bool:
+    first = text.split()[0].lower()
+    return first.endswith(("ed", "en", "wn")) or first in _IRREGULAR_PARTICIPLES
 
 
 def _relative_subject(sentence: str, trigger: Trigger, mentions: Sequence[Mention]) -> Mention | None:

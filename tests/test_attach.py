@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from events.models import Article
 
 
@@ -160,3 +162,20 @@ def test_titles_and_weekdays_are_not_part_of_a_name(pipeline):
     (condemning,) = [e for e in _events(pipeline, "President Bill Clinton Thursday condemned the attacks.")
                      if e.type == "ACCUSE"]
     assert condemning.actors == ["Bill Clinton"]
+
+
+@pytest.mark.parametrize("text", [
+    "Slepian was killed by a single gunshot fired from a wooded area.",
+    "Two Cuban exile leaders were arrested on Thursday.",
+])
+def test_the_subject_of_a_passive_suffered_it(pipeline, text):
+    (event,) = _events(pipeline, text)
+    assert event.actors == []
+
+
+def test_a_given_name_is_not_dropped_for_a_known_surname(pipeline):
+    text = "Bill Clinton spoke on Monday. Gov. Jeb Bush asked President Clinton to reverse the order."
+    events = _events(pipeline, text)
+    request = next(e for e in events if e.type == "REQUEST")
+    assert request.actors == ["Jeb Bush"] and request.targets == ["Bill Clinton"]
+    assert "CONCEDE" not in [e.type for e in events]  # what he was asked to do has not happened

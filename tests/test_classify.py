@@ -166,3 +166,8 @@ def test_a_noun_trigger_that_is_anothers_object_is_no_event(finder, sentence, ke
 def test_a_noun_trigger_in_its_own_clause_stays(finder) -> None:
     types = [t for t, _, _ in _types(finder, "Kazakhstan condemned the killings, and the attack was claimed by ISKP.")]
     assert "ACCUSE" in types and "ASSAULT" in types
+
+
+def test_receiving_threats_is_no_meeting(finder) -> None:
+    found = _types(finder, "The FBI continues to receive threats from individuals with ties to Bin Laden.")
+    assert "CONSULT" not in [t for t, _, _ in found]
