@@ -62,6 +62,11 @@ def test_negated_and_hypothetical_statements_are_not_events(finder, sentence):
         "The Turkish Embassy, as well as representatives of the company, declined to comment.",
         "He refused to comment on the case.",
         "The figures come from a new report released by the UN on Monday.",
+        "There are signs that the army is regrouping.",
+        "Asked how the company hopes to expand, Mr. Ousley said it sees opportunities.",
+        "Mobil is cutting back its U.S. oil and gas exploration group.",
+        "Weak car sales raise questions about future demand from the auto sector.",
+        "LIN and BellSouth sweetened their plan to merge cellular phone operations.",
     ],
 )
 def test_other_senses_of_trigger_words_are_not_events(finder, sentence):
