@@ -206,11 +206,8 @@ def event_date(
     allegiance to al-Qaeda in 2015, praised the Taliban", 2015 dates the
     allegiance, not the praise.
     """
-    asides = [m.span() for m in _RELATIVE_ASIDE.finditer(sentence)]
-    dated = [
-        t for t in timexes
-        if t.date is not None and not any(a <= t.start and t.end <= b and not a <= trigger.start < b for a, b in asides)
-    ]
+    asides = _asides_apart_from(sentence, trigger)
+    dated = [t for t in timexes if t.date is not None and not any(a <= t.start and t.end <= b for a, b in asides)]
     own = [
         t for t in dated
         if _cost(sentence, t, trigger) <= min(_cost(sentence, t, other) for other in triggers)
@@ -223,6 +220,12 @@ def event_date(
         return None
     best = min(own, key=lambda t: (_cost(sentence, t, trigger), t.start > trigger.start))
     return _joined_range(sentence, best, dated)
+
+
+def _asides_apart_from(sentence: str, trigger: Trigger) -> list[tuple[int, int]]:
+    """Spans of the relative and appositive asides that do not hold the trigger: their dates
+    and places are theirs, not the trigger's."""
+    return [m.span() for m in _RELATIVE_ASIDE.finditer(sentence) if not m.start() <= trigger.start < m.end()]
 
 
 def _joined_range(sentence: str, timex: Timex, dated: Sequence[Timex]) -> Timex:
@@ -267,7 +270,7 @@ def event_place(
     if coordinated is not None:
         lo = max(lo, coordinated.start())
     candidates: list[tuple[int, Toponym]] = []
-    asides = [m.span() for m in _RELATIVE_ASIDE.finditer(sentence) if not m.start() <= trigger.start < m.end()]
+    asides = _asides_apart_from(sentence, trigger)
     for top in resolved:
         if any(a <= top.start < b for a, b in asides):
             continue
