@@ -352,7 +352,7 @@ def continued_place(event: Event, previous: Sequence[Event], sentence: str) -> E
         source = placed[0]
     if source is None:
         return event
-    return with_place_of(event, source)
+    return with_place_of(event, source, basis="story")
 
 
 _UNKNOWN_PLACE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?((?:[A-Z][\w\-’']+)(?:\s+[A-Z][\w\-’']+){0,2})")

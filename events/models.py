@@ -122,6 +122,9 @@ class Event:
     actors: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     actor_countries: list[str] = field(default_factory=list)
+    actor_sectors: list[str | None] = field(default_factory=list)  # parallel to `actors`
+    killed: int | None = None
+    injured: int | None = None
     date: str | None = None
     date_end: str | None = None
     date_precision: str = "none"
@@ -132,6 +135,7 @@ class Event:
     lat: float | None = None
     lon: float | None = None
     geo_precision: str = "none"
+    place_basis: str | None = None  # sentence, story, actor (EVENTS.md section 5); None with no place
     geonames_id: int | None = None
     status: str = "occurred"
     confidence: float = 0.5

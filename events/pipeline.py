@@ -125,7 +125,7 @@ class Pipeline:
         for trigger in triggers:
             who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent)
             when = event_date(sentence.text, trigger, local_timexes, triggers)
-            place = self._place(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
+            place, basis = self._place(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
             yield trigger, Event(
                 event_id=_event_id(article.doc_id, sentence, trigger),
                 doc_id=article.doc_id,
@@ -139,6 +139,7 @@ class Pipeline:
                 actors=who.actors,
                 targets=who.targets,
                 actor_countries=who.countries,
+                actor_sectors=[None] * len(who.actors),
                 date=when.date if when else None,
                 date_end=when.date_end if when else None,
                 date_precision=when.precision if when else "none",
@@ -149,6 +150,7 @@ class Pipeline:
                 lat=place.lat if place else None,
                 lon=place.lon if place else None,
                 geo_precision=_geo_precision(place.feature) if place else "none",
+                place_basis=basis,
                 geonames_id=place.geonames_id if place else None,
                 status="scheduled" if trigger.scheduled else "occurred",
                 confidence=_confidence(bool(who.actors), when is not None, place is not None),
@@ -162,8 +164,8 @@ class Pipeline:
         toponyms: Sequence[Toponym],
         actor_mentions: Sequence[Mention],
         mentions: Sequence[Mention],
-    ) -> Place | None:
-        """Where the event happened, from the plainest tie to the loosest.
+    ) -> tuple[Place | None, str | None]:
+        """Where the event happened and the section 5 rule that says so, from the plainest tie to the loosest.
 
         A locative in the trigger's own stretch of the sentence wins; then a
         named site the event involves; then the stretch of another trigger of
@@ -179,14 +181,15 @@ class Pipeline:
             if sibling.type == trigger.type and sibling is not trigger:
                 where = event_place(sentence, sibling, toponyms, actor_mentions, triggers, self.place_cues)
         if where is not None:
-            return where.place
+            return where.place, "sentence"
         if self.geocoder is not None:
             name = unknown_place_name(sentence, trigger, toponyms, mentions)
             place = self.geocoder.lookup(name) if name else None
             if place is not None:
-                return place
+                return place, "sentence"
         code = domestic_country(trigger.type, actor_mentions, self.place_cues)
-        return self.gazetteer.country(code) if code else None
+        country = self.gazetteer.country(code) if code else None
+        return country, "actor" if country is not None else None
 
 
 @dataclass

@@ -159,12 +159,17 @@ def _lend(event: Event, source: Event, place: bool) -> Event:
     return event
 
 
-def with_place_of(event: Event, source: Event, cost: float = 0.1) -> Event:
-    """`event` placed where `source` is; a borrowed place costs some confidence."""
+def with_place_of(event: Event, source: Event, cost: float = 0.1, basis: str | None = None) -> Event:
+    """`event` placed where `source` is; a borrowed place costs some confidence.
+
+    `basis` names the section 5 rule that ties them (None: the source's own basis,
+    as when a clause of the same sentence lends its scene).
+    """
     return replace(
         event,
         place=source.place, country=source.country, admin1=source.admin1, lat=source.lat, lon=source.lon,
         geo_precision=source.geo_precision, geonames_id=source.geonames_id,
+        place_basis=basis or source.place_basis,
         confidence=round(max(0.0, event.confidence - cost), 2),
     )
 

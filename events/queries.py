@@ -46,7 +46,7 @@ PLOVER_TYPES: tuple[str, ...] = (
 STATUSES: tuple[str, ...] = ("occurred", "scheduled")
 COARSE_DATE_PRECISIONS: tuple[str, ...] = ("month", "year")
 
-LIST_FIELDS: frozenset[str] = frozenset({"actors", "targets", "actor_countries"})
+LIST_FIELDS: frozenset[str] = frozenset({"actors", "targets", "actor_countries", "actor_sectors"})
 
 # Columns a facet may count over. The name is interpolated into SQL, so it must
 # come from this whitelist and nothing else.
@@ -525,7 +525,7 @@ def export_csv(con: duckdb.DuckDBPyConnection, filters: Filters) -> bytes:
     writer.writerow(RECORD_FIELDS)
     for record in _records(con, filters):
         writer.writerow(
-            ["; ".join(v) if k in LIST_FIELDS else ("" if v is None else v) for k, v in record.items()]
+            ["; ".join("" if x is None else x for x in v) if k in LIST_FIELDS else ("" if v is None else v) for k, v in record.items()]
         )
     return out.getvalue().encode("utf-8")
 

@@ -24,6 +24,9 @@ CREATE TABLE IF NOT EXISTS events (
     actors          VARCHAR[] NOT NULL,
     targets         VARCHAR[] NOT NULL,
     actor_countries VARCHAR[] NOT NULL,
+    actor_sectors   VARCHAR[] NOT NULL,
+    killed          INTEGER,
+    injured         INTEGER,
     date            VARCHAR,
     date_end        VARCHAR,
     date_precision  VARCHAR NOT NULL,
@@ -34,6 +37,7 @@ CREATE TABLE IF NOT EXISTS events (
     lat             DOUBLE,
     lon             DOUBLE,
     geo_precision   VARCHAR NOT NULL,
+    place_basis     VARCHAR,
     geonames_id     BIGINT,
     status          VARCHAR NOT NULL,
     confidence      DOUBLE NOT NULL,
@@ -41,3 +45,9 @@ CREATE TABLE IF NOT EXISTS events (
     -- derived for the read side: first day of the event's date, for binning
     day             DATE
 );
+
+-- Databases made before these fields existed gain them (rows are inserted by name).
+ALTER TABLE events ADD COLUMN IF NOT EXISTS actor_sectors VARCHAR[] DEFAULT [];
+ALTER TABLE events ADD COLUMN IF NOT EXISTS killed INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS injured INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_basis VARCHAR;

@@ -166,14 +166,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, schema: pa.Schema, rows:
     data = pa.Table.from_arrays([pa.array(col, type=field.type) for col, field in zip(columns, schema)], schema=schema)
     con.register("_incoming", data)
     try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
     finally:
         con.unregister("_incoming")
 
 
 _TYPES = {
     "event_id": pa.string(), "char_start": pa.int32(), "char_end": pa.int32(), "actors": pa.list_(pa.string()),
-    "targets": pa.list_(pa.string()), "actor_countries": pa.list_(pa.string()), "lat": pa.float64(),
+    "targets": pa.list_(pa.string()), "actor_countries": pa.list_(pa.string()),
+    "actor_sectors": pa.list_(pa.string()), "killed": pa.int32(), "injured": pa.int32(), "lat": pa.float64(),
     "lon": pa.float64(), "geonames_id": pa.int64(), "confidence": pa.float64(),
 }
 _EVENT_SCHEMA = pa.schema(

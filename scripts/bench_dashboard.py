@@ -63,16 +63,17 @@ def build_synthetic(source: Path, out: Path, n: int) -> None:
         # Deterministic pseudo-random numbers from hash(i): reproducible runs.
         con.execute(
             """
-            INSERT INTO events
+            INSERT INTO events BY NAME
             SELECT printf('syn%09d', i) AS event_id, r.doc_id, r.doc_title, r.sentence, r.char_start, r.char_end,
-                   r.trigger, t.type, r.mode, r.actors, r.targets, r.actor_countries,
+                   r.trigger, t.type, r.mode, r.actors, r.targets, r.actor_countries, r.actor_sectors,
+                   r.killed, r.injured, r.place_basis,
                    CASE WHEN r.day IS NULL THEN NULL
                         WHEN r.date_precision = 'day' THEN strftime(d, '%Y-%m-%d')
                         WHEN r.date_precision = 'month' THEN strftime(d, '%Y-%m')
                         ELSE strftime(d, '%Y') END AS date,
                    NULL AS date_end, r.date_precision, r.date_text, r.place, r.country, r.admin1,
-                   CASE WHEN r.lat IS NULL THEN NULL ELSE least(84.0, greatest(-84.0, r.lat + jlat)) END,
-                   CASE WHEN r.lon IS NULL THEN NULL ELSE r.lon + jlon END,
+                   CASE WHEN r.lat IS NULL THEN NULL ELSE least(84.0, greatest(-84.0, r.lat + jlat)) END AS lat,
+                   CASE WHEN r.lon IS NULL THEN NULL ELSE r.lon + jlon END AS lon,
                    r.geo_precision, r.geonames_id, r.status,
                    round(0.3 + 0.7 * ((hash(i * 7) % 1000) / 1000.0), 2) AS confidence,
                    CASE WHEN hash(i * 11) % 5 = 0 THEN printf('c%07d', (hash(i * 13) % 200000)) END AS cluster_id,

@@ -104,6 +104,7 @@ def build_fixture_db(path: Path) -> Path:
         columns = [row[0] for row in con.execute("DESCRIBE events").fetchall()]
         placeholders = ", ".join("?" for _ in columns)
         for event in events:
+            event.setdefault("actor_sectors", [None] * len(event.get("actors") or []))
             values = [event.get(c) for c in columns]
             values[columns.index("day")] = date.fromisoformat(event["day"]) if event.get("day") else None
             con.execute(f"INSERT INTO events ({', '.join(columns)}) VALUES ({placeholders})", values)
