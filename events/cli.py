@@ -170,7 +170,7 @@ def benchmark_events(gold: Path, articles: tuple[Path, ...]) -> None:
     import io
     import time
 
-    from events.evaluate import GoldFormatError, read_jsonl, score
+    from events.evaluate import GoldFormatError, gazetteer_state_code, read_jsonl, score
     from events.pipeline import extract_paths
 
     buffer = io.StringIO()
@@ -179,7 +179,7 @@ def benchmark_events(gold: Path, articles: tuple[Path, ...]) -> None:
     seconds = time.perf_counter() - started
     pred = [json.loads(line) for line in buffer.getvalue().splitlines()]
     try:
-        figures = score(read_jsonl(gold), pred)
+        figures = score(read_jsonl(gold), pred, gazetteer_state_code())
     except GoldFormatError as err:
         raise click.ClickException(str(err)) from err
     figures.update({"articles": summary.articles, "seconds": round(seconds, 2)})

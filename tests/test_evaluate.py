@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from events.evaluate import GoldFormatError, date_correct, match, place_correct, read_jsonl, score
+from events.evaluate import (
+    GoldFormatError, actor_correct, date_correct, gazetteer_state_code, match, place_correct, read_jsonl, score,
+)
 
 SENTENCE = "Russia said it has arrested 11 suspects and the death toll rose to 133."
 
@@ -85,3 +87,16 @@ def test_bad_line_names_file_and_line(tmp_path):
     path.write_text(json.dumps(_gold()) + "\n{not json\n", encoding="utf-8")
     with pytest.raises(GoldFormatError, match=r"gold\.jsonl:2: not valid JSON"):
         read_jsonl(path)
+
+
+@pytest.mark.parametrize(
+    ("gold_actor", "pred", "right"),
+    [
+        ("Aleksandar Vučić", {"actors": ["Aleksandar Vucic"]}, True),  # accents and case do not count
+        ("Sudan", {"actors": ["Sudanese Armed Forces"], "actor_countries": ["SD"]}, True),  # a state through its code
+        ("Sudan", {"actors": ["Rapid Support Forces"], "actor_countries": []}, False),
+        ("Al-Shabaab", {"actors": ["Somalia"], "actor_countries": ["SO"]}, False),  # a group is no state
+    ],
+)
+def test_actor_matches_by_name_or_state_code(gold_actor, pred, right):
+    assert actor_correct({"actors": [gold_actor]}, pred, gazetteer_state_code()) is right
