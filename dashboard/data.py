@@ -194,6 +194,6 @@ def extract_uploads(  # noqa: ANN201
     The pipeline streams its input, so `on_progress(done, total)` gets total
     None until the last call, which has the final count.
     """
-    from events.pipeline import extract_paths  # imported here: the upload is optional, the map is not
+    from events.runner import extract_paths  # imported here: the upload is optional, the map is not
 
     return extract_paths(paths, db, on_progress=on_progress)

@@ -54,7 +54,7 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
     """
     from tqdm import tqdm
 
-    from events.pipeline import extract_paths
+    from events.runner import extract_paths
     from events.store import StoreError
 
     bar = None if quiet or not sys.stderr.isatty() else tqdm(unit="article", file=sys.stderr)
@@ -171,7 +171,7 @@ def benchmark_events(gold: Path, articles: tuple[Path, ...]) -> None:
     import time
 
     from events.evaluate import GoldFormatError, gazetteer_state_code, read_jsonl, score
-    from events.pipeline import extract_paths
+    from events.runner import extract_paths
 
     buffer = io.StringIO()
     started = time.perf_counter()

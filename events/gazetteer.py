@@ -13,6 +13,7 @@ import gzip
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -97,9 +98,9 @@ class Gazetteer:
     _country_keys: list[str] | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls) -> "Gazetteer":
-        """Read the packaged tables; build once and pass the instance around."""
-        data = resources.files("events") / "data"
+    def load(cls, folder: Path | None = None) -> "Gazetteer":
+        """Read the packaged tables (or those in `folder`); build once and pass the instance around."""
+        data = folder if folder is not None else resources.files("events") / "data"
         lines = _read_gzip(data.joinpath(PLACES_FILE)).split("\n")
         if lines and not lines[-1]:
             lines.pop()
