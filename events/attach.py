@@ -15,12 +15,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from events.models import Event, Mention, Timex, Toponym, Trigger
-from events.place_links import PlaceCues, with_place_of
+from events.models import Mention, Timex, Toponym, Trigger
+from events.place_links import PlaceCues
 
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|near|outside|inside|into|across|throughout|on the outskirts of|in the city of|"
-    r"in the region of|held in|based in)\s+(?:the\s+)?(?:[\w\-’']+\s+){0,3}$",
+    r"\b(?:in|at|near|outside|inside|across|throughout|on the outskirts of|in the city of|"
+    r"in the region of|held in)\s+(?:the\s+)?(?P<gap>(?:[\w\-’']+,?\s+){0,3})$"
+    # "in the eastern Ukrainian city of Kharkiv", "in the restive southern province of Balochistan"
+    r"|\b(?:in|at|near|outside|inside|into|across|throughout|to)\s+(?:the\s+|a\s+)?(?:[\w\-’']+\s+){0,4}"
+    r"(?:city|town|village|region|province|district|capital|state|county|area|republic|port|island|enclave|"
+    r"suburb|neighbou?rhood|governorate|oblast|municipality)\s+of\s+$",
     re.IGNORECASE,
 )
 _DESTINATION = re.compile(r"\b(?:to|visited|visiting|visits|visit|toured|arrived in)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -55,11 +59,6 @@ _ATTRIBUTION_AFTER = re.compile(
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 _REACH = 140
 _CLAUSE_COST = 60
-_POINTS_BACK = re.compile(
-    r"^(?:during|at|after|on|in the course of)\s+(?:the|this|that|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}"
-    r"(?:visit|meeting|talks|summit|trip|tour|conference|ceremony|attack|clash|protest|rally|raid)\b|^there\b",
-    re.IGNORECASE,
-)
 _FRAME_CHARS = 40
 _OPENING_LOCATIVE = re.compile(r"^\s*(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:(?:city|town|region|province|village)\s+of\s+)?$", re.IGNORECASE)
 # ", who was appointed in 2005,", ", one of the largest producers in Uzbekistan,", "– which opposes
@@ -71,9 +70,18 @@ _RELATIVE_ASIDE = re.compile(
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–|—)\s*", re.IGNORECASE)
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
 _OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
+# "in a ruling cited Lahore": a verb or clause word between the preposition and the name breaks the tie
+_CLAUSE_IN_GAP = re.compile(
+    r"\b(?!(?:occupied|embattled|besieged|disputed|annexed|contested|troubled|neighbou?red|landlocked|"
+    r"so-called|united|oil-rich|war-torn|rebel-held)\b)[a-z]+ed\b"
+    r"|\b(?:is|was|were|are|has|have|had|says|said|which|who|that|and|or|but|to|as|where)\b"
+)
+_AND_GAP = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)\s*")
+_INTO = re.compile(r"\binto\s+(?:the\s+)?(?:[\w\-’']+\s+){0,2}$", re.IGNORECASE)
 _OBJECT_GAP = re.compile(r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?", re.IGNORECASE)
 _KIND_ORDER = {"person": 0, "country": 1, "org": 2, "group": 2}
 _VISIT_MODES = frozenset({"visit"})
+_AGENT_SUFFIXES = ("ers", "ors", "ists", "ants")  # protesters, demonstrators, activists, militants
 
 
 @dataclass(frozen=True)
@@ -262,8 +270,10 @@ def event_place(
     resolved = [t for t in toponyms if t.place is not None]
     if not resolved:
         return None
-    lo = max((t.end for t in triggers if t.end <= trigger.start), default=0)
-    hi = min((t.start for t in triggers if t.start >= trigger.end), default=len(sentence))
+    # people named by a trigger word ("detained 12 protesters in Kazan") share the scene of the act done to them
+    bounds = [t for t in triggers if not (t.argument and t.text.lower().endswith(_AGENT_SUFFIXES))]
+    lo = max((t.end for t in bounds if t.end <= trigger.start), default=0)
+    hi = min((t.start for t in bounds if t.start >= trigger.end), default=len(sentence))
     taken = [(m.start, m.end) for m in actor_spans]
     # "condemned the bombings in Kenya and offered condolences": places before the "and" are the first verb's
     coordinated = _COORDINATED_VERB.search(sentence, 0, trigger.start)
@@ -281,19 +291,42 @@ def event_place(
             continue
         if sentence[top.end : top.end + 2] in ("'s", "’s"):
             continue
-        if cues is not None and cues.owner_not_host(sentence, top):
+        if cues is not None and (
+            cues.owner_not_host(sentence, top) or cues.speaks(sentence, top) or cues.topic_of_noun(sentence, top, trigger)
+        ):
             continue
-        left = sentence[max(0, top.start - 40) : top.start]
+        if cues is not None and trigger.type in cues.verbal_types and top.start >= trigger.end:
+            words_between = len(sentence[trigger.end : top.start].split())
+            if words_between > cues.verbal_gap + 1:  # the preposition itself is one of them
+                continue  # "condemned the vandalism of graves in Belarus": the topic, not the scene
+        left = sentence[max(0, top.start - 60) : top.start]
         between = sentence[trigger.end : top.start] if top.start >= trigger.end else None
-        if _LOCATIVE.search(left):
+        locative = _LOCATIVE.search(left)
+        if locative and not _CLAUSE_IN_GAP.search(locative.group("gap") or ""):
             candidates.append((distance, top))
+        elif trigger.type in _OBJECT_IS_PLACE and _INTO.search(left):
+            candidates.append((distance, top))  # "fired rockets into Israel"; an arrest "as they crossed into" is not there
+        elif between is not None and cues is not None and cues.scene_verb.fullmatch(between):
+            candidates.append((distance, top))  # "the protests engulfed Nairobi"
         elif between is not None and trigger.type in _OBJECT_IS_PLACE and _OBJECT_GAP.fullmatch(between):
             candidates.append((distance, top))
         elif trigger.mode in _VISIT_MODES and top.start >= trigger.start and _DESTINATION.search(left):
             candidates.append((distance, top))
     if not candidates:
         return _framing_place(sentence, resolved, triggers, cues)
-    return min(candidates, key=lambda c: c[0])[1]
+    best = min(candidates, key=lambda c: c[0])[1]
+    return None if _coordinated_abroad(sentence, best, resolved) else best
+
+
+def _coordinated_abroad(sentence: str, top: Toponym, toponyms: Sequence[Toponym]) -> bool:
+    """"visits to Azerbaijan and Armenia": a scene of two places in two countries is no one place."""
+    for other in toponyms:
+        if other is top or other.place is None or top.place is None or other.place.country == top.place.country:
+            continue
+        lo, hi = (other.end, top.start) if other.end <= top.start else (top.end, other.start)
+        if 0 <= hi - lo <= 6 and _AND_GAP.fullmatch(sentence[lo:hi]):
+            return True
+    return False
 
 
 def _framing_place(
@@ -334,25 +367,6 @@ def _ordered_names(mentions: Sequence[Mention], keep_order: bool = False) -> lis
         if m.name not in names:
             names.append(m.name)
     return names
-
-
-def continued_place(event: Event, previous: Sequence[Event], sentence: str) -> Event:
-    """Give a place-less event the place of the incident it continues (EVENTS.md section 5).
-
-    Only where the link is clear: the sentence before told an event of the
-    same type with a place ("the attack ... in Moscow" / "gunmen opened
-    fire"), or this sentence opens by pointing back at it ("During the visit,
-    ..."). The borrowed place costs some confidence.
-    """
-    if event.place is not None:
-        return event
-    placed = [e for e in previous if e.place is not None]
-    source = next((e for e in placed if e.type == event.type), None)
-    if source is None and placed and _POINTS_BACK.match(sentence):
-        source = placed[0]
-    if source is None:
-        return event
-    return with_place_of(event, source, basis="story")
 
 
 _UNKNOWN_PLACE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?((?:[A-Z][\w\-’']+)(?:\s+[A-Z][\w\-’']+){0,2})")

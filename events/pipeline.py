@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Protocol
 
 from events.actors import ActorFinder, ActorLexicon, DocumentActors
-from events.attach import continued_place, event_date, event_place, roles, unknown_place_name
-from events.place_links import PlaceCues, domestic_country, link_clauses, named_site
+from events.attach import event_date, roles
+from events.place_links import link_clauses
+from events.places import DocumentFacts, PlaceStage, geo_precision
 from events.classify import TriggerFinder
 from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
 from events.ingest import derive_doc_id
 from events.lexicon import Lexicon
 from events.ner import Entity, SpacyNER
-from events.models import Article, Event, Mention, Place, Sentence, Timex, Toponym, Trigger
+from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
 from events.timex import TimexTagger, find_anchor
 
@@ -78,7 +79,7 @@ class Pipeline:
         self.geoparser = Geoparser(self.gazetteer)
         self.triggers = TriggerFinder(Lexicon.load())
         self.actors = ActorFinder(ActorLexicon.load(), self.gazetteer)
-        self.place_cues = PlaceCues.load()
+        self.places = PlaceStage(self.gazetteer, geocoder)
 
     def extract(self, article: Article) -> list[Event]:
         """Every event the article states, in text order."""
@@ -99,22 +100,20 @@ class Pipeline:
         entities = self.ner.entities(text) if self.ner is not None else []
         doc = DocumentActors()
         events: list[Event] = []
+        facts = DocumentFacts()
         sentences = self.splitter.split(text)
-        previous: list[Event] = []
         for sentence in sentences:
             local = [
                 Entity(e.start - sentence.start, e.end - sentence.start, e.text, e.kind)
                 for e in entities if sentence.start <= e.start and e.end <= sentence.end
             ]
             local_timexes = [_shift(t, -sentence.start) for t in timexes if _inside(t, sentence)]
-            local_toponyms = [_shift_toponym(t, -sentence.start) for t in toponyms if _inside(t, sentence)]
-            drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, local))
-            found = link_clauses(sentence.text, drafts, local_toponyms, self.place_cues)
-            if not any(t.place for t in local_toponyms):
-                found = [continued_place(e, previous, sentence.text) for e in found]
-            events.extend(found)
-            previous = found
-        return events, len(sentences)
+            local_toponyms = self.places.scene_toponyms(
+                sentence.text, [_shift_toponym(t, -sentence.start) for t in toponyms if _inside(t, sentence)]
+            )
+            drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, facts, local))
+            events.extend(link_clauses(sentence.text, drafts, local_toponyms, self.places.cues))
+        return self.places.document(text, events, toponyms, facts), len(sentences)
 
     def _sentence_events(
         self,
@@ -123,21 +122,31 @@ class Pipeline:
         local_timexes: Sequence[Timex],
         local_toponyms: Sequence[Toponym],
         doc: DocumentActors,
+        facts: DocumentFacts,
         entities: Sequence[Entity] = (),
     ) -> Iterator[tuple[Trigger, Event]]:
-        """The sentence's events with their triggers; timexes and toponyms come in sentence offsets."""
+        """The sentence's events with their triggers; timexes and toponyms come in sentence offsets.
+
+        `facts` collects what the document's place rules need (EVENTS.md section 5,
+        rules 2 and 3, applied over the whole document).
+        """
         referent = doc.last_person
         mentions = self.actors.find(sentence.text, doc, entities)
         found = self.triggers.find(sentence.text)
         triggers = _one_per_type([t for t in found if not t.argument])
         if not triggers:
             return
+        facts.note_sentence(sentence.start, sentence.text, local_toponyms, mentions)
         for trigger in triggers:
             who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent)
             when = event_date(sentence.text, trigger, local_timexes, triggers)
-            place, basis = self._place(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
+            place = self.places.scene(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
+            event_id = _event_id(article.doc_id, sentence, trigger)
+            home = self.places.domestic(sentence.text, trigger, local_toponyms, who.actor_mentions, mentions)
+            if home is not None:
+                facts.domestic[event_id] = home
             yield trigger, Event(
-                event_id=_event_id(article.doc_id, sentence, trigger),
+                event_id=event_id,
                 doc_id=article.doc_id,
                 doc_title=article.title,
                 sentence=sentence.text,
@@ -159,47 +168,12 @@ class Pipeline:
                 admin1=place.admin1 if place else None,
                 lat=place.lat if place else None,
                 lon=place.lon if place else None,
-                geo_precision=_geo_precision(place.feature) if place else "none",
-                place_basis=basis,
+                geo_precision=geo_precision(place.feature) if place else "none",
+                place_basis="sentence" if place else None,
                 geonames_id=place.geonames_id if place else None,
                 status="scheduled" if trigger.scheduled else "occurred",
                 confidence=_confidence(bool(who.actors), when is not None, place is not None),
             )
-
-    def _place(
-        self,
-        sentence: str,
-        trigger: Trigger,
-        triggers: Sequence[Trigger],
-        toponyms: Sequence[Toponym],
-        actor_mentions: Sequence[Mention],
-        mentions: Sequence[Mention],
-    ) -> tuple[Place | None, str | None]:
-        """Where the event happened and the section 5 rule that says so, from the plainest tie to the loosest.
-
-        A locative in the trigger's own stretch of the sentence wins; then a
-        named site the event involves; then the stretch of another trigger of
-        the same type (one event per type and sentence absorbs them: "claimed
-        responsibility for a bombing at the embassy in Kabul"); then the online
-        geocoder for an unknown locative name; last a domestic authority's country.
-        """
-        where = event_place(sentence, trigger, toponyms, actor_mentions, triggers, self.place_cues)
-        where = where or named_site(sentence, trigger, toponyms, actor_mentions, self.place_cues)
-        for sibling in triggers:
-            if where is not None:
-                break
-            if sibling.type == trigger.type and sibling is not trigger:
-                where = event_place(sentence, sibling, toponyms, actor_mentions, triggers, self.place_cues)
-        if where is not None:
-            return where.place, "sentence"
-        if self.geocoder is not None:
-            name = unknown_place_name(sentence, trigger, toponyms, mentions)
-            place = self.geocoder.lookup(name) if name else None
-            if place is not None:
-                return place, "sentence"
-        code = domestic_country(trigger.type, actor_mentions, self.place_cues)
-        country = self.gazetteer.country(code) if code else None
-        return country, "actor" if country is not None else None
 
 
 def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
@@ -216,12 +190,6 @@ def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
 def _event_id(doc_id: str, sentence: Sentence, trigger: Trigger) -> str:
     key = f"{doc_id}\t{sentence.start}\t{trigger.start}\t{trigger.type}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
-def _geo_precision(feature: str) -> str:
-    return {"city": "point", "other": "point", "admin1": "admin1", "country": "country", "region": "admin1"}.get(
-        feature, "point"
-    )
 
 
 def _confidence(has_actor: bool, has_date: bool, has_place: bool) -> float:
