@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from dataclasses import dataclass, replace
 
 from events.models import Mention, Timex, Toponym, Trigger
@@ -60,6 +61,10 @@ _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 _REACH = 140
 _CLAUSE_COST = 60
 _FRAME_CHARS = 40
+_CLAUSE_MARK = re.compile(r"[,;:()\u2013\u2014]")
+_OPENING_PARTICIPLE = re.compile(r"^\s*[A-Z][a-z]+ing\b[^,;:]{0,120},")
+_OFFSET_UNITS = {"D": 1, "W": 7}
+_OFFSET_LINK = re.compile(r"\s+(after|before)\b", re.IGNORECASE)
 _OPENING_LOCATIVE = re.compile(r"^\s*(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:(?:city|town|region|province|village)\s+of\s+)?$", re.IGNORECASE)
 # ", who was appointed in 2005,", ", one of the largest producers in Uzbekistan,", "– which opposes
 # the regime in Syria -": a date or place inside such an aside belongs to the aside only
@@ -216,18 +221,60 @@ def event_date(
     """
     asides = _asides_apart_from(sentence, trigger)
     dated = [t for t in timexes if t.date is not None and not any(a <= t.start and t.end <= b for a, b in asides)]
+    shifted = _offset_date(sentence, trigger, timexes, dated)
+    if shifted is not None:
+        return shifted
     own = [
         t for t in dated
         if _cost(sentence, t, trigger) <= min(_cost(sentence, t, other) for other in triggers)
+        or _plain_tie(sentence, t, trigger, triggers)
     ]
     if not own:
         # a date that opens the sentence ("Earlier in July 2022, ...") frames every event in it
         first_trigger = min(t.start for t in triggers)
         own = [t for t in dated if t.end <= first_trigger and t.start < _FRAME_CHARS]
     if not own:
+        # so does one in an opening participle ("Speaking at a press conference on Sunday, Vucic accused")
+        opening = _OPENING_PARTICIPLE.match(sentence)
+        if opening is not None and trigger.start >= opening.end():
+            own = [t for t in dated if t.end <= opening.end()]
+    if not own:
         return None
     best = min(own, key=lambda t: (_cost(sentence, t, trigger), t.start > trigger.start))
     return _joined_range(sentence, best, dated)
+
+
+def _plain_tie(sentence: str, timex: Timex, trigger: Trigger, triggers: Sequence[Trigger]) -> bool:
+    """A date in the trigger's own clause with nothing between them but words: no clause break
+    and no other trigger ("demonstrators gathered near parliament in Tbilisi on Thursday,
+    demanding ...": Thursday dates the gathering, though "demanding" stands nearer)."""
+    lo, hi = (timex.end, trigger.start) if timex.end <= trigger.start else (trigger.end, timex.start)
+    if hi - lo > _REACH or _CLAUSE_MARK.search(sentence, lo, hi):
+        return False
+    return not any(lo <= other.start < hi for other in triggers if other is not trigger)
+
+
+def _offset_date(
+    sentence: str, trigger: Trigger, timexes: Sequence[Timex], dated: Sequence[Timex]
+) -> Timex | None:
+    """"announced a curfew on Tuesday, a day after 18 people were killed": the killing is dated
+    from the main clause's date, not from the article's."""
+    for duration in timexes:
+        unit = _OFFSET_UNITS.get((duration.value or "")[-1:]) if duration.type == "DURATION" else None
+        if unit is None or not (duration.value or "")[1:-1].isdigit() or duration.end > trigger.start:
+            continue
+        link = _OFFSET_LINK.match(sentence, duration.end)
+        if link is None or _CLAUSE_MARK.search(sentence, link.end(), trigger.start):
+            continue
+        main = [t for t in dated if t.end <= duration.start and t.precision == "day" and t.date]
+        if not main:
+            continue
+        days = int((duration.value or "")[1:-1]) * unit * (1 if link.group(1).lower() in ("after", "later") else -1)
+        # "a day after X" dates X a day BEFORE the main clause's date, and "a day before X" a day after it
+        day = date.fromisoformat(main[-1].date[:10]) - timedelta(days=days)
+        text = sentence[duration.start : link.end()].strip()
+        return Timex(duration.start, link.end(), text, "DATE", day.isoformat(), day.isoformat(), None, "day")
+    return None
 
 
 def _asides_apart_from(sentence: str, trigger: Trigger) -> list[tuple[int, int]]:
