@@ -24,6 +24,7 @@ from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
 from events.ingest import derive_doc_id
 from events.lexicon import Lexicon
+from events.magnitude import CasualtyReader
 from events.ner import Entity, SpacyNER
 from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
@@ -80,6 +81,7 @@ class Pipeline:
         self.triggers = TriggerFinder(Lexicon.load())
         self.actors = ActorFinder(ActorLexicon.load(), self.gazetteer)
         self.places = PlaceStage(self.gazetteer, geocoder)
+        self.casualties = CasualtyReader()
 
     def extract(self, article: Article) -> list[Event]:
         """Every event the article states, in text order."""
@@ -142,6 +144,7 @@ class Pipeline:
             when = event_date(sentence.text, trigger, local_timexes, triggers)
             place = self.places.scene(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
             event_id = _event_id(article.doc_id, sentence, trigger)
+            toll = self.casualties.read(sentence.text) if trigger.type in _CASUALTY_TYPES else None
             home = self.places.domestic(sentence.text, trigger, local_toponyms, who.actor_mentions, mentions)
             if home is not None:
                 facts.domestic[event_id] = home
@@ -159,6 +162,8 @@ class Pipeline:
                 targets=who.targets,
                 actor_countries=who.countries,
                 actor_sectors=[None] * len(who.actors),
+                killed=toll.killed if toll else None,
+                injured=toll.injured if toll else None,
                 date=when.date if when else None,
                 date_end=when.date_end if when else None,
                 date_precision=when.precision if when else "none",
@@ -174,6 +179,9 @@ class Pipeline:
                 status="scheduled" if trigger.scheduled else "occurred",
                 confidence=_confidence(bool(who.actors), when is not None, place is not None),
             )
+
+
+_CASUALTY_TYPES = frozenset({"ASSAULT"})  # EVENTS.md section 3: casualties are stated for attacks
 
 
 def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
