@@ -19,9 +19,18 @@ from dataclasses import dataclass, replace
 from events.models import Mention, Timex, Toponym, Trigger
 from events.place_links import PlaceCues
 
+# a word that may stand between a locative and its place: no verb, clause word or number
+# ("in a ruling cited Lahore", "In 2021, Poland said"), so the search moves on to a nearer preposition
+_GAP_WORD = (
+    r"(?!(?:is|was|were|are|has|have|had|says|said|which|who|that|and|or|but|to|as|where)\b)"
+    r"(?![\w\-’']*\d)"
+    r"(?!(?!(?:occupied|embattled|besieged|disputed|annexed|contested|troubled|neighbou?red|landlocked|united|"
+    r"oil-rich|war-torn|rebel-held)\b)[a-z]+ed\b)"
+    r"[\w\-’']+,?\s+"
+)
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|inside|across|throughout|on the outskirts of|in the city of|"
-    r"in the region of|held in)\s+(?:the\s+)?(?P<gap>(?:[\w\-’']+,?\s+){0,3})$"
+    rf"in the region of|held in)\s+(?:the\s+)?(?:{_GAP_WORD}){{0,3}}$"
     # "in the eastern Ukrainian city of Kharkiv", "in the restive southern province of Balochistan"
     r"|\b(?:in|at|near|outside|inside|into|across|throughout|to)\s+(?:the\s+|a\s+)?(?:[\w\-’']+\s+){0,4}"
     r"(?:city|town|village|region|province|district|capital|state|county|area|republic|port|island|enclave|"
@@ -75,13 +84,6 @@ _RELATIVE_ASIDE = re.compile(
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–|—)\s*", re.IGNORECASE)
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
 _OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
-# "in a ruling cited Lahore": a verb or clause word between the preposition and the name breaks the tie
-_CLAUSE_IN_GAP = re.compile(
-    r"\b(?!(?:occupied|embattled|besieged|disputed|annexed|contested|troubled|neighbou?red|landlocked|"
-    r"so-called|united|oil-rich|war-torn|rebel-held)\b)[a-z]+ed\b"
-    r"|\b(?:is|was|were|are|has|have|had|says|said|which|who|that|and|or|but|to|as|where)\b"
-)
-_AND_GAP = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)\s*")
 _INTO = re.compile(r"\binto\s+(?:the\s+)?(?:[\w\-’']+\s+){0,2}$", re.IGNORECASE)
 _OBJECT_GAP = re.compile(r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?", re.IGNORECASE)
 _KIND_ORDER = {"person": 0, "country": 1, "org": 2, "group": 2}
@@ -348,8 +350,7 @@ def event_place(
                 continue  # "condemned the vandalism of graves in Belarus": the topic, not the scene
         left = sentence[max(0, top.start - 60) : top.start]
         between = sentence[trigger.end : top.start] if top.start >= trigger.end else None
-        locative = _LOCATIVE.search(left)
-        if locative and not _CLAUSE_IN_GAP.search(locative.group("gap") or ""):
+        if _LOCATIVE.search(left):
             candidates.append((distance, top))
         elif trigger.type in _OBJECT_IS_PLACE and _INTO.search(left):
             candidates.append((distance, top))  # "fired rockets into Israel"; an arrest "as they crossed into" is not there
@@ -361,19 +362,7 @@ def event_place(
             candidates.append((distance, top))
     if not candidates:
         return _framing_place(sentence, resolved, triggers, cues)
-    best = min(candidates, key=lambda c: c[0])[1]
-    return None if _coordinated_abroad(sentence, best, resolved) else best
-
-
-def _coordinated_abroad(sentence: str, top: Toponym, toponyms: Sequence[Toponym]) -> bool:
-    """"visits to Azerbaijan and Armenia": a scene of two places in two countries is no one place."""
-    for other in toponyms:
-        if other is top or other.place is None or top.place is None or other.place.country == top.place.country:
-            continue
-        lo, hi = (other.end, top.start) if other.end <= top.start else (top.end, other.start)
-        if 0 <= hi - lo <= 6 and _AND_GAP.fullmatch(sentence[lo:hi]):
-            return True
-    return False
+    return min(candidates, key=lambda c: c[0])[1]
 
 
 def _framing_place(

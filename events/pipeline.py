@@ -104,7 +104,8 @@ class Pipeline:
         events: list[Event] = []
         facts = DocumentFacts()
         sentences = self.splitter.split(text)
-        for sentence in sentences:
+        for number, sentence in enumerate(sentences):
+            facts.order[sentence.start] = number
             local = [
                 Entity(e.start - sentence.start, e.end - sentence.start, e.text, e.kind)
                 for e in entities if sentence.start <= e.start and e.end <= sentence.end

@@ -40,7 +40,7 @@ _DATELINE = re.compile(r"^\s*([A-Z][A-Z’'.\-]+(?:\s+[A-Z][A-Z’'.\-]+){0,3})(
 _DATELINE_QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w.\- ]{1,30}?)\s*(?:--|[-\u2013\u2014(]|$)")
 # what may stand before a subject's first word: the sentence or clause start, or a determiner
 _NP_OPENS = re.compile(r"(?:^|[,;:(\u2013\u2014]|\b(?:a|an|the|by|that|and|but|while|when))\s*$", re.IGNORECASE)
-_SCENE_BEFORE = re.compile(r"\b(?:in|at|near|to|into|outside|across|inside|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+_SCENE_BEFORE = re.compile(r"\b(?:in|at|near|outside|across|inside|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
 _GEO_PRECISION = {"city": "point", "other": "point", "admin1": "admin1", "country": "country", "region": "admin1"}
 
 
@@ -50,18 +50,18 @@ class DocumentFacts:
 
     domestic: dict[str, str] = field(default_factory=dict)  # event id -> country whose institutions act at home
     countries: dict[int, set[str]] = field(default_factory=dict)  # sentence start -> countries it names
+    order: dict[int, int] = field(default_factory=dict)  # sentence start -> its number in the article
 
     def note_sentence(
         self, start: int, sentence: str, toponyms: Sequence[Toponym], mentions: Sequence[Mention]
     ) -> None:
-        """Record the countries the sentence involves: its actors' and its scenes' (a place after a
-        locative); a place named in passing ("passports from Tajikistan") does not count."""
-        codes = {
+        """Record the countries of the scenes the sentence names (a place after a locative); a place
+        named in passing ("passports from Tajikistan") or an actor from abroad ("the Afghanistan
+        branch of the group claimed the attack") does not take the story elsewhere."""
+        self.countries[start] = {
             t.place.country for t in toponyms
             if t.place is not None and t.place.country and _SCENE_BEFORE.search(sentence, max(0, t.start - 20), t.start)
         }
-        codes |= {m.country for m in mentions if m.country}
-        self.countries[start] = codes
 
 
 class PlaceLookup(Protocol):
@@ -83,6 +83,7 @@ class StoryCues:
     sentence_families: frozenset[str]
     excluded_modes: frozenset[str]
     max_days: int
+    max_sentences: int
 
     @classmethod
     def load(cls) -> "StoryCues":
@@ -103,6 +104,7 @@ class StoryCues:
             sentence_families=frozenset(data["story"]["sentence_families"]),
             excluded_modes=frozenset(data["story"]["excluded_modes"]),
             max_days=int(data["story"]["max_days"]),
+            max_sentences=int(data["story"]["max_sentences"]),
         )
 
 
@@ -237,21 +239,24 @@ class PlaceStage:
         events = self._within_sentences(list(events))
         events = self._dateline(text, events, toponyms)
         incidents: dict[str, Event] = {}
+        last_told: dict[str, int] = {}  # family -> start of the sentence that last told its incident
         out: list[Event] = []
         for event in events:
             family = self._family(event)
             if event.place is None and family is not None:
                 incident = incidents.get(family)
                 if incident is not None and incident.char_start < event.char_start and self._continues(
-                    event, incident, facts
+                    event, incident, last_told[family], facts
                 ):
                     event = with_place_of(event, incident, basis="story")
+                    last_told[family] = event.char_start
             if event.place is None and event.event_id in domestic:
                 country = self.gazetteer.country(domestic[event.event_id])
                 if country is not None:
                     event = placed(event, country, "actor")
             if event.place is not None and family is not None and event.place_basis != "story":
                 incidents[family] = event
+                last_told[family] = event.char_start
             out.append(event)
         return out
 
@@ -300,10 +305,13 @@ class PlaceStage:
             return None
         return self.story_cues.families.get(event.type)
 
-    def _continues(self, event: Event, incident: Event, facts: DocumentFacts) -> bool:
-        """Same family (checked by the caller), no third country involved, no other state's own
-        institutions acting, no clashing date, and no plan continuing a past act."""
-        involved = {incident.country, *incident.actor_countries, *facts.countries.get(incident.char_start, ())}
+    def _continues(self, event: Event, incident: Event, last_told: int, facts: DocumentFacts) -> bool:
+        """Same family (checked by the caller), told not far after, no scene in a third country, no
+        other state's own institutions acting, no clashing date, and no plan continuing a past act."""
+        gap = facts.order.get(event.char_start, 0) - facts.order.get(last_told, 0)
+        if gap > self.story_cues.max_sentences:
+            return False
+        involved = {incident.country, *facts.countries.get(incident.char_start, ())}
         if facts.countries.get(event.char_start, set()) - involved:
             return False
         home = facts.domestic.get(event.event_id)
