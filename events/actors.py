@@ -7,7 +7,17 @@ words around them (`data/actor_cues.json`): a title before a name marks a
 person, an organisation head inside a name marks an organisation, and a
 demonym before a state noun ("Russian authorities") marks the state.
 Within one article, a surname or an acronym introduced earlier resolves to
-the full name ("Tokayev" -> "Kassym-Jomart Tokayev", "KIB" -> "Katibat Imam al-Bukhari").
+the full name ("Tokayev" -> "Kassym-Jomart Tokayev", "KIB" -> "Katibat Imam al-Bukhari"),
+and so do words that point back (`data/actor_cues.json`): "the group" to the
+armed group named, "both sides" to the two states, "the prime minister" to the
+person introduced with that title. A state body named without its state
+("police", "the authorities") stands for the sentence's one named state, else
+the story's main country (EVENTS.md section 3).
+
+The dictionary is three files, first wins: `actors.tsv` (hand-kept, the
+oldest), `actors_extra.tsv` (hand-kept: groups and office holders since 2016)
+and `actors_phoenix.tsv` (built by scripts/build_actors.py from the Phoenix
+dictionaries); `agents.tsv` (built too) gives the sector of body words.
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ from importlib import resources
 from collections.abc import Sequence
 from typing import Protocol
 
-from events.models import Mention, Place
+from events.models import Mention, Place, Toponym
 from events.ner import Entity
 
 TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
@@ -38,11 +48,28 @@ class CountryLookup(Protocol):
     def country_name(self, code: str) -> str: ...
 
 
+ACTOR_FILES = ("actors.tsv", "actors_extra.tsv", "actors_phoenix.tsv")
+MAX_ALIAS_WORDS = 6  # longer dictionary names are spelt out in full too rarely to be worth the lookups
+STATE_SECTORS = frozenset({"government", "military", "police", "judiciary", "legislature"})
+
+
+class ActorDataError(ValueError):
+    """A packaged actor table that cannot be read; str() names the file and the problem."""
+
+
 @dataclass(frozen=True)
 class KnownActor:
     name: str
     kind: str
     country: str | None
+    sector: str | None = None
+
+    @property
+    def for_state(self) -> bool:
+        """An official or a body of a state acts for it; an armed group or a business based there does not."""
+        if self.kind not in ("person", "org") or self.country is None:
+            return False
+        return self.sector is None or self.sector in STATE_SECTORS
 
 
 @dataclass(frozen=True)
@@ -57,21 +84,43 @@ class ActorLexicon:
     particles: frozenset[str]
     not_names: frozenset[str]
     title_parts: frozenset[str]
+    demonyms: dict[str, str] = field(default_factory=dict)  # demonyms the gazetteer lacks ("Burkinabe")
+    agents: dict[tuple[str, ...], str] = field(default_factory=dict)  # body words -> sector
+    max_agent_words: int = 1
+    collective: frozenset[str] = frozenset()
+    not_bare: frozenset[str] = frozenset()
+    body_modifies: frozenset[str] = frozenset()
+    group_anaphors: frozenset[str] = frozenset()
+    group_adjectives: frozenset[str] = frozenset()
+    pair_states: tuple[tuple[str, ...], ...] = ()
+    pair_persons: tuple[tuple[str, ...], ...] = ()
+    person_titles: tuple[tuple[str, ...], ...] = ()
+    state_acts: tuple[str, ...] = ()
 
     @classmethod
     def load(cls) -> "ActorLexicon":
         root = resources.files("events").joinpath("data")
-        lines = [
-            line
-            for line in root.joinpath("actors.tsv").read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")
-        ]
         aliases: dict[str, KnownActor] = {}
-        for row in csv.DictReader(lines, delimiter="\t"):
-            actor = KnownActor(row["name"], row["kind"], None if row["country"] == "-" else row["country"])
-            for alias in [row["name"], *row["aliases"].split("|")]:
-                aliases.setdefault(_key(alias), actor)
+        demonyms: dict[str, str] = {}
+        for name in ACTOR_FILES:
+            for row in _read_table(root.joinpath(name).read_text(encoding="utf-8"), name):
+                if row["kind"] == "demonym":
+                    demonyms.setdefault(row["name"].lower(), row["country"])
+                    continue
+                actor = KnownActor(row["name"], row["kind"], _cell(row["country"]), _cell(row.get("sector")))
+                for alias in [row["name"], *(row.get("aliases") or "-").split("|")]:
+                    if alias and alias != "-" and len(alias.split()) <= MAX_ALIAS_WORDS:
+                        aliases.setdefault(_key(alias), actor)
         cues = json.loads(root.joinpath("actor_cues.json").read_text(encoding="utf-8"))
+        agents: dict[tuple[str, ...], str] = {}
+        for row in _read_table(root.joinpath("agents.tsv").read_text(encoding="utf-8"), "agents.tsv"):
+            agents.setdefault(tuple(row["phrase"].split()), row["sector"])
+        for phrase, sector in cues["state_bodies_extra"].items():
+            agents[tuple(phrase.split())] = sector
+
+        def phrases(key: str) -> tuple[tuple[str, ...], ...]:
+            return tuple(tuple(p.split()) for p in sorted(cues[key], key=lambda p: -len(p.split())))
+
         return cls(
             aliases=aliases,
             max_alias_words=max(len(k.split()) for k in aliases),
@@ -81,20 +130,92 @@ class ActorLexicon:
             particles=frozenset(cues["name_particles"]),
             not_names=frozenset(cues["not_names"]),
             title_parts=frozenset(cues["title_parts"]),
+            demonyms=demonyms,
+            agents=agents,
+            max_agent_words=max(len(k) for k in agents),
+            collective=frozenset(cues["collective_bodies"]),
+            not_bare=frozenset(cues["not_bare_bodies"]),
+            body_modifies=frozenset(cues["body_modifies"]),
+            group_anaphors=frozenset(cues["group_anaphors"]),
+            group_adjectives=frozenset(cues["group_adjectives"]),
+            pair_states=phrases("pair_states"),
+            pair_persons=phrases("pair_persons"),
+            person_titles=phrases("person_titles"),
+            state_acts=tuple(cues["state_acts"]),
         )
+
+    def state_act(self, trigger_text: str) -> bool:
+        """Whether a trigger names an act only a state does ("detained", "sentenced", "curfew")."""
+        lower = trigger_text.lower()
+        return any(lower.startswith(act) or lower.endswith(act) for act in self.state_acts)
+
+
+def _cell(value: str | None) -> str | None:
+    return None if value in (None, "", "-") else value
+
+
+def _read_table(text: str, name: str) -> list[dict[str, str]]:
+    """Rows of a packaged tab-separated table with a header line; '#' lines are comments."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if not lines:
+        raise ActorDataError(f"{name}: no header line")
+    header = lines[0].split("\t")
+    rows = []
+    for number, line in enumerate(lines[1:], 2):
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            raise ActorDataError(f"{name}: row {number} has {len(cells)} columns, the header {len(header)}: {line[:60]!r}")
+        rows.append(dict(zip(header, cells)))
+    return rows
 
 
 @dataclass
 class DocumentActors:
-    """Names introduced earlier in the article, for resolving short references."""
+    """Names introduced earlier in the article, for resolving short references.
+
+    `main_country` is the story's country (`story_country`): the state a bare
+    "police" or "the authorities" belongs to when the sentence names none.
+    """
 
     surnames: dict[str, Mention] = field(default_factory=dict)
     acronyms: dict[str, Mention] = field(default_factory=dict)
     last_person: Mention | None = None  # what "he" or "she" most likely refers to
+    main_country: str | None = None
+    name_parts: dict[str, Mention | None] = field(default_factory=dict)  # "Sabri", "Anwar"; None when two share it
+    titles: dict[str, Mention] = field(default_factory=dict)  # "prime minister" -> the person introduced so
+    recent: list[Mention] = field(default_factory=list)  # entities in text order, for "the group", "both sides"
 
     def longer_name(self, text: str) -> Mention | None:
         """An earlier person whose full name starts with `text`: "Abu Yusuf" after "Abu Yusuf Muhajir"."""
         return next((m for m in self.surnames.values() if m.name.startswith(text + " ")), None)
+
+    def last_of(self, kinds: tuple[str, ...], count: int = 1, before: int | None = None) -> list[Mention]:
+        """The last `count` distinct entities of these kinds named so far (most recent last)."""
+        out: list[Mention] = []
+        for m in reversed(self.recent):
+            if m.kind in kinds and all(o.name != m.name for o in out):
+                out.append(m)
+                if len(out) == count:
+                    break
+        return list(reversed(out))
+
+
+def story_country(toponyms: Sequence[Toponym], text: str = "") -> str | None:
+    """The country the article is about: the one its resolved toponyms name most, a dateline counting double.
+
+    This is where a bare state body ("police said") belongs unless its sentence names another state.
+    """
+    counts: dict[str, int] = {}
+    for top in toponyms:
+        place = top.place
+        if place is None or not place.country:
+            continue
+        weight = 2 if top.start < 40 and not text[: top.start].strip(" \n\"'") else 1
+        counts[place.country] = counts.get(place.country, 0) + weight
+    if not counts:
+        return None
+    best = max(counts.values())
+    return next(code for code, n in counts.items() if n == best)
 
 
 class ActorFinder:
@@ -106,7 +227,8 @@ class ActorFinder:
 
     def find(self, sentence: str, doc: DocumentActors, entities: Sequence[Entity] = ()) -> list[Mention]:
         """Actor mentions in text order; `entities` (from optional NER) add names the rules miss."""
-        mentions = self._find_by_rules(sentence, doc)
+        tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(sentence)]
+        mentions = self._find_by_rules(sentence, tokens, doc)
         for ent in entities:
             if any(m.start < ent.end and ent.start < m.end for m in mentions):
                 continue
@@ -115,10 +237,142 @@ class ActorFinder:
             mention = Mention(ent.start, ent.end, ent.text, ent.text, ent.kind, None)
             self._remember(mention, doc)
             mentions.append(mention)
-        return sorted((m for m in mentions if not _credit(sentence, m)), key=lambda m: m.start)
+        mentions = sorted((m for m in mentions if not _credit(sentence, m)), key=lambda m: m.start)
+        self._note_titles(sentence, mentions, doc)
+        mentions = sorted(mentions + self._pointing_back(sentence, mentions, doc), key=lambda m: m.start)
+        mentions = sorted(mentions + self._bare_bodies(tokens, mentions, doc), key=lambda m: m.start)
+        people = [m for m in mentions if m.kind == "person"]
+        if people:
+            doc.last_person = people[0]  # "He said" after two names: the first is most often the subject
+        doc.recent.extend(mentions)
+        return mentions
 
-    def _find_by_rules(self, sentence: str, doc: DocumentActors) -> list[Mention]:
-        tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(sentence)]
+    def implicit_state(self, trigger_text: str, trigger_type: str, doc: DocumentActors) -> Mention | None:
+        """The story's state as the unstated doer of a state-only act ("Dozens have been detained")."""
+        if trigger_type != "COERCE" or doc.main_country is None or not self._lex.state_act(trigger_text):
+            return None
+        code = doc.main_country
+        return Mention(0, 0, "", self._countries.country_name(code), "country", code)
+
+    # -- words that point back -------------------------------------------
+    def _note_titles(self, sentence: str, mentions: Sequence[Mention], doc: DocumentActors) -> None:
+        """Remember the title a person is introduced with ("Prime Minister X", "President of Vietnam X")."""
+        for m in mentions:
+            if m.kind != "person":
+                continue
+            before = sentence[max(0, m.start - 60) : m.start].lower()
+            for title in self._lex.person_titles:
+                phrase = " ".join(title)
+                found = re.search(re.escape(phrase) + r"(?:\s+of\s+[\w\-]+(?:\s+[\w\-]+)?)?,?\s*$", before)
+                if found and (found.start() == 0 or not before[found.start() - 1].isalnum()):
+                    doc.titles[phrase] = m
+                    break
+
+    def _pointing_back(self, sentence: str, mentions: Sequence[Mention], doc: DocumentActors) -> list[Mention]:
+        """Mentions for "the group", "both sides", "the prime minister": the entities the story named."""
+        out: list[Mention] = []
+        taken = [(m.start, m.end) for m in mentions]
+
+        def free(a: int, b: int) -> bool:
+            return not any(s < b and a < e for s, e in taken)
+
+        lower = sentence.lower()
+        earlier = lambda pos: doc.recent + [m for m in mentions if m.end <= pos]  # noqa: E731
+        for found in _THE_NOUN.finditer(lower):
+            start, end = found.span()
+            if not free(start, end):
+                continue
+            words = found.group(1).split()
+            head = words[-1]
+            if any(w not in self._lex.group_adjectives for w in words[:-1]):
+                continue
+            before = earlier(start)
+            named = [m for m in before if m.kind in ("org", "group") and m.name.lower().split()[-1] == head]
+            target = named[-1] if named else None
+            if target is None and head in self._lex.group_anaphors:
+                groups = [m for m in before if m.kind == "group"]
+                target = groups[-1] if groups else None
+            if target is not None and not _names_follow(sentence, end):
+                out.append(_refer(target, start, end, sentence))
+                taken.append((start, end))
+        for pairs, kinds in ((self._lex.pair_persons, ("person",)), (self._lex.pair_states, ("country",))):
+            for phrase in pairs:
+                for found in re.finditer(r"\b" + r"\s+".join(re.escape(w) for w in phrase) + r"\b", lower):
+                    start, end = found.span()
+                    if not free(start, end):
+                        continue
+                    pair = _last_two(earlier(start), kinds)
+                    if len(pair) == 2:
+                        out.extend(_refer(m, start, end, sentence) for m in pair)
+                        taken.append((start, end))
+        neighbours = _NEIGHBOURS.search(lower)
+        if neighbours and free(*neighbours.span()):
+            pair = _last_two(earlier(neighbours.start()), ("country",))
+            if len(pair) == 2:
+                out.extend(_refer(m, *neighbours.span(), sentence) for m in pair)
+                taken.append(neighbours.span())
+        for title in self._lex.person_titles:
+            phrase = " ".join(title)
+            person = doc.titles.get(phrase)
+            if person is None:
+                continue
+            for found in re.finditer(r"\bthe\s+" + re.escape(phrase) + r"\b", lower):
+                start, end = found.span()
+                if free(start, end) and not _names_follow(sentence, end) and not lower.startswith(" of", end):
+                    out.append(_refer(person, start, end, sentence))
+                    taken.append((start, end))
+        return out
+
+    def _bare_bodies(
+        self, tokens: list[tuple[str, int, int]], mentions: Sequence[Mention], doc: DocumentActors
+    ) -> list[Mention]:
+        """A state body without its state ("police", "the authorities", "security forces") -> the state of
+        the sentence's one named country, else of the story (EVENTS.md section 3)."""
+        named = {m.country for m in mentions if m.kind == "country" and m.country}
+        if len(named) == 1:
+            code = next(iter(named))
+        elif doc.main_country is not None and (not named or doc.main_country in named):
+            code = doc.main_country
+        else:
+            return []
+        taken = [(m.start, m.end) for m in mentions]
+        out: list[Mention] = []
+        lowered = [t[0].lower() for t in tokens]
+        i = 0
+        while i < len(tokens):
+            found = self._agent_at(lowered, i)
+            if found is None:
+                i += 1
+                continue
+            j, sector = found
+            start, stop = tokens[i][1], tokens[j - 1][2]
+            phrase = " ".join(lowered[i:j])
+            nxt = lowered[j] if j < len(tokens) else ""
+            prev = tokens[i - 1][0] if i > 0 else ""
+            acts = (
+                sector in STATE_SECTORS
+                and phrase not in self._lex.not_bare
+                and (phrase in self._lex.collective or phrase.endswith("s"))
+                and nxt not in self._lex.body_modifies
+                and not (prev[:1].isupper() and i > 0 and prev.lower() not in ("the", "a"))  # "Federal Police"
+                and not any(s < stop and start < e for s, e in taken)
+            )
+            if acts:
+                name = self._countries.country_name(code)
+                out.append(Mention(start, stop, " ".join(t[0] for t in tokens[i:j]), name, "country", code,
+                                   sector=sector))
+            i = j
+        return out
+
+    def _agent_at(self, lowered: list[str], i: int) -> tuple[int, str] | None:
+        """The longest agent phrase starting at token i: (end token, sector)."""
+        for j in range(min(len(lowered), i + self._lex.max_agent_words), i, -1):
+            sector = self._lex.agents.get(tuple(lowered[i:j]))
+            if sector is not None:
+                return j, sector
+        return None
+
+    def _find_by_rules(self, sentence: str, tokens: list[tuple[str, int, int]], doc: DocumentActors) -> list[Mention]:
         mentions: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -128,9 +382,6 @@ class ActorFinder:
                 continue
             mentions.extend(self._read_run(sentence, tokens, i, run_end, doc))
             i = run_end
-        people = [m for m in mentions if m.kind == "person"]
-        if people:
-            doc.last_person = people[-1]
         return mentions
 
     # -- capitalised runs -------------------------------------------------
@@ -202,8 +453,8 @@ class ActorFinder:
             key = _key(text)
             if key in self._lex.aliases:
                 actor = self._lex.aliases[key]
-                for_state = actor.kind in ("person", "org") and actor.country is not None
-                mention = Mention(start, stop, text, actor.name, actor.kind, actor.country, for_state)
+                mention = Mention(start, stop, text, actor.name, actor.kind, actor.country, actor.for_state,
+                                  actor.sector)
                 self._remember(mention, doc)
                 return mention, j
             country = self._country(text)
@@ -214,16 +465,22 @@ class ActorFinder:
                     ref = doc.acronyms[text]
                     return Mention(start, stop, text, ref.name, ref.kind, ref.country, ref.for_state), j
                 if text in doc.surnames:
-                    ref = doc.surnames[text]
-                    return Mention(start, stop, text, ref.name, ref.kind, ref.country, ref.for_state), j
-                code = self._countries.demonym(text)
+                    return _refer(doc.surnames[text], start, stop, sentence), j
+                if doc.name_parts.get(text) is not None:  # "Sabri" after "Ismail Sabri Yaakob"
+                    return _refer(doc.name_parts[text], start, stop, sentence), j
+                code = self._countries.demonym(text) or self._lex.demonyms.get(text.lower())
                 if code is not None:
                     state = self._state_noun_after(tokens, j)
                     named_next = state is not None and state < len(tokens) and self._is_cap(tokens[state][0])
                     if state is not None and not named_next:  # "Russian President Vladimir Putin": the person acts
-                        stop = tokens[state - 1][2]
+                        noun = [t[0].lower() for t in tokens[state - 1 : state]]
+                        sector = self._body_sector(tokens, j, state)
                         name = self._countries.country_name(code)
-                        return Mention(start, stop, sentence[start:stop], name, "country", code), state
+                        if _COORDINATION.fullmatch(sentence[stop : tokens[state - 1][1]] or " ") is None:
+                            stop = tokens[state - 1][2]  # "the Kazakh, Azerbaijani and Turkish ministers": each alone
+                        del noun
+                        return Mention(start, stop, sentence[start:stop], name, "country", code, sector=sector), (
+                            state if stop == tokens[state - 1][2] else j)
                     # a demonym alone ("Uzbek militants") marks a country, not an actor: skip it
                     return None
         return None
@@ -281,6 +538,15 @@ class ActorFinder:
             parts = mention.name.split()
             if len(parts) >= 2:
                 doc.surnames.setdefault(parts[-1], mention)
+                for part in {*parts[:-1], *mention.text.split()}:
+                    part = _strip_possessive(part)
+                    if len(part) < 3 or part.lower() in self._lex.particles or self._title_word(part):
+                        continue
+                    if part in doc.name_parts and (doc.name_parts[part] is None
+                                                   or doc.name_parts[part].name != mention.name):
+                        doc.name_parts[part] = None  # two people share it: it names neither
+                    else:
+                        doc.name_parts[part] = mention
         if acronym:
             doc.acronyms.setdefault(acronym, mention)
 
@@ -325,12 +591,58 @@ class ActorFinder:
             "-" in word and lower.split("-")[-1] in self._lex.titles)
 
     def _state_noun_after(self, tokens: list[tuple[str, int, int]], j: int) -> int | None:
+        """End of the state noun after a demonym at j-1 ("Sudanese troops"), also past coordinated
+        demonyms ("Thai and Cambodian leaders", "Kazakh, Azerbaijani, and Turkish ministers")."""
+        while j + 1 < len(tokens) and tokens[j][0] in (",", "and") and (
+                self._countries.demonym(tokens[j + 1][0]) or tokens[j + 1][0] in (",", "and")):
+            j += 1
+            if self._countries.demonym(tokens[j][0]):
+                j += 1
         words = [t[0].lower() for t in tokens[j : j + 3]]
         for noun in self._lex.state_nouns:
             if tuple(words[: len(noun)]) == noun:
                 return j + len(noun)
+        found = self._agent_at(words, 0)
+        if found is not None and found[1] in STATE_SECTORS:
+            return j + found[0]
         return None
 
+    def _body_sector(self, tokens: list[tuple[str, int, int]], j: int, end: int) -> str | None:
+        """The sector of the body noun that ends at `end` ("troops" -> military)."""
+        lowered = [t[0].lower() for t in tokens[j:end]]
+        for k in range(len(lowered)):
+            sector = self._lex.agents.get(tuple(lowered[k:]))
+            if sector is not None:
+                return sector
+        return None
+
+
+
+_THE_NOUN = re.compile(r"\bthe\s+((?:[a-z\-]+\s+){0,2}[a-z]+)\b(?!['’]s\s+[a-z]+\s+(?:of|from)\b)")
+_NEIGHBOURS = re.compile(r"\bthe\s+(?:[A-Za-z\-]+\s+){0,3}neighbou?rs\b(?!\s+of\b)", re.IGNORECASE)
+_COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:\w+\s*(?:,\s*(?:and\s+)?|and\s+)?)*")
+
+
+def _refer(target: Mention, start: int, end: int, sentence: str) -> Mention:
+    """A mention at start:end that stands for an entity named before."""
+    return Mention(start, end, sentence[start:end], target.name, target.kind, target.country, target.for_state,
+                   target.sector)
+
+
+def _last_two(mentions: Sequence[Mention], kinds: tuple[str, ...]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in reversed(mentions):
+        if m.kind in kinds and all(o.name != m.name for o in out):
+            out.append(m)
+            if len(out) == 2:
+                break
+    return list(reversed(out))
+
+
+def _names_follow(sentence: str, end: int) -> bool:
+    """A capitalised name right after ("the group Human Rights Watch", "the president Joe Biden")."""
+    rest = sentence[end:].lstrip()
+    return bool(rest[:1].isupper()) and not sentence[end:end + 1] in (",", ".", ";")
 
 
 _CREDIT_AFTER = re.compile(r"\)\s*[-\u2013\u2014]")

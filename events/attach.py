@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from events.models import Event, Mention, Timex, Toponym, Trigger
 from events.place_links import PlaceCues, with_place_of
@@ -82,6 +82,7 @@ class Roles:
     targets: list[str]
     countries: list[str]
     actor_mentions: list[Mention]
+    sectors: list[str | None] = field(default_factory=list)  # parallel to `actors` (EVENTS.md section 3)
 
 
 def roles(
@@ -91,12 +92,15 @@ def roles(
     triggers: Sequence[Trigger],
     country_name: Callable[[str], str],
     referent: Mention | None = None,
+    implicit_state: Mention | None = None,
 ) -> Roles:
     """Actors and targets of `trigger` from their positions around it.
 
-    `referent` is the person "he" or "she" most likely means (the last person
-    named before this sentence). An official or a ministry acts for its state,
-    so the state joins the actors ("Sergei Lavrov" -> also "Russia").
+    `referent` is the person "he" or "she" most likely means (the subject of
+    the last sentence that named someone). An official or a ministry acts for
+    its state, so the state joins the actors ("Sergei Lavrov" -> also
+    "Russia"). `implicit_state` is the story's state, the doer of a state-only
+    act told in the passive with no agent ("Dozens have been detained").
     """
     prev_end = max((t.end for t in triggers if t.end <= trigger.start), default=0)
     # in reported speech the speaker is not the doer: "X said Y arrested Z" -> Y
@@ -124,7 +128,7 @@ def roles(
     relative = _relative_subject(sentence, trigger, mentions)
     if passive or _PASSIVE_VERB.search(sentence, 0, trigger.start) and _participle(trigger.text):
         # "Slepian was killed by a gunshot", "14 foreigners were arrested": the subject suffered it
-        actors_m = passive
+        actors_m = passive or ([implicit_state] if implicit_state is not None else [])
         targets_m = before[-3:] + [m for m in after if m not in passive]
     elif relative is not None:
         actors_m = [relative]
@@ -135,20 +139,25 @@ def roles(
     earlier = [t for t in triggers if t.end <= trigger.start]
     if not passive and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
         # "Estrada condemned the bombings in Kenya and offered condolences": one subject, two verbs
-        actors_m = roles(sentence, earlier[-1], mentions, triggers, country_name, referent).actor_mentions
+        actors_m = roles(sentence, earlier[-1], mentions, triggers, country_name, referent,
+                         implicit_state).actor_mentions
         targets_m = after
     if not actors_m and referent is not None and _PRONOUN.search(sentence, window_start, trigger.start):
         actors_m = [referent]
     if not actors_m:
         actors_m = _quoted_speaker(sentence, trigger, mentions, referent)
     states = [
-        Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country)
+        Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country, sector=m.sector)
         for m in actors_m if m.for_state and m.country
     ]
     actors = _ordered_names([*actors_m, *states])
     targets = [n for n in _ordered_names(targets_m, keep_order=True) if n not in actors]
     countries = sorted({m.country for m in actors_m if m.country})
-    return Roles(actors, targets, countries, list(actors_m))
+    sector_of: dict[str, str | None] = {}
+    for m in [*actors_m, *states]:
+        if sector_of.get(m.name) is None:
+            sector_of[m.name] = m.sector
+    return Roles(actors, targets, countries, list(actors_m), [sector_of.get(name) for name in actors])
 
 
 def _passive_agent(sentence: str, trigger: Trigger, mention: Mention) -> bool:

@@ -21,7 +21,7 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Protocol, TextIO, TypeVar
 
-from events.actors import ActorFinder, ActorLexicon, DocumentActors
+from events.actors import ActorFinder, ActorLexicon, DocumentActors, story_country
 from events.attach import continued_place, event_date, event_place, roles, unknown_place_name
 from events.place_links import PlaceCues, domestic_country, link_clauses, named_site
 from events.classify import TriggerFinder
@@ -87,7 +87,7 @@ class Pipeline:
         timexes = self.tagger.tag(text, anchor)
         toponyms = self.geoparser.parse(text)
         entities = self.ner.entities(text) if self.ner is not None else []
-        doc = DocumentActors()
+        doc = DocumentActors(main_country=story_country(toponyms, text))
         events: list[Event] = []
         sentences = self.splitter.split(text)
         previous: list[Event] = []
@@ -123,7 +123,8 @@ class Pipeline:
         if not triggers:
             return
         for trigger in triggers:
-            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent)
+            implicit = self.actors.implicit_state(trigger.text, trigger.type, doc)
+            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent, implicit)
             when = event_date(sentence.text, trigger, local_timexes, triggers)
             place, basis = self._place(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
             yield trigger, Event(
@@ -139,7 +140,7 @@ class Pipeline:
                 actors=who.actors,
                 targets=who.targets,
                 actor_countries=who.countries,
-                actor_sectors=[None] * len(who.actors),
+                actor_sectors=who.sectors,
                 date=when.date if when else None,
                 date_end=when.date_end if when else None,
                 date_precision=when.precision if when else "none",
