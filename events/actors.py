@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from collections.abc import Sequence
 from typing import Protocol
@@ -96,6 +96,8 @@ class ActorLexicon:
     pair_persons: tuple[tuple[str, ...], ...] = ()
     person_titles: tuple[tuple[str, ...], ...] = ()
     state_acts: tuple[str, ...] = ()
+    state_titles: frozenset[str] = frozenset()
+    media_heads: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> "ActorLexicon":
@@ -142,6 +144,8 @@ class ActorLexicon:
             pair_persons=phrases("pair_persons"),
             person_titles=phrases("person_titles"),
             state_acts=tuple(cues["state_acts"]),
+            state_titles=frozenset(cues["state_titles"]),
+            media_heads=frozenset(cues["media_heads"]),
         )
 
     def state_act(self, trigger_text: str) -> bool:
@@ -241,7 +245,7 @@ class ActorFinder:
         self._note_titles(sentence, mentions, doc)
         mentions = sorted(mentions + self._pointing_back(sentence, mentions, doc), key=lambda m: m.start)
         mentions = sorted(mentions + self._bare_bodies(tokens, mentions, doc), key=lambda m: m.start)
-        people = [m for m in mentions if m.kind == "person"]
+        people = [m for m in mentions if m.kind == "person" and _subject_like(sentence, m)]
         if people:
             doc.last_person = people[0]  # "He said" after two names: the first is most often the subject
         doc.recent.extend(mentions)
@@ -255,9 +259,10 @@ class ActorFinder:
         return Mention(0, 0, "", self._countries.country_name(code), "country", code)
 
     # -- words that point back -------------------------------------------
-    def _note_titles(self, sentence: str, mentions: Sequence[Mention], doc: DocumentActors) -> None:
-        """Remember the title a person is introduced with ("Prime Minister X", "President of Vietnam X")."""
-        for m in mentions:
+    def _note_titles(self, sentence: str, mentions: list[Mention], doc: DocumentActors) -> None:
+        """Remember the title a person is introduced with ("Prime Minister X", "President of Vietnam X");
+        a state title makes the person act for a state."""
+        for k, m in enumerate(mentions):
             if m.kind != "person":
                 continue
             before = sentence[max(0, m.start - 60) : m.start].lower()
@@ -266,6 +271,11 @@ class ActorFinder:
                 found = re.search(re.escape(phrase) + r"(?:\s+of\s+[\w\-]+(?:\s+[\w\-]+)?)?,?\s*$", before)
                 if found and (found.start() == 0 or not before[found.start() - 1].isalnum()):
                     doc.titles[phrase] = m
+                    self._remember_parts(m, doc)
+                    if title[-1] in self._lex.state_titles and not m.for_state:
+                        m = replace(m, for_state=True)  # "Communications Minister X" acts for a state
+                        mentions[k] = m
+                        doc.titles[phrase] = m
                     break
 
     def _pointing_back(self, sentence: str, mentions: Sequence[Mention], doc: DocumentActors) -> list[Mention]:
@@ -278,23 +288,25 @@ class ActorFinder:
 
         lower = sentence.lower()
         earlier = lambda pos: doc.recent + [m for m in mentions if m.end <= pos]  # noqa: E731
-        for found in _THE_NOUN.finditer(lower):
-            start, end = found.span()
-            if not free(start, end):
-                continue
-            words = found.group(1).split()
-            head = words[-1]
-            if any(w not in self._lex.group_adjectives for w in words[:-1]):
-                continue
-            before = earlier(start)
-            named = [m for m in before if m.kind in ("org", "group") and m.name.lower().split()[-1] == head]
-            target = named[-1] if named else None
-            if target is None and head in self._lex.group_anaphors:
-                groups = [m for m in before if m.kind == "group"]
-                target = groups[-1] if groups else None
-            if target is not None and not _names_follow(sentence, end):
-                out.append(_refer(target, start, end, sentence))
-                taken.append((start, end))
+        for found in _THE.finditer(lower):
+            start = found.start()
+            words = [(w.group(), found.end() + w.start(), found.end() + w.end())
+                     for w in _WORD.finditer(lower[found.end() : found.end() + 60])][:3]
+            for k, (head, _, end) in enumerate(words):
+                if k and words[k - 1][0] not in self._lex.group_adjectives:
+                    break
+                if not free(start, end) or sentence[end : end + 2] in ("'s", "’s") and lower[end + 2 : end + 6] == " own":
+                    break
+                before = earlier(start)
+                named = [m for m in before if m.kind in ("org", "group") and m.name.lower().split()[-1] == head]
+                target = named[-1] if named else None
+                if target is None and head in self._lex.group_anaphors:
+                    groups = [m for m in before if m.kind == "group"]
+                    target = groups[-1] if groups else None
+                if target is not None and not _names_follow(sentence, end) and not lower.startswith(" of ", end):
+                    out.append(_refer(target, start, end, sentence))
+                    taken.append((start, end))
+                    break
         for pairs, kinds in ((self._lex.pair_persons, ("person",)), (self._lex.pair_states, ("country",))):
             for phrase in pairs:
                 for found in re.finditer(r"\b" + r"\s+".join(re.escape(w) for w in phrase) + r"\b", lower):
@@ -328,7 +340,8 @@ class ActorFinder:
     ) -> list[Mention]:
         """A state body without its state ("police", "the authorities", "security forces") -> the state of
         the sentence's one named country, else of the story (EVENTS.md section 3)."""
-        named = {m.country for m in mentions if m.kind == "country" and m.country}
+        # states the sentence names as such; another body's state ("by Russian authorities") says nothing
+        named = {m.country for m in mentions if m.kind == "country" and m.country and m.sector is None}
         if len(named) == 1:
             code = next(iter(named))
         elif doc.main_country is not None and (not named or doc.main_country in named):
@@ -363,6 +376,12 @@ class ActorFinder:
                                    sector=sector))
             i = j
         return out
+
+    def _whole_agent(self, lowered: list[str]) -> bool:
+        """Whether capitalised words are only a body word of a state ("Police", "The Army", "Riot Police")."""
+        words = lowered[1:] if lowered[:1] == ["the"] else lowered
+        found = self._agent_at(words, 0) if words else None
+        return found is not None and found[0] == len(words) and found[1] in STATE_SECTORS
 
     def _agent_at(self, lowered: list[str], i: int) -> tuple[int, str] | None:
         """The longest agent phrase starting at token i: (end token, sector)."""
@@ -456,6 +475,8 @@ class ActorFinder:
                 mention = Mention(start, stop, text, actor.name, actor.kind, actor.country, actor.for_state,
                                   actor.sector)
                 self._remember(mention, doc)
+                if actor.kind == "person":
+                    self._remember_parts(mention, doc)
                 return mention, j
             country = self._country(text)
             if country is not None:
@@ -516,6 +537,8 @@ class ActorFinder:
         country = self._country_hint(tokens, i) or self._apposition_country(tokens, j)
         if words[-1].lower() in self._lex.titles:  # "Foreign Minister" is a title, not a name
             return None
+        if self._whole_agent([w.lower() for w in words]):
+            return None  # "Police denied the allegations": a body word, not a name (see _bare_bodies)
         if acronym or lowered & self._lex.org_heads or "&" in words:
             kind = "org"
         elif len(words) >= 2 and all(w[:1].isupper() or w.lower() in self._lex.particles or "-" in w for w in words):
@@ -528,7 +551,8 @@ class ActorFinder:
             return None
         if kind == "person" and (earlier := doc.longer_name(text)) is not None:
             return Mention(start, stop, text, earlier.name, earlier.kind, earlier.country, earlier.for_state)
-        mention = Mention(start, stop, text, text, kind, country, kind == "person" and country is not None)
+        sector = "media" if kind == "org" and words[-1].lower() in self._lex.media_heads else None
+        mention = Mention(start, stop, text, text, kind, country, kind == "person" and country is not None, sector)
         self._remember(mention, doc, acronym)
         return mention
 
@@ -538,17 +562,23 @@ class ActorFinder:
             parts = mention.name.split()
             if len(parts) >= 2:
                 doc.surnames.setdefault(parts[-1], mention)
-                for part in {*parts[:-1], *mention.text.split()}:
-                    part = _strip_possessive(part)
-                    if len(part) < 3 or part.lower() in self._lex.particles or self._title_word(part):
-                        continue
-                    if part in doc.name_parts and (doc.name_parts[part] is None
-                                                   or doc.name_parts[part].name != mention.name):
-                        doc.name_parts[part] = None  # two people share it: it names neither
-                    else:
-                        doc.name_parts[part] = mention
         if acronym:
             doc.acronyms.setdefault(acronym, mention)
+
+    def _remember_parts(self, mention: Mention, doc: DocumentActors) -> None:
+        """Each part of a known or titled person's name names that person later ("Sabri", "Anwar"),
+        unless two people share it. Unknown capitalised pairs are too often places to trust so."""
+        parts = mention.name.split()
+        if len(parts) < 2:
+            return
+        for part in {*parts[:-1], *mention.text.split()}:
+            part = _strip_possessive(part)
+            if len(part) < 3 or part.lower() in self._lex.particles or self._title_word(part):
+                continue
+            if part in doc.name_parts and (doc.name_parts[part] is None or doc.name_parts[part].name != mention.name):
+                doc.name_parts[part] = None  # two people share it: it names neither
+            else:
+                doc.name_parts[part] = mention
 
     def _country(self, text: str) -> str | None:
         for place in self._countries.candidates(text):
@@ -618,7 +648,8 @@ class ActorFinder:
 
 
 
-_THE_NOUN = re.compile(r"\bthe\s+((?:[a-z\-]+\s+){0,2}[a-z]+)\b(?!['’]s\s+[a-z]+\s+(?:of|from)\b)")
+_THE = re.compile(r"\bthe\s+")
+_WORD = re.compile(r"[a-z][a-z\-]*")
 _NEIGHBOURS = re.compile(r"\bthe\s+(?:[A-Za-z\-]+\s+){0,3}neighbou?rs\b(?!\s+of\b)", re.IGNORECASE)
 _COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:\w+\s*(?:,\s*(?:and\s+)?|and\s+)?)*")
 
@@ -637,6 +668,18 @@ def _last_two(mentions: Sequence[Mention], kinds: tuple[str, ...]) -> list[Menti
             if len(out) == 2:
                 break
     return list(reversed(out))
+
+
+_BEFORE_OBJECT = re.compile(r"\b(?:of|to|with|by|for|from|against|between|and|following|after|before)\s+(?:the\s+)?$",
+                            re.IGNORECASE)
+
+
+def _subject_like(sentence: str, mention: Mention) -> bool:
+    """Whether a person mention could be its clause's subject: not a possessive ("Putin's war") and not
+    the object of a preposition ("a call with Erdogan")."""
+    if sentence[mention.end : mention.end + 1] in ("'", "’"):
+        return False
+    return not _BEFORE_OBJECT.search(sentence[max(0, mention.start - 30) : mention.start])
 
 
 def _names_follow(sentence: str, end: int) -> bool:

@@ -24,7 +24,10 @@ _LOCATIVE = re.compile(
     re.IGNORECASE,
 )
 _DESTINATION = re.compile(r"\b(?:to|visited|visiting|visits|visit|toured|arrived in)\s+(?:the\s+)?$", re.IGNORECASE)
-_PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "by the US", "by a Belarusian court", "by the paramilitary Rapid Support Forces"
+_PASSIVE_BY = re.compile(r"\bby\s+(?:(?:the|a|an)\s+)?(?:[a-z][a-z\-]+\s+){0,2}$")
+# "fighting between the Sudanese army and the RSF": both sides of a clash are its actors
+_BETWEEN = re.compile(r"\s+(?:[a-z]+\s+){0,2}?between\s+[^,;:.]{3,120}")
 _REPORTING = re.compile(
     r"\b(?:said|says|stated|told|reported|announced|added|noted|declared|according to|claimed)\b(?:\s+(?:that|on\s+\w+))?",
     re.IGNORECASE,
@@ -117,18 +120,17 @@ def roles(
     in_aside = (lambda m: aside.start() <= m.start < aside.end()) if aside is not None else (lambda m: False)
     # "In Cuba, people rallied": a country named as the scene is not a doer
     scenes = {m for m in mentions if m.kind == "country" and _SCENE_BEFORE.search(sentence, 0, m.start)}
-    before = [
-        m for m in mentions
-        if window_start <= m.start and m.end <= trigger.start and not in_aside(m) and m not in scenes
-    ]
+    # a newspaper or agency that reports is no actor (EVENTS.md section 3)
+    doers = [m for m in mentions if m not in scenes and m.sector != "media"]
+    before = [m for m in doers if window_start <= m.start and m.end <= trigger.start and not in_aside(m)]
     if not before:
-        before = [m for m in mentions if m.end <= trigger.start and m not in scenes]
+        before = [m for m in doers if m.end <= trigger.start]
     after = [m for m in mentions if m.start >= trigger.end and m.start < next_start]
     passive = [m for m in after if _passive_agent(sentence, trigger, m)]
     relative = _relative_subject(sentence, trigger, mentions)
     if passive or _PASSIVE_VERB.search(sentence, 0, trigger.start) and _participle(trigger.text):
         # "Slepian was killed by a gunshot", "14 foreigners were arrested": the subject suffered it
-        actors_m = passive or ([implicit_state] if implicit_state is not None else [])
+        actors_m = passive or _announced_by(sentence, trigger, prev_end, mentions, implicit_state)
         targets_m = before[-3:] + [m for m in after if m not in passive]
     elif relative is not None:
         actors_m = [relative]
@@ -139,13 +141,20 @@ def roles(
     earlier = [t for t in triggers if t.end <= trigger.start]
     if not passive and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
         # "Estrada condemned the bombings in Kenya and offered condolences": one subject, two verbs
-        actors_m = roles(sentence, earlier[-1], mentions, triggers, country_name, referent,
-                         implicit_state).actor_mentions
-        targets_m = after
+        shared = roles(sentence, earlier[-1], mentions, triggers, country_name, referent, implicit_state)
+        if shared.actor_mentions:  # else the subject stands between: "clashes continued as authorities ... and shut down"
+            actors_m = shared.actor_mentions
+            targets_m = after
+    if not actors_m and trigger.type == "ASSAULT":
+        between = _BETWEEN.match(sentence, trigger.end)
+        if between is not None:
+            actors_m = [m for m in mentions if between.start() <= m.start and m.end <= between.end()]
     if not actors_m and referent is not None and _PRONOUN.search(sentence, window_start, trigger.start):
         actors_m = [referent]
     if not actors_m:
         actors_m = _quoted_speaker(sentence, trigger, mentions, referent)
+    if not actors_m and implicit_state is not None:
+        actors_m = [implicit_state]  # "a curfew is in place": only a state imposes one
     states = [
         Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country, sector=m.sector)
         for m in actors_m if m.for_state and m.country
@@ -160,10 +169,27 @@ def roles(
     return Roles(actors, targets, countries, list(actors_m), [sector_of.get(name) for name in actors])
 
 
+def _announced_by(
+    sentence: str, trigger: Trigger, prev_end: int, mentions: Sequence[Mention], implicit_state: Mention | None
+) -> list[Mention]:
+    """The doer of an agentless passive state act: the state official or body that announces it ("Minister X
+    said Radio Omega was suspended" -> X, and the state), else the story's state; none for other acts."""
+    if implicit_state is None:
+        return []
+    said = [m.start() for m in _REPORTING.finditer(sentence, prev_end, trigger.start)]
+    if said:
+        speakers = [m for m in mentions if m.end <= said[-1] and m.for_state]
+        if speakers and speakers[-1].name != implicit_state.name:
+            return [speakers[-1], implicit_state]
+        if speakers:
+            return [speakers[-1]]
+    return [implicit_state]
+
+
 def _passive_agent(sentence: str, trigger: Trigger, mention: Mention) -> bool:
     """Whether "by <mention>" is the trigger's own passive agent: "was seized by German authorities",
     "sanctioned by the US", but not "asked media to rely on information distributed by the authorities"."""
-    if not _PASSIVE_BY.search(sentence[max(0, mention.start - 8) : mention.start]):
+    if not _PASSIVE_BY.search(sentence[max(0, mention.start - 40) : mention.start]):
         return False
     by = sentence.rfind("by", trigger.end, mention.start)
     gap = len(sentence[trigger.end : by].split())

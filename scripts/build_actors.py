@@ -101,10 +101,13 @@ def parse_actors(lines: Iterable[str]) -> Iterator[Entry]:
         yield entry
 
 
+_PAREN = re.compile(r"\s*\(([^)]*)\)")
+
+
 def normal_case(raw: str) -> str:
     """'KASYMZHOMART_TOKAYEV_' -> 'Kasymzhomart Tokayev', 'MUQTADA_AL-SADR' -> 'Muqtada al-Sadr';
     a word of four letters or fewer alone is an acronym ('AQAP', 'HSM')."""
-    words = [w for w in raw.replace("_", " ").split() if w]
+    words = [w for w in _PAREN.sub("", raw.replace("_", " ")).split() if w]  # "(AAIA)", "(UZBEKISTAN)"
     if len(words) == 1 and len(words[0]) <= 4 and words[0].isalpha():
         return words[0].upper()
     out = []
@@ -224,6 +227,8 @@ def _same_group(alias: str, name: str) -> bool:
     """A synonym that spells the group's name (or its acronym), not a leader listed as the group."""
     from rapidfuzz import fuzz
 
+    if " " not in alias and alias.lower() in ORG_WORDS:
+        return False  # "Organization" alone names no group
     return alias.isupper() or _is_org(alias) or fuzz.token_set_ratio(alias.lower(), name.lower()) >= 60
 
 
