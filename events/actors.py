@@ -47,6 +47,12 @@ class CountryLookup(Protocol):
 
     def country_name(self, code: str) -> str: ...
 
+    def rows_for(self, name: str) -> list[int]: ...
+
+    def is_capital(self, row: int) -> bool: ...
+
+    def place(self, row: int) -> Place: ...
+
 
 ACTOR_FILES = ("actors.tsv", "actors_extra.tsv", "actors_phoenix.tsv")
 MAX_ALIAS_WORDS = 6  # longer dictionary names are spelt out in full too rarely to be worth the lookups
@@ -97,6 +103,7 @@ class ActorLexicon:
     person_titles: tuple[tuple[str, ...], ...] = ()
     state_acts: tuple[str, ...] = ()
     state_titles: frozenset[str] = frozenset()
+    capital_then: frozenset[str] = frozenset()
     media_heads: frozenset[str] = frozenset()
 
     @classmethod
@@ -145,6 +152,7 @@ class ActorLexicon:
             person_titles=phrases("person_titles"),
             state_acts=tuple(cues["state_acts"]),
             state_titles=frozenset(cues["state_titles"]),
+            capital_then=frozenset(cues["capital_then"]),
             media_heads=frozenset(cues["media_heads"]),
         )
 
@@ -188,6 +196,7 @@ class DocumentActors:
     name_parts: dict[str, Mention | None] = field(default_factory=dict)  # "Sabri", "Anwar"; None when two share it
     titles: dict[str, Mention] = field(default_factory=dict)  # "prime minister" -> the person introduced so
     recent: list[Mention] = field(default_factory=list)  # entities in text order, for "the group", "both sides"
+    leader_pair: list[Mention] = field(default_factory=list)  # "Tokayev and Erdogan", "the Thai and Cambodian leaders"
 
     def longer_name(self, text: str) -> Mention | None:
         """An earlier person whose full name starts with `text`: "Abu Yusuf" after "Abu Yusuf Muhajir"."""
@@ -243,13 +252,29 @@ class ActorFinder:
             mentions.append(mention)
         mentions = sorted((m for m in mentions if not _credit(sentence, m)), key=lambda m: m.start)
         self._note_titles(sentence, mentions, doc)
-        mentions = sorted(mentions + self._pointing_back(sentence, mentions, doc), key=lambda m: m.start)
+        back = self._pointing_back(sentence, mentions, doc)
+        # "The Southeast Asian neighbours": a pointing phrase outranks an unknown name read inside it
+        mentions = [m for m in mentions if not any(b.start < m.end and m.start < b.end for b in back)]
+        mentions = sorted(mentions + back, key=lambda m: m.start)
         mentions = sorted(mentions + self._bare_bodies(tokens, mentions, doc), key=lambda m: m.start)
         people = [m for m in mentions if m.kind == "person" and _subject_like(sentence, m)]
         if people:
             doc.last_person = people[0]  # "He said" after two names: the first is most often the subject
-        doc.recent.extend(mentions)
+        doc.recent.extend(m for m in mentions if not _scene(sentence, m))
+        self._note_leader_pair(sentence, mentions, doc)
         return mentions
+
+    def _note_leader_pair(self, sentence: str, mentions: Sequence[Mention], doc: DocumentActors) -> None:
+        """Two people joined by "and", or two states' leaders ("the Thai and Cambodian leaders", "the leaders
+        of Cambodia and Thailand"): who "the two leaders" will mean."""
+        for a, b in zip(mentions, mentions[1:]):
+            if a.name == b.name or a.kind != b.kind or a.kind not in ("person", "country"):
+                continue
+            if not re.fullmatch(r"\s*(?:,\s*)?and\s+(?:the\s+)?", sentence[a.end : b.start]):
+                continue
+            leaders = b.text.lower().endswith("leaders") or sentence[: a.start].lower().rstrip().endswith("leaders of")
+            if a.kind == "person" or leaders:
+                doc.leader_pair = [a, b]
 
     def implicit_state(self, trigger_text: str, trigger_type: str, doc: DocumentActors) -> Mention | None:
         """The story's state as the unstated doer of a state-only act ("Dozens have been detained")."""
@@ -281,13 +306,17 @@ class ActorFinder:
     def _pointing_back(self, sentence: str, mentions: Sequence[Mention], doc: DocumentActors) -> list[Mention]:
         """Mentions for "the group", "both sides", "the prime minister": the entities the story named."""
         out: list[Mention] = []
-        taken = [(m.start, m.end) for m in mentions]
+        taken = [(m.start, m.end) for m in mentions if not self._weak(m)]
 
         def free(a: int, b: int) -> bool:
             return not any(s < b and a < e for s, e in taken)
 
         lower = sentence.lower()
-        earlier = lambda pos: doc.recent + [m for m in mentions if m.end <= pos]  # noqa: E731
+
+        def earlier(pos: int, same_sentence: bool = True) -> list[Mention]:
+            here = [m for m in mentions if m.end <= pos and not _scene(sentence, m) and not self._weak(m)]
+            return doc.recent + (here if same_sentence else [m for m in here if _joined(sentence, m.end, pos)])
+
         for found in _THE.finditer(lower):
             start = found.start()
             words = [(w.group(), found.end() + w.start(), found.end() + w.end())
@@ -313,7 +342,10 @@ class ActorFinder:
                     start, end = found.span()
                     if not free(start, end):
                         continue
-                    pair = _last_two(earlier(start), kinds)
+                    # "Trump called both leaders": the caller is not one of them
+                    pair = _last_two(earlier(start, same_sentence=kinds != ("person",)), kinds)
+                    if kinds == ("person",) and doc.leader_pair:
+                        pair = doc.leader_pair
                     if len(pair) == 2:
                         out.extend(_refer(m, start, end, sentence) for m in pair)
                         taken.append((start, end))
@@ -376,6 +408,25 @@ class ActorFinder:
                                    sector=sector))
             i = j
         return out
+
+    def _capital_as_state(self, sentence: str, tokens: list[tuple[str, int, int]], i: int, j: int) -> str | None:
+        """A capital that acts as its government ("Riyadh severed ties", "Minsk had engineered"): the
+        state's code. Not a place where something happens ("in Riyadh"), not a dateline ("HANOI:")."""
+        if j >= len(tokens) or tokens[j][0].lower() not in self._lex.capital_then and not (
+                tokens[j][0].islower() and tokens[j][0].endswith("ed")):
+            return None
+        text = sentence[tokens[i][1] : tokens[j - 1][2]]
+        if text.isupper() or _BEFORE_PLACE.search(sentence[max(0, tokens[i][1] - 25) : tokens[i][1]]):
+            return None
+        rows = self._countries.rows_for(text)
+        if not rows or not self._countries.is_capital(rows[0]):
+            return None
+        return self._countries.place(rows[0]).country
+
+    def _weak(self, mention: Mention) -> bool:
+        """An unknown capitalised run read as a name ("Southeast Asian"): no dictionary entry backs it."""
+        return (mention.name == mention.text and mention.kind in ("person", "org")
+                and _key(mention.text) not in self._lex.aliases)
 
     def _whole_agent(self, lowered: list[str]) -> bool:
         """Whether capitalised words are only a body word of a state ("Police", "The Army", "Riot Police")."""
@@ -472,8 +523,8 @@ class ActorFinder:
             key = _key(text)
             if key in self._lex.aliases:
                 actor = self._lex.aliases[key]
-                mention = Mention(start, stop, text, actor.name, actor.kind, actor.country, actor.for_state,
-                                  actor.sector)
+                sector = None if actor.kind == "country" and key == actor.name else actor.sector  # "Russia" vs "Kremlin"
+                mention = Mention(start, stop, text, actor.name, actor.kind, actor.country, actor.for_state, sector)
                 self._remember(mention, doc)
                 if actor.kind == "person":
                     self._remember_parts(mention, doc)
@@ -481,6 +532,10 @@ class ActorFinder:
             country = self._country(text)
             if country is not None:
                 return Mention(start, stop, text, self._countries.country_name(country), "country", country), j
+            capital = self._capital_as_state(sentence, tokens, i, j)
+            if capital is not None:
+                name = self._countries.country_name(capital)
+                return Mention(start, stop, text, name, "country", capital, sector="government"), j
             if j - i == 1:
                 if text in doc.acronyms:
                     ref = doc.acronyms[text]
@@ -680,6 +735,21 @@ def _subject_like(sentence: str, mention: Mention) -> bool:
     if sentence[mention.end : mention.end + 1] in ("'", "’"):
         return False
     return not _BEFORE_OBJECT.search(sentence[max(0, mention.start - 30) : mention.start])
+
+
+_BEFORE_PLACE = re.compile(r"\b(?:in|at|to|from|near|of|into|via|outside|across|over|around|towards?|for|with|"
+                           r"between|on|through|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+_SCENE = re.compile(r"\b(?:in|at|to|from|near|across|inside|throughout|into)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _scene(sentence: str, mention: Mention) -> bool:
+    """A country named as where something happens ("talks in Malaysia"), not as a party."""
+    return mention.kind == "country" and bool(_SCENE.search(sentence[max(0, mention.start - 20) : mention.start]))
+
+
+def _joined(sentence: str, end: int, pos: int) -> bool:
+    """Whether a mention ending at `end` is coordinated with what starts at `pos` ("Tokayev and both leaders")."""
+    return re.fullmatch(r"[\s,]*(?:and\s+)?", sentence[end:pos]) is not None
 
 
 def _names_follow(sentence: str, end: int) -> bool:

@@ -32,6 +32,7 @@ _REPORTING = re.compile(
     r"\b(?:said|says|stated|told|reported|announced|added|noted|declared|according to|claimed)\b(?:\s+(?:that|on\s+\w+))?",
     re.IGNORECASE,
 )
+_LONG_AGENT_GAP = 8  # the same after a passive trigger, within its clause
 _AGENT_GAP = 3  # words between a trigger and its "by" agent without an auxiliary ("seized last week by")
 # "the attack ... was claimed by": a passive verb right before the agent
 _BE_PARTICIPLE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ne)\s+$", re.IGNORECASE)
@@ -193,7 +194,11 @@ def _passive_agent(sentence: str, trigger: Trigger, mention: Mention) -> bool:
         return False
     by = sentence.rfind("by", trigger.end, mention.start)
     gap = len(sentence[trigger.end : by].split())
-    return gap <= _AGENT_GAP or bool(_BE_PARTICIPLE.search(sentence, max(0, by - 40), by))
+    if gap <= _AGENT_GAP or _BE_PARTICIPLE.search(sentence, max(0, by - 40), by):
+        return True
+    # "was sentenced to eight years in prison by a Belarusian court": the trigger's own passive, same clause
+    passive_trigger = _PASSIVE_VERB.search(sentence, 0, trigger.start) and _participle(trigger.text)
+    return bool(passive_trigger) and gap <= _LONG_AGENT_GAP and not re.search(r"[,;:]", sentence[trigger.end : by])
 
 
 def _participle(text: str) -> bool:
