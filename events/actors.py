@@ -321,11 +321,13 @@ class ActorFinder:
             start = found.start()
             words = [(w.group(), found.end() + w.start(), found.end() + w.end())
                      for w in _WORD.finditer(lower[found.end() : found.end() + 60])][:3]
-            for k, (head, _, end) in enumerate(words):
-                if k and words[k - 1][0] not in self._lex.group_adjectives:
-                    break
-                if not free(start, end) or sentence[end : end + 2] in ("'s", "’s") and lower[end + 2 : end + 6] == " own":
-                    break
+            adjectives = 0
+            while adjectives < len(words) - 1 and words[adjectives][0] in self._lex.group_adjectives:
+                adjectives += 1
+            for k in range(adjectives, -1, -1):  # "the paramilitary group" before "the paramilitary"
+                head, _, end = words[k]
+                if not free(start, end):
+                    continue
                 before = earlier(start)
                 named = [m for m in before if m.kind in ("org", "group") and m.name.lower().split()[-1] == head]
                 target = named[-1] if named else None
@@ -400,6 +402,7 @@ class ActorFinder:
                 and (phrase in self._lex.collective or phrase.endswith("s"))
                 and nxt not in self._lex.body_modifies
                 and not (prev[:1].isupper() and i > 0 and prev.lower() not in ("the", "a"))  # "Federal Police"
+                and not _LOCATIVE_BEFORE.search(" ".join(lowered[max(0, i - 2) : i]))  # "outside the parliament"
                 and not any(s < stop and start < e for s, e in taken)
             )
             if acts:
@@ -418,10 +421,18 @@ class ActorFinder:
         text = sentence[tokens[i][1] : tokens[j - 1][2]]
         if text.isupper() or _BEFORE_PLACE.search(sentence[max(0, tokens[i][1] - 25) : tokens[i][1]]):
             return None
-        rows = self._countries.rows_for(text)
-        if not rows or not self._countries.is_capital(rows[0]):
+        rows = self._countries.rows_for(text)[:3]  # the capital may rank after its own region ("Tehran" province)
+        capital = next((r for r in rows if self._countries.is_capital(r)), None)
+        if capital is None:
             return None
-        return self._countries.place(rows[0]).country
+        code = self._countries.place(capital).country
+        return code if all(self._countries.place(r).country == code for r in rows[: rows.index(capital)]) else None
+
+    def _named_after(self, tokens: list[tuple[str, int, int]], j: int, end: int) -> bool:
+        """Whether the capitalised words j..end after a country name end in an organisation head."""
+        words = [t[0] for t in tokens[j:end]]
+        return bool(words) and all(w[:1].isupper() for w in words) and (
+            _strip_possessive(words[-1]).lower() in self._lex.org_heads)
 
     def _weak(self, mention: Mention) -> bool:
         """An unknown capitalised run read as a name ("Southeast Asian"): no dictionary entry backs it."""
@@ -493,6 +504,14 @@ class ActorFinder:
         k = i
         while k < end:
             found = self._longest_known(sentence, tokens, k, end, doc)
+            if found is not None and found[0].kind == "country" and found[0].sector is None and self._named_after(
+                    tokens, found[1], end):
+                # "Sudan Doctors Network", "Kenya Power Company": an organisation named after its country
+                org = self._unknown(sentence, tokens, k, end, doc)
+                if org is not None and org.kind == "org":
+                    out.append(replace(org, country=found[0].country))
+                    k = end
+                    continue
             if found is not None:
                 mention, k = found
                 out.append(mention)
@@ -542,7 +561,7 @@ class ActorFinder:
                     return Mention(start, stop, text, ref.name, ref.kind, ref.country, ref.for_state), j
                 if text in doc.surnames:
                     return _refer(doc.surnames[text], start, stop, sentence), j
-                if doc.name_parts.get(text) is not None:  # "Sabri" after "Ismail Sabri Yaakob"
+                if end - i == 1 and doc.name_parts.get(text) is not None:  # "Sabri" after "Ismail Sabri Yaakob"
                     return _refer(doc.name_parts[text], start, stop, sentence), j
                 code = self._countries.demonym(text) or self._lex.demonyms.get(text.lower())
                 if code is not None:
@@ -739,6 +758,7 @@ def _subject_like(sentence: str, mention: Mention) -> bool:
 
 _BEFORE_PLACE = re.compile(r"\b(?:in|at|to|from|near|of|into|via|outside|across|over|around|towards?|for|with|"
                            r"between|on|through|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+_LOCATIVE_BEFORE = re.compile(r"(?:^|\s)(?:in|at|outside|inside|near|into|to|from|towards?|around|before)(?:\s+the)?$")
 _SCENE = re.compile(r"\b(?:in|at|to|from|near|across|inside|throughout|into)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
