@@ -55,7 +55,7 @@ class CountryLookup(Protocol):
 
 
 ACTOR_FILES = ("actors.tsv", "actors_extra.tsv", "actors_phoenix.tsv")
-MAX_ALIAS_WORDS = 6  # longer dictionary names are spelt out in full too rarely to be worth the lookups
+MAX_ALIAS_WORDS = 5  # longer dictionary names are spelt out in full too rarely to be worth the lookups
 STATE_SECTORS = frozenset({"government", "military", "police", "judiciary", "legislature"})
 
 
@@ -93,14 +93,17 @@ class ActorLexicon:
     demonyms: dict[str, str] = field(default_factory=dict)  # demonyms the gazetteer lacks ("Burkinabe")
     agents: dict[tuple[str, ...], str] = field(default_factory=dict)  # body words -> sector
     max_agent_words: int = 1
+    agent_first: frozenset[str] = frozenset()  # first words of agent phrases, to skip the rest fast
+    state_agent_first: frozenset[str] = frozenset()  # the same for bodies of a state
     collective: frozenset[str] = frozenset()
     not_bare: frozenset[str] = frozenset()
     body_modifies: frozenset[str] = frozenset()
     group_anaphors: frozenset[str] = frozenset()
     group_adjectives: frozenset[str] = frozenset()
-    pair_states: tuple[tuple[str, ...], ...] = ()
-    pair_persons: tuple[tuple[str, ...], ...] = ()
-    person_titles: tuple[tuple[str, ...], ...] = ()
+    pair_state_re: re.Pattern[str] = re.compile(r"(?!)")  # "both sides", "the two countries"
+    pair_person_re: re.Pattern[str] = re.compile(r"(?!)")  # "the two leaders"
+    title_before: re.Pattern[str] = re.compile(r"(?!)")  # a title right before a name
+    the_title: re.Pattern[str] = re.compile(r"(?!)")  # "the prime minister"
     state_acts: tuple[str, ...] = ()
     state_titles: frozenset[str] = frozenset()
     capital_then: frozenset[str] = frozenset()
@@ -127,8 +130,9 @@ class ActorLexicon:
         for phrase, sector in cues["state_bodies_extra"].items():
             agents[tuple(phrase.split())] = sector
 
-        def phrases(key: str) -> tuple[tuple[str, ...], ...]:
-            return tuple(tuple(p.split()) for p in sorted(cues[key], key=lambda p: -len(p.split())))
+        def alternation(key: str) -> str:
+            phrases = sorted(cues[key], key=lambda p: -len(p))
+            return "(" + "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in phrases) + ")"
 
         return cls(
             aliases=aliases,
@@ -142,14 +146,18 @@ class ActorLexicon:
             demonyms=demonyms,
             agents=agents,
             max_agent_words=max(len(k) for k in agents),
+            agent_first=frozenset(k[0] for k in agents),
+            state_agent_first=frozenset(k[0] for k, sector in agents.items() if sector in STATE_SECTORS),
             collective=frozenset(cues["collective_bodies"]),
             not_bare=frozenset(cues["not_bare_bodies"]),
             body_modifies=frozenset(cues["body_modifies"]),
             group_anaphors=frozenset(cues["group_anaphors"]),
             group_adjectives=frozenset(cues["group_adjectives"]),
-            pair_states=phrases("pair_states"),
-            pair_persons=phrases("pair_persons"),
-            person_titles=phrases("person_titles"),
+            pair_state_re=re.compile(r"\b" + alternation("pair_states") + r"\b"),
+            pair_person_re=re.compile(r"\b" + alternation("pair_persons") + r"\b"),
+            title_before=re.compile(r"(?:^|[^\w])" + alternation("person_titles")
+                                    + r"(?:\s+of\s+[\w\-]+(?:\s+[\w\-]+)?)?,?\s*$"),
+            the_title=re.compile(r"\bthe\s+" + alternation("person_titles") + r"\b"),
             state_acts=tuple(cues["state_acts"]),
             state_titles=frozenset(cues["state_titles"]),
             capital_then=frozenset(cues["capital_then"]),
@@ -197,6 +205,17 @@ class DocumentActors:
     titles: dict[str, Mention] = field(default_factory=dict)  # "prime minister" -> the person introduced so
     recent: list[Mention] = field(default_factory=list)  # entities in text order, for "the group", "both sides"
     leader_pair: list[Mention] = field(default_factory=list)  # "Tokayev and Erdogan", "the Thai and Cambodian leaders"
+    by_head: dict[str, Mention] = field(default_factory=dict)  # "network" -> the last org named "... Network"
+    last_group: Mention | None = None  # the last armed group named, for "the militants"
+
+    def add(self, mentions: Sequence[Mention]) -> None:
+        """Remember a sentence's entities, in text order."""
+        self.recent.extend(mentions)
+        for m in mentions:
+            if m.kind in ("org", "group"):
+                self.by_head[m.name.lower().rsplit(" ", 1)[-1]] = m
+            if m.kind == "group":
+                self.last_group = m
 
     def longer_name(self, text: str) -> Mention | None:
         """An earlier person whose full name starts with `text`: "Abu Yusuf" after "Abu Yusuf Muhajir"."""
@@ -237,6 +256,7 @@ class ActorFinder:
     def __init__(self, lexicon: ActorLexicon, countries: CountryLookup) -> None:
         self._lex = lexicon
         self._countries = countries
+        self._capitals: dict[str, str | None] = {}  # capital lookups, kept: the same names recur
 
     def find(self, sentence: str, doc: DocumentActors, entities: Sequence[Entity] = ()) -> list[Mention]:
         """Actor mentions in text order; `entities` (from optional NER) add names the rules miss."""
@@ -253,14 +273,15 @@ class ActorFinder:
         mentions = sorted((m for m in mentions if not _credit(sentence, m)), key=lambda m: m.start)
         self._note_titles(sentence, mentions, doc)
         back = self._pointing_back(sentence, mentions, doc)
-        # "The Southeast Asian neighbours": a pointing phrase outranks an unknown name read inside it
-        mentions = [m for m in mentions if not any(b.start < m.end and m.start < b.end for b in back)]
-        mentions = sorted(mentions + back, key=lambda m: m.start)
+        if back:
+            # "The Southeast Asian neighbours": a pointing phrase outranks an unknown name read inside it
+            mentions = [m for m in mentions if not any(b.start < m.end and m.start < b.end for b in back)]
+            mentions = sorted(mentions + back, key=lambda m: m.start)
         mentions = sorted(mentions + self._bare_bodies(tokens, mentions, doc), key=lambda m: m.start)
         people = [m for m in mentions if m.kind == "person" and _subject_like(sentence, m)]
         if people:
             doc.last_person = people[0]  # "He said" after two names: the first is most often the subject
-        doc.recent.extend(m for m in mentions if not _scene(sentence, m))
+        doc.add([m for m in mentions if not _scene(sentence, m)])
         self._note_leader_pair(sentence, mentions, doc)
         return mentions
 
@@ -290,18 +311,16 @@ class ActorFinder:
         for k, m in enumerate(mentions):
             if m.kind != "person":
                 continue
-            before = sentence[max(0, m.start - 60) : m.start].lower()
-            for title in self._lex.person_titles:
-                phrase = " ".join(title)
-                found = re.search(re.escape(phrase) + r"(?:\s+of\s+[\w\-]+(?:\s+[\w\-]+)?)?,?\s*$", before)
-                if found and (found.start() == 0 or not before[found.start() - 1].isalnum()):
-                    doc.titles[phrase] = m
-                    self._remember_parts(m, doc)
-                    if title[-1] in self._lex.state_titles and not m.for_state:
-                        m = replace(m, for_state=True)  # "Communications Minister X" acts for a state
-                        mentions[k] = m
-                        doc.titles[phrase] = m
-                    break
+            found = self._lex.title_before.search(sentence[max(0, m.start - 60) : m.start].lower())
+            if found is None:
+                continue
+            phrase = " ".join(found.group(1).split())
+            doc.titles[phrase] = m
+            self._remember_parts(m, doc)
+            if phrase.split()[-1] in self._lex.state_titles and not m.for_state:
+                m = replace(m, for_state=True)  # "Communications Minister X" acts for a state
+                mentions[k] = m
+                doc.titles[phrase] = m
 
     def _pointing_back(self, sentence: str, mentions: Sequence[Mention], doc: DocumentActors) -> list[Mention]:
         """Mentions for "the group", "both sides", "the prime minister": the entities the story named."""
@@ -312,62 +331,78 @@ class ActorFinder:
             return not any(s < b and a < e for s, e in taken)
 
         lower = sentence.lower()
+        here = [m for m in mentions if not _scene(sentence, m) and not self._weak(m)]
 
         def earlier(pos: int, same_sentence: bool = True) -> list[Mention]:
-            here = [m for m in mentions if m.end <= pos and not _scene(sentence, m) and not self._weak(m)]
-            return doc.recent + (here if same_sentence else [m for m in here if _joined(sentence, m.end, pos)])
+            now = [m for m in here if m.end <= pos]
+            return doc.recent + (now if same_sentence else [m for m in now if _joined(sentence, m.end, pos)])
 
-        for found in _THE.finditer(lower):
+        words_here = set(_WORD.findall(lower))
+        heads = {m.name.lower().rsplit(" ", 1)[-1] for m in here if m.kind in ("org", "group")} & words_here
+        heads |= doc.by_head.keys() & words_here
+        if doc.last_group or any(m.kind == "group" for m in here):
+            heads |= self._lex.group_anaphors & words_here
+        for found in _THE.finditer(lower) if heads else ():
             start = found.start()
-            words = [(w.group(), found.end() + w.start(), found.end() + w.end())
-                     for w in _WORD.finditer(lower[found.end() : found.end() + 60])][:3]
+            run = _WORDS.match(lower, found.end())  # up to three words right after "the", nothing between
+            if run is None:
+                continue
+            words = [(w.group(), w.start(), w.end()) for w in _WORD.finditer(lower, run.start(), run.end())]
             adjectives = 0
             while adjectives < len(words) - 1 and words[adjectives][0] in self._lex.group_adjectives:
                 adjectives += 1
+            if not any(w in heads for w, _, _ in words[: adjectives + 1]):
+                continue
             for k in range(adjectives, -1, -1):  # "the paramilitary group" before "the paramilitary"
                 head, _, end = words[k]
-                if not free(start, end):
-                    continue
-                before = earlier(start)
-                named = [m for m in before if m.kind in ("org", "group") and m.name.lower().split()[-1] == head]
-                target = named[-1] if named else None
-                if target is None and head in self._lex.group_anaphors:
-                    groups = [m for m in before if m.kind == "group"]
-                    target = groups[-1] if groups else None
-                if target is not None and not _names_follow(sentence, end) and not lower.startswith(" of ", end):
+                target = self._named_by_head(head, [m for m in here if m.end <= start], doc)
+                if target is not None and free(start, end) and not _names_follow(sentence, end) and not (
+                        lower.startswith(" of ", end)):
                     out.append(_refer(target, start, end, sentence))
                     taken.append((start, end))
                     break
-        for pairs, kinds in ((self._lex.pair_persons, ("person",)), (self._lex.pair_states, ("country",))):
-            for phrase in pairs:
-                for found in re.finditer(r"\b" + r"\s+".join(re.escape(w) for w in phrase) + r"\b", lower):
-                    start, end = found.span()
-                    if not free(start, end):
-                        continue
-                    # "Trump called both leaders": the caller is not one of them
-                    pair = _last_two(earlier(start, same_sentence=kinds != ("person",)), kinds)
-                    if kinds == ("person",) and doc.leader_pair:
-                        pair = doc.leader_pair
-                    if len(pair) == 2:
-                        out.extend(_refer(m, start, end, sentence) for m in pair)
-                        taken.append((start, end))
-        neighbours = _NEIGHBOURS.search(lower)
+        pairs = ((self._lex.pair_person_re, ("person",)), (self._lex.pair_state_re, ("country",)))
+        for pattern, kinds in pairs if ("both" in lower or "two" in lower or "pair" in lower) else ():
+            for found in pattern.finditer(lower):
+                start, end = found.span()
+                if not free(start, end):
+                    continue
+                # "Trump called both leaders": the caller is not one of them
+                pair = _last_two(earlier(start, same_sentence=kinds != ("person",)), kinds)
+                if kinds == ("person",) and doc.leader_pair:
+                    pair = doc.leader_pair
+                if len(pair) == 2:
+                    out.extend(_refer(m, start, end, sentence) for m in pair)
+                    taken.append((start, end))
+        neighbours = _NEIGHBOURS.search(lower) if "neighb" in lower else None
         if neighbours and free(*neighbours.span()):
             pair = _last_two(earlier(neighbours.start()), ("country",))
             if len(pair) == 2:
                 out.extend(_refer(m, *neighbours.span(), sentence) for m in pair)
                 taken.append(neighbours.span())
-        for title in self._lex.person_titles:
-            phrase = " ".join(title)
-            person = doc.titles.get(phrase)
-            if person is None:
-                continue
-            for found in re.finditer(r"\bthe\s+" + re.escape(phrase) + r"\b", lower):
+        if doc.titles and "the " in lower:
+            for found in self._lex.the_title.finditer(lower):
                 start, end = found.span()
-                if free(start, end) and not _names_follow(sentence, end) and not lower.startswith(" of", end):
-                    out.append(_refer(person, start, end, sentence))
-                    taken.append((start, end))
+                person = doc.titles.get(" ".join(found.group(1).split()))
+                if person is None or not free(start, end) or _names_follow(sentence, end) or lower.startswith(
+                        " of", end):
+                    continue
+                out.append(_refer(person, start, end, sentence))
+                taken.append((start, end))
         return out
+
+    def _named_by_head(self, head: str, now: Sequence[Mention], doc: DocumentActors) -> Mention | None:
+        """What "the <head>" names: the last organisation or group whose name ends in it ("the network" ->
+        "Sudan Doctors Network"), else, for a group word ("the militants"), the last armed group."""
+        for m in reversed(now):
+            if m.kind in ("org", "group") and m.name.lower().rsplit(" ", 1)[-1] == head:
+                return m
+        if head in doc.by_head:
+            return doc.by_head[head]
+        if head in self._lex.group_anaphors:
+            groups = [m for m in now if m.kind == "group"]
+            return groups[-1] if groups else doc.last_group
+        return None
 
     def _bare_bodies(
         self, tokens: list[tuple[str, int, int]], mentions: Sequence[Mention], doc: DocumentActors
@@ -382,12 +417,14 @@ class ActorFinder:
             code = doc.main_country
         else:
             return []
+        lowered = [t[0].lower() for t in tokens]
+        if self._lex.state_agent_first.isdisjoint(lowered):
+            return []  # most sentences: no word a state body starts with
         taken = [(m.start, m.end) for m in mentions]
         out: list[Mention] = []
-        lowered = [t[0].lower() for t in tokens]
         i = 0
         while i < len(tokens):
-            found = self._agent_at(lowered, i)
+            found = self._agent_at(lowered, i) if lowered[i] in self._lex.state_agent_first else None
             if found is None:
                 i += 1
                 continue
@@ -415,12 +452,20 @@ class ActorFinder:
     def _capital_as_state(self, sentence: str, tokens: list[tuple[str, int, int]], i: int, j: int) -> str | None:
         """A capital that acts as its government ("Riyadh severed ties", "Minsk had engineered"): the
         state's code. Not a place where something happens ("in Riyadh"), not a dateline ("HANOI:")."""
-        if j >= len(tokens) or tokens[j][0].lower() not in self._lex.capital_then and not (
-                tokens[j][0].islower() and tokens[j][0].endswith("ed")):
+        if j >= len(tokens):
+            return None
+        after = tokens[j][0]
+        if after.lower() not in self._lex.capital_then and not (after.islower() and after.endswith("ed")):
             return None
         text = sentence[tokens[i][1] : tokens[j - 1][2]]
-        if text.isupper() or _BEFORE_PLACE.search(sentence[max(0, tokens[i][1] - 25) : tokens[i][1]]):
+        if text.isupper():
             return None
+        if text not in self._capitals:
+            self._capitals[text] = self._capital_code(text)
+        code = self._capitals[text]
+        return None if code is None or _BEFORE_PLACE.search(sentence[max(0, tokens[i][1] - 25) : tokens[i][1]]) else code
+
+    def _capital_code(self, text: str) -> str | None:
         rows = self._countries.rows_for(text)[:3]  # the capital may rank after its own region ("Tehran" province)
         capital = next((r for r in rows if self._countries.is_capital(r)), None)
         if capital is None:
@@ -447,6 +492,8 @@ class ActorFinder:
 
     def _agent_at(self, lowered: list[str], i: int) -> tuple[int, str] | None:
         """The longest agent phrase starting at token i: (end token, sector)."""
+        if i >= len(lowered) or lowered[i] not in self._lex.agent_first:
+            return None
         for j in range(min(len(lowered), i + self._lex.max_agent_words), i, -1):
             sector = self._lex.agents.get(tuple(lowered[i:j]))
             if sector is not None:
@@ -551,7 +598,7 @@ class ActorFinder:
             country = self._country(text)
             if country is not None:
                 return Mention(start, stop, text, self._countries.country_name(country), "country", country), j
-            capital = self._capital_as_state(sentence, tokens, i, j)
+            capital = self._capital_as_state(sentence, tokens, i, j) if j - i <= 2 else None
             if capital is not None:
                 name = self._countries.country_name(capital)
                 return Mention(start, stop, text, name, "country", capital, sector="government"), j
@@ -724,6 +771,7 @@ class ActorFinder:
 
 _THE = re.compile(r"\bthe\s+")
 _WORD = re.compile(r"[a-z][a-z\-]*")
+_WORDS = re.compile(r"[a-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}")
 _NEIGHBOURS = re.compile(r"\bthe\s+(?:[A-Za-z\-]+\s+){0,3}neighbou?rs\b(?!\s+of\b)", re.IGNORECASE)
 _COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:\w+\s*(?:,\s*(?:and\s+)?|and\s+)?)*")
 

@@ -113,6 +113,14 @@ def test_the_group_with_no_group_named_stays_unresolved(finder):
     assert later == []
 
 
+def test_a_sentence_ending_in_the_or_the_and_a_number_is_read_safely(finder):
+    doc = DocumentActors()
+    _, later, last = _read(finder, doc, "Al-Shabaab claimed the attack.", "The group named the 2011 budget the",
+                           "Officials blamed the.")
+    assert later == [("The group", "Al-Shabaab", "SO")]
+    assert all(name != "Al-Shabaab" for _, name, _ in last)
+
+
 def test_the_network_is_the_network_named_before(finder):
     doc = DocumentActors()
     _, later = _read(finder, doc, "The Sudan Doctors Network said 14 people were killed.",
