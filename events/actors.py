@@ -107,6 +107,7 @@ class ActorLexicon:
     state_acts: tuple[str, ...] = ()
     state_titles: frozenset[str] = frozenset()
     capital_then: frozenset[str] = frozenset()
+    doer_verbs: frozenset[str] = frozenset()
     media_heads: frozenset[str] = frozenset()
 
     @classmethod
@@ -161,6 +162,7 @@ class ActorLexicon:
             state_acts=tuple(cues["state_acts"]),
             state_titles=frozenset(cues["state_titles"]),
             capital_then=frozenset(cues["capital_then"]),
+            doer_verbs=frozenset(cues["attack_doer_verbs"]),
             media_heads=frozenset(cues["media_heads"]),
         )
 
@@ -189,6 +191,22 @@ def _read_table(text: str, name: str) -> list[dict[str, str]]:
     return rows
 
 
+@dataclass(frozen=True)
+class StoryActors:
+    """The doers a story makes known for events whose sentence leaves them unsaid.
+
+    `state` acts where only a state can (`state_act`: "Dozens were detained",
+    "ordered to suspend"); `group` is the armed group behind "the attack" that
+    others confirm or condemn. `doer_verbs` are the verbs whose subject did the
+    attack it names ("claimed", "carried out").
+    """
+
+    state: Mention | None = None
+    state_act: bool = False
+    group: Mention | None = None
+    doer_verbs: frozenset[str] = frozenset()
+
+
 @dataclass
 class DocumentActors:
     """Names introduced earlier in the article, for resolving short references.
@@ -207,6 +225,7 @@ class DocumentActors:
     leader_pair: list[Mention] = field(default_factory=list)  # "Tokayev and Erdogan", "the Thai and Cambodian leaders"
     by_head: dict[str, Mention] = field(default_factory=dict)  # "network" -> the last org named "... Network"
     last_group: Mention | None = None  # the last armed group named, for "the militants"
+    last_thing: Mention | None = None  # the last sentence's subject when a state or organisation, for "It"
 
     def add(self, mentions: Sequence[Mention]) -> None:
         """Remember a sentence's entities, in text order."""
@@ -281,6 +300,13 @@ class ActorFinder:
         people = [m for m in mentions if m.kind == "person" and _subject_like(sentence, m)]
         if people:
             doc.last_person = people[0]  # "He said" after two names: the first is most often the subject
+        it = _IT_DID.match(sentence)
+        if it is not None and doc.last_thing is not None and not any(m.start < it.end(1) for m in mentions):
+            mentions.insert(0, _refer(doc.last_thing, it.start(1), it.end(1), sentence))
+        first = next((m for m in mentions if not _scene(sentence, m) and _subject_like(sentence, m)), None)
+        if first is not None:
+            # what "It has promised" in the next sentence stands for: a state, organisation or group subject
+            doc.last_thing = first if first.kind in ("country", "org", "group") and first.sector != "media" else None
         doc.add([m for m in mentions if not _scene(sentence, m)])
         self._note_leader_pair(sentence, mentions, doc)
         return mentions
@@ -297,12 +323,14 @@ class ActorFinder:
             if a.kind == "person" or leaders:
                 doc.leader_pair = [a, b]
 
-    def implicit_state(self, trigger_text: str, trigger_type: str, doc: DocumentActors) -> Mention | None:
-        """The story's state as the unstated doer of a state-only act ("Dozens have been detained")."""
-        if trigger_type != "COERCE" or doc.main_country is None or not self._lex.state_act(trigger_text):
-            return None
-        code = doc.main_country
-        return Mention(0, 0, "", self._countries.country_name(code), "country", code)
+    def story(self, trigger_text: str, trigger_type: str, doc: DocumentActors) -> "StoryActors":
+        """Who the story has made the unstated doers: its state and its armed group."""
+        state = None
+        if doc.main_country is not None:
+            code = doc.main_country
+            state = Mention(0, 0, "", self._countries.country_name(code), "country", code)
+        state_act = trigger_type == "COERCE" and self._lex.state_act(trigger_text)
+        return StoryActors(state, state_act, doc.last_group, self._lex.doer_verbs)
 
     # -- words that point back -------------------------------------------
     def _note_titles(self, sentence: str, mentions: list[Mention], doc: DocumentActors) -> None:
@@ -660,7 +688,7 @@ class ActorFinder:
             return None
         if self._whole_agent([w.lower() for w in words]):
             return None  # "Police denied the allegations": a body word, not a name (see _bare_bodies)
-        if acronym or lowered & self._lex.org_heads or "&" in words:
+        if acronym or lowered & self._lex.org_heads or "&" in words or words[-1].lower() in self._lex.media_heads:
             kind = "org"
         elif len(words) >= 2 and all(w[:1].isupper() or w.lower() in self._lex.particles or "-" in w for w in words):
             if any(self._countries.demonym(w) for w in words):
@@ -792,6 +820,10 @@ def _last_two(mentions: Sequence[Mention], kinds: tuple[str, ...]) -> list[Menti
     return list(reversed(out))
 
 
+# "It has promised to continue...", "It later denied...": "It" doing something, not "It is unclear" or "It was the first"
+_IT_DID = re.compile(r"^\s*(It)\s+(?:(?:has|had|have|will|would|also|then|later|again|since|already)\s+)*"
+                     r"(?!been\b|being\b)(?:[a-z]+ed|said|says|sent|made|took|gave|cut|began|won|lost|sought|struck|"
+                     r"hit|led|held|kept|told|promised|pledged|vowed)\b")
 _BEFORE_OBJECT = re.compile(r"\b(?:of|to|with|by|for|from|against|between|and|following|after|before)\s+(?:the\s+)?$",
                             re.IGNORECASE)
 

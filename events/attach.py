@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from events.actors import StoryActors
 from events.models import Event, Mention, Timex, Toponym, Trigger
 from events.place_links import PlaceCues, with_place_of
 
@@ -33,6 +34,13 @@ _REPORTING = re.compile(
     re.IGNORECASE,
 )
 _LONG_AGENT_GAP = 8  # the same after a passive trigger, within its clause
+_ORDERED_TO = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:ordered|told|forced)\s+to\s+$",
+                         re.IGNORECASE)
+# "the attack", "Monday's attack", "the deadly strike": an attack named as a thing already told
+_THE_EVENT = re.compile(r"\b(?:the|this|that|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                        r"[Yy]esterday|[Tt]oday|[Ww]eekend)['’]s)\s+(?:[a-z\-]+\s+)?$")
+_VERB_BEFORE = re.compile(r"\b([a-z]+)\s+(?:(?:responsibility|credit)\s+for\s+)?(?:the|this|that|\w+['’]s)\s+"
+                          r"(?:[a-z\-]+\s+)?$")
 _AGENT_GAP = 3  # words between a trigger and its "by" agent without an auxiliary ("seized last week by")
 # "the attack ... was claimed by": a passive verb right before the agent
 _BE_PARTICIPLE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ne)\s+$", re.IGNORECASE)
@@ -96,16 +104,18 @@ def roles(
     triggers: Sequence[Trigger],
     country_name: Callable[[str], str],
     referent: Mention | None = None,
-    implicit_state: Mention | None = None,
+    story: StoryActors | None = None,
 ) -> Roles:
     """Actors and targets of `trigger` from their positions around it.
 
     `referent` is the person "he" or "she" most likely means (the subject of
     the last sentence that named someone). An official or a ministry acts for
     its state, so the state joins the actors ("Sergei Lavrov" -> also
-    "Russia"). `implicit_state` is the story's state, the doer of a state-only
-    act told in the passive with no agent ("Dozens have been detained").
+    "Russia"). `story` names the doers the story made known: its state does a
+    state-only act told with no agent ("Dozens have been detained", "were
+    ordered to suspend"); its armed group did "the attack" that others confirm.
     """
+    implicit_state = story.state if story is not None and story.state_act else None
     prev_end = max((t.end for t in triggers if t.end <= trigger.start), default=0)
     # in reported speech the speaker is not the doer: "X said Y arrested Z" -> Y
     reporting = [m.end() for m in _REPORTING.finditer(sentence, prev_end, trigger.start)]
@@ -142,7 +152,7 @@ def roles(
     earlier = [t for t in triggers if t.end <= trigger.start]
     if not passive and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
         # "Estrada condemned the bombings in Kenya and offered condolences": one subject, two verbs
-        shared = roles(sentence, earlier[-1], mentions, triggers, country_name, referent, implicit_state)
+        shared = roles(sentence, earlier[-1], mentions, triggers, country_name, referent, story)
         if shared.actor_mentions:  # else the subject stands between: "clashes continued as authorities ... and shut down"
             actors_m = shared.actor_mentions
             targets_m = after
@@ -156,6 +166,13 @@ def roles(
         actors_m = _quoted_speaker(sentence, trigger, mentions, referent)
     if not actors_m and implicit_state is not None:
         actors_m = [implicit_state]  # "a curfew is in place": only a state imposes one
+    if not passive and story is not None and story.state is not None and _ORDERED_TO.search(sentence, 0, trigger.start):
+        actors_m = [story.state]  # "companies were ordered to suspend services": by the authorities
+    if not passive and trigger.type == "ASSAULT" and story is not None and _THE_EVENT.search(sentence, 0, trigger.start):
+        # "X confirmed the attack": X reports it; the story's armed group did it, unless X "claimed" it
+        verb = _VERB_BEFORE.search(sentence, 0, trigger.start)
+        if verb is None or verb.group(1).lower() not in story.doer_verbs:
+            actors_m = [story.group] if story.group is not None else []
     states = [
         Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country, sector=m.sector)
         for m in actors_m if m.for_state and m.country

@@ -123,8 +123,8 @@ class Pipeline:
         if not triggers:
             return
         for trigger in triggers:
-            implicit = self.actors.implicit_state(trigger.text, trigger.type, doc)
-            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent, implicit)
+            story = self.actors.story(trigger.text, trigger.type, doc)
+            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent, story)
             when = event_date(sentence.text, trigger, local_timexes, triggers)
             place, basis = self._place(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
             yield trigger, Event(

@@ -231,3 +231,40 @@ def test_a_newspaper_that_reports_is_no_actor(pipeline):
     text = "Officials told The Washington Post that gunmen attacked a convoy near Kabul on Friday."
     attack = _event(pipeline, text, "ASSAULT", published="2024-06-29")
     assert "The Washington Post" not in attack.actors and "Washington Post" not in attack.actors
+
+
+# -- doers the story made known -----------------------------------------------------
+def test_who_confirms_the_attack_is_a_witness_the_storys_group_did_it(pipeline):
+    text = ("The Rapid Support Forces shelled the Abu Shouk camp on Friday, residents said. "
+            "The local health ministry director confirmed the attack on the camp.")
+    attack = [e for e in pipeline.extract_text(text, published="2024-08-17") if "confirmed" in e.sentence]
+    assert [e.actors for e in attack if e.type == "ASSAULT"] == [["Rapid Support Forces"]]
+
+
+def test_who_claims_the_attack_did_it(pipeline):
+    text = ("The Rapid Support Forces shelled the Abu Shouk camp on Friday, residents said. "
+            "Al-Shabaab claimed the attack on the hotel.")
+    claim = [e for e in pipeline.extract_text(text, published="2024-08-17") if "claimed" in e.sentence]
+    assert [e.actors[0] for e in claim if e.type == "ASSAULT"] == ["Al-Shabaab"]
+
+
+def test_an_agentless_order_is_the_storys_state(pipeline):
+    text = ("DHAKA, Bangladesh — Student protests spread across Dhaka on Friday. "
+            "Mobile operators were ordered to suspend internet services on Saturday.")
+    order = _event(pipeline, text, "COERCE", published="2024-07-20")
+    assert order.actor_countries == ["BD"]
+
+
+def test_it_that_acts_is_the_state_the_last_sentence_began_with(finder):
+    doc = DocumentActors()
+    _, later = _read(finder, doc, "So far, Mexico has ignored the threat.",
+                     "It has promised to keep sending oil to the island.")
+    assert later[0] == ("It", "Mexico", "MX")
+
+
+def test_it_that_only_introduces_a_clause_is_no_one(finder):
+    doc = DocumentActors()
+    _, later, third = _read(finder, doc, "So far, Mexico has ignored the threat.",
+                            "It is unclear whether the shipments will continue.",
+                            "It was the first such shipment this year.")
+    assert later == [] and third == []
