@@ -108,6 +108,7 @@ class ActorLexicon:
     state_titles: frozenset[str] = frozenset()
     capital_then: frozenset[str] = frozenset()
     doer_verbs: frozenset[str] = frozenset()
+    body_after: frozenset[str] = frozenset()
     media_heads: frozenset[str] = frozenset()
 
     @classmethod
@@ -163,6 +164,7 @@ class ActorLexicon:
             state_titles=frozenset(cues["state_titles"]),
             capital_then=frozenset(cues["capital_then"]),
             doer_verbs=frozenset(cues["attack_doer_verbs"]),
+            body_after=frozenset(cues["body_after"]),
             media_heads=frozenset(cues["media_heads"]),
         )
 
@@ -468,6 +470,7 @@ class ActorFinder:
                 and nxt not in self._lex.body_modifies
                 and not (prev[:1].isupper() and i > 0 and prev.lower() not in ("the", "a"))  # "Federal Police"
                 and not _LOCATIVE_BEFORE.search(" ".join(lowered[max(0, i - 2) : i]))  # "outside the parliament"
+                and not (i > 0 and lowered[i - 1] in self._lex.body_after)  # "told police": the one told
                 and not any(s < stop and start < e for s, e in taken)
             )
             if acts:

@@ -268,3 +268,11 @@ def test_it_that_only_introduces_a_clause_is_no_one(finder):
                             "It is unclear whether the shipments will continue.",
                             "It was the first such shipment this year.")
     assert later == [] and third == []
+
+
+def test_lawyers_and_the_police_one_tells_are_no_state_doers(finder):
+    doc = DocumentActors(main_country="PK")
+    (lawyers,) = _read(finder, doc, "Opposition leaders and lawyers vowed to stage a sit-in outside parliament.")
+    assert lawyers == []
+    (told,) = _read(finder, doc, "The suspect told police she had been visiting her mother.")
+    assert told == []
