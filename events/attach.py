@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from dataclasses import dataclass, replace
 
+from events.actors import StoryActors
 from events.models import Mention, Timex, Toponym, Trigger
 from events.place_links import PlaceCues
 
@@ -38,11 +39,22 @@ _LOCATIVE = re.compile(
     re.IGNORECASE,
 )
 _DESTINATION = re.compile(r"\b(?:to|visited|visiting|visits|visit|toured|arrived in)\s+(?:the\s+)?$", re.IGNORECASE)
-_PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "by the US", "by a Belarusian court", "by the paramilitary Rapid Support Forces"
+_PASSIVE_BY = re.compile(r"\bby\s+(?:(?:the|a|an)\s+)?(?:[a-z][a-z\-]+\s+){0,2}$")
+# "fighting between the Sudanese army and the RSF": both sides of a clash are its actors
+_BETWEEN = re.compile(r"\s+(?:[a-z]+\s+){0,2}?between\s+[^,;:.]{3,120}")
 _REPORTING = re.compile(
     r"\b(?:said|says|stated|told|reported|announced|added|noted|declared|according to|claimed)\b(?:\s+(?:that|on\s+\w+))?",
     re.IGNORECASE,
 )
+_LONG_AGENT_GAP = 8  # the same after a passive trigger, within its clause
+_ORDERED_TO = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:ordered|told|forced)\s+to\s+$",
+                         re.IGNORECASE)
+# "the attack", "Monday's attack", "the deadly strike": an attack named as a thing already told
+_THE_EVENT = re.compile(r"\b(?:the|this|that|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                        r"[Yy]esterday|[Tt]oday|[Ww]eekend)['’]s)\s+(?:[a-z\-]+\s+)?$")
+_VERB_BEFORE = re.compile(r"\b([a-z]+)\s+(?:(?:responsibility|credit)\s+for\s+)?(?:the|this|that|\w+['’]s)\s+"
+                          r"(?:[a-z\-]+\s+)?$")
 _AGENT_GAP = 3  # words between a trigger and its "by" agent without an auxiliary ("seized last week by")
 # "the attack ... was claimed by": a passive verb right before the agent
 _BE_PARTICIPLE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ne)\s+$", re.IGNORECASE)
@@ -97,6 +109,7 @@ class Roles:
     targets: list[str]
     countries: list[str]
     actor_mentions: list[Mention]
+    sectors: list[str | None] = field(default_factory=list)  # parallel to `actors` (EVENTS.md section 3)
 
 
 def roles(
@@ -106,13 +119,18 @@ def roles(
     triggers: Sequence[Trigger],
     country_name: Callable[[str], str],
     referent: Mention | None = None,
+    story: StoryActors | None = None,
 ) -> Roles:
     """Actors and targets of `trigger` from their positions around it.
 
-    `referent` is the person "he" or "she" most likely means (the last person
-    named before this sentence). An official or a ministry acts for its state,
-    so the state joins the actors ("Sergei Lavrov" -> also "Russia").
+    `referent` is the person "he" or "she" most likely means (the subject of
+    the last sentence that named someone). An official or a ministry acts for
+    its state, so the state joins the actors ("Sergei Lavrov" -> also
+    "Russia"). `story` names the doers the story made known: its state does a
+    state-only act told with no agent ("Dozens have been detained", "were
+    ordered to suspend"); its armed group did "the attack" that others confirm.
     """
+    implicit_state = story.state if story is not None and story.state_act else None
     prev_end = max((t.end for t in triggers if t.end <= trigger.start), default=0)
     # in reported speech the speaker is not the doer: "X said Y arrested Z" -> Y
     reporting = [m.end() for m in _REPORTING.finditer(sentence, prev_end, trigger.start)]
@@ -128,18 +146,17 @@ def roles(
     in_aside = (lambda m: aside.start() <= m.start < aside.end()) if aside is not None else (lambda m: False)
     # "In Cuba, people rallied": a country named as the scene is not a doer
     scenes = {m for m in mentions if m.kind == "country" and _SCENE_BEFORE.search(sentence, 0, m.start)}
-    before = [
-        m for m in mentions
-        if window_start <= m.start and m.end <= trigger.start and not in_aside(m) and m not in scenes
-    ]
+    # a newspaper or agency that reports is no actor (EVENTS.md section 3)
+    doers = [m for m in mentions if m not in scenes and m.sector != "media"]
+    before = [m for m in doers if window_start <= m.start and m.end <= trigger.start and not in_aside(m)]
     if not before:
-        before = [m for m in mentions if m.end <= trigger.start and m not in scenes]
+        before = [m for m in doers if m.end <= trigger.start]
     after = [m for m in mentions if m.start >= trigger.end and m.start < next_start]
     passive = [m for m in after if _passive_agent(sentence, trigger, m)]
     relative = _relative_subject(sentence, trigger, mentions)
     if passive or _PASSIVE_VERB.search(sentence, 0, trigger.start) and _participle(trigger.text):
         # "Slepian was killed by a gunshot", "14 foreigners were arrested": the subject suffered it
-        actors_m = passive
+        actors_m = passive or _announced_by(sentence, trigger, prev_end, mentions, implicit_state)
         targets_m = before[-3:] + [m for m in after if m not in passive]
     elif relative is not None:
         actors_m = [relative]
@@ -150,30 +167,70 @@ def roles(
     earlier = [t for t in triggers if t.end <= trigger.start]
     if not passive and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
         # "Estrada condemned the bombings in Kenya and offered condolences": one subject, two verbs
-        actors_m = roles(sentence, earlier[-1], mentions, triggers, country_name, referent).actor_mentions
-        targets_m = after
+        shared = roles(sentence, earlier[-1], mentions, triggers, country_name, referent, story)
+        if shared.actor_mentions:  # else the subject stands between: "clashes continued as authorities ... and shut down"
+            actors_m = shared.actor_mentions
+            targets_m = after
+    if not actors_m and trigger.type == "ASSAULT":
+        between = _BETWEEN.match(sentence, trigger.end)
+        if between is not None:
+            actors_m = [m for m in mentions if between.start() <= m.start and m.end <= between.end()]
     if not actors_m and referent is not None and _PRONOUN.search(sentence, window_start, trigger.start):
         actors_m = [referent]
     if not actors_m:
         actors_m = _quoted_speaker(sentence, trigger, mentions, referent)
+    if not actors_m and implicit_state is not None:
+        actors_m = [implicit_state]  # "a curfew is in place": only a state imposes one
+    if not passive and story is not None and story.state is not None and _ORDERED_TO.search(sentence, 0, trigger.start):
+        actors_m = [story.state]  # "companies were ordered to suspend services": by the authorities
+    if not passive and trigger.type == "ASSAULT" and story is not None and _THE_EVENT.search(sentence, 0, trigger.start):
+        # "X confirmed the attack": X reports it; the story's armed group did it, unless X "claimed" it
+        verb = _VERB_BEFORE.search(sentence, 0, trigger.start)
+        if verb is None or verb.group(1).lower() not in story.doer_verbs:
+            actors_m = [story.group] if story.group is not None else []
     states = [
-        Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country)
+        Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country, sector=m.sector)
         for m in actors_m if m.for_state and m.country
     ]
     actors = _ordered_names([*actors_m, *states])
     targets = [n for n in _ordered_names(targets_m, keep_order=True) if n not in actors]
     countries = sorted({m.country for m in actors_m if m.country})
-    return Roles(actors, targets, countries, list(actors_m))
+    sector_of: dict[str, str | None] = {}
+    for m in [*actors_m, *states]:
+        if sector_of.get(m.name) is None:
+            sector_of[m.name] = m.sector
+    return Roles(actors, targets, countries, list(actors_m), [sector_of.get(name) for name in actors])
+
+
+def _announced_by(
+    sentence: str, trigger: Trigger, prev_end: int, mentions: Sequence[Mention], implicit_state: Mention | None
+) -> list[Mention]:
+    """The doer of an agentless passive state act: the state official or body that announces it ("Minister X
+    said Radio Omega was suspended" -> X, and the state), else the story's state; none for other acts."""
+    if implicit_state is None:
+        return []
+    said = [m.start() for m in _REPORTING.finditer(sentence, prev_end, trigger.start)]
+    if said:
+        speakers = [m for m in mentions if m.end <= said[-1] and m.for_state]
+        if speakers and speakers[-1].name != implicit_state.name:
+            return [speakers[-1], implicit_state]
+        if speakers:
+            return [speakers[-1]]
+    return [implicit_state]
 
 
 def _passive_agent(sentence: str, trigger: Trigger, mention: Mention) -> bool:
     """Whether "by <mention>" is the trigger's own passive agent: "was seized by German authorities",
     "sanctioned by the US", but not "asked media to rely on information distributed by the authorities"."""
-    if not _PASSIVE_BY.search(sentence[max(0, mention.start - 8) : mention.start]):
+    if not _PASSIVE_BY.search(sentence[max(0, mention.start - 40) : mention.start]):
         return False
     by = sentence.rfind("by", trigger.end, mention.start)
     gap = len(sentence[trigger.end : by].split())
-    return gap <= _AGENT_GAP or bool(_BE_PARTICIPLE.search(sentence, max(0, by - 40), by))
+    if gap <= _AGENT_GAP or _BE_PARTICIPLE.search(sentence, max(0, by - 40), by):
+        return True
+    # "was sentenced to eight years in prison by a Belarusian court": the trigger's own passive, same clause
+    passive_trigger = _PASSIVE_VERB.search(sentence, 0, trigger.start) and _participle(trigger.text)
+    return bool(passive_trigger) and gap <= _LONG_AGENT_GAP and not re.search(r"[,;:]", sentence[trigger.end : by])
 
 
 def _participle(text: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from events.actors import ActorFinder, ActorLexicon, DocumentActors
+from events.actors import ActorFinder, ActorLexicon, DocumentActors, story_country
 from events.attach import event_date, roles
 from events.place_links import link_clauses
 from events.places import DocumentFacts, PlaceStage, geo_precision
@@ -100,7 +100,7 @@ class Pipeline:
         timexes = self.tagger.tag(text, anchor)
         toponyms = self.geoparser.parse(text)
         entities = self.ner.entities(text) if self.ner is not None else []
-        doc = DocumentActors()
+        doc = DocumentActors(main_country=story_country(toponyms, text))
         events: list[Event] = []
         facts = DocumentFacts()
         sentences = self.splitter.split(text)
@@ -141,7 +141,8 @@ class Pipeline:
             return
         facts.note_sentence(sentence.start, sentence.text, local_toponyms, mentions)
         for trigger in triggers:
-            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent)
+            story = self.actors.story(trigger.text, trigger.type, doc)
+            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent, story)
             when = event_date(sentence.text, trigger, local_timexes, triggers)
             place = self.places.scene(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
             event_id = _event_id(article.doc_id, sentence, trigger)
@@ -162,7 +163,7 @@ class Pipeline:
                 actors=who.actors,
                 targets=who.targets,
                 actor_countries=who.countries,
-                actor_sectors=[None] * len(who.actors),
+                actor_sectors=who.sectors,
                 killed=toll.killed if toll else None,
                 injured=toll.injured if toll else None,
                 date=when.date if when else None,
