@@ -10,10 +10,11 @@ of articles over it.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from events.actors import ActorFinder, ActorLexicon, DocumentActors
 from events.attach import continued_place, event_date, event_place, roles, unknown_place_name
@@ -27,6 +28,9 @@ from events.ner import Entity, SpacyNER
 from events.models import Article, Event, Mention, Place, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
 from events.timex import TimexTagger, find_anchor
+
+S = TypeVar("S", Entity, Timex, Toponym)
+
 
 class PlaceLookup(Protocol):
     """An online geocoder (events.online_geocoder.OnlineGeocoder) as the pipeline uses it."""
@@ -101,13 +105,15 @@ class Pipeline:
         events: list[Event] = []
         sentences = self.splitter.split(text)
         previous: list[Event] = []
+        entities = sorted(entities, key=lambda e: e.start)
+        by_start = [[e.start for e in entities], [t.start for t in timexes], [t.start for t in toponyms]]
         for sentence in sentences:
             local = [
                 Entity(e.start - sentence.start, e.end - sentence.start, e.text, e.kind)
-                for e in entities if sentence.start <= e.start and e.end <= sentence.end
+                for e in _within(entities, by_start[0], sentence)
             ]
-            local_timexes = [_shift(t, -sentence.start) for t in timexes if _inside(t, sentence)]
-            local_toponyms = [_shift_toponym(t, -sentence.start) for t in toponyms if _inside(t, sentence)]
+            local_timexes = [_shift(t, -sentence.start) for t in _within(timexes, by_start[1], sentence)]
+            local_toponyms = [_shift_toponym(t, -sentence.start) for t in _within(toponyms, by_start[2], sentence)]
             drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, local))
             found = link_clauses(sentence.text, drafts, local_toponyms, self.place_cues)
             if not any(t.place for t in local_toponyms):
@@ -228,8 +234,11 @@ def _confidence(has_actor: bool, has_date: bool, has_place: bool) -> float:
     return round(0.4 + 0.2 * has_actor + 0.2 * has_date + 0.2 * has_place, 2)
 
 
-def _inside(span: Timex | Toponym, sentence: Sentence) -> bool:
-    return sentence.start <= span.start and span.end <= sentence.end
+def _within(spans: Sequence[S], starts: list[int], sentence: Sentence) -> list[S]:
+    """The spans inside the sentence, found by bisecting their sorted starts (a scan of every
+    span for every sentence was quadratic in the article's size)."""
+    lo, hi = bisect_left(starts, sentence.start), bisect_right(starts, sentence.end)
+    return [span for span in spans[lo:hi] if span.end <= sentence.end]
 
 
 def _shift(t: Timex, delta: int) -> Timex:
