@@ -10,6 +10,7 @@ of articles over it.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,11 +20,14 @@ from typing import Protocol, TypeVar
 from events.actors import ActorFinder, ActorLexicon, DocumentActors
 from events.attach import continued_place, event_date, event_place, roles, unknown_place_name
 from events.place_links import PlaceCues, domestic_country, link_clauses, named_site
+from events.budget import time_limit
 from events.classify import TriggerFinder
+from events.errors import FAILED, InputError, InputWarning
 from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
 from events.ingest import derive_doc_id
 from events.lexicon import Lexicon
+from events.limits import ArticleLimits, label, prepare
 from events.ner import Entity, SpacyNER
 from events.models import Article, Event, Mention, Place, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
@@ -89,10 +93,38 @@ class Pipeline:
         return self.extract_counted(article)[0]
 
     def extract_text(
-        self, text: str, published: str | None = None, title: str | None = None, doc_id: str | None = None
+        self,
+        text: str,
+        published: str | None = None,
+        title: str | None = None,
+        doc_id: str | None = None,
+        limits: ArticleLimits | None = None,
     ) -> list[Event]:
-        """`extract` for a string: the Python API's shortest path."""
-        return self.extract(Article(doc_id or derive_doc_id(text), text, title, published))
+        """`extract` for a string: the Python API's shortest path.
+
+        Raises `events.errors.InputError`, and nothing else, for input it
+        cannot take: not strings, text over `limits.max_bytes` (default 1 MB),
+        a time budget run out (only with `limits.timeout`; none by default),
+        or a failure inside extraction (`kind` "failed", the cause chained).
+        What it repairs (unpaired surrogates, a long title, a `published`
+        outside 1800-2200, which then anchors nothing) it reports with
+        `warnings.warn(..., InputWarning)`.
+        """
+        for name, value in (("text", text), ("published", published), ("title", title), ("doc_id", doc_id)):
+            if value is not None and not isinstance(value, str) or name == "text" and value is None:
+                raise InputError(f"{name} must be a string, not {type(value).__name__}")
+        limits = limits or ArticleLimits(timeout=None)
+        article, problems = prepare(Article(doc_id or derive_doc_id(text), text, title, published), limits)
+        for problem in problems:
+            warnings.warn(problem, InputWarning, stacklevel=2)
+        try:
+            with time_limit(limits.timeout, label(article)):
+                return self.extract(article)
+        except InputError:
+            raise
+        except Exception as err:  # noqa: BLE001 - the API's one documented exception, the cause chained
+            detail = " ".join(str(err).split())[:200]
+            raise InputError(f"{label(article)}: extraction failed: {type(err).__name__}: {detail}", FAILED) from err
 
     def extract_counted(self, article: Article) -> tuple[list[Event], int]:
         """The article's events and how many sentences it has (for the run summary)."""
