@@ -110,12 +110,14 @@ def _utf8(text: str) -> bytes:
 
 
 def label(article: Article) -> str:
-    """How a message names an article: where it was read from, else its id."""
-    return _short(article.source or article.doc_id)
+    """How a message names an article: where it was read from (file and line), else its id (cut)."""
+    return _escaped(article.source) if article.source else _escaped(_cut(str(article.doc_id), 60))
 
 
-def _short(value: object) -> str:
-    """A name as a message shows it: cut, with surrogates and control characters escaped."""
-    text = str(value)
-    text = text if len(text) <= 60 else text[:57] + "..."
+def _cut(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 3] + "..."
+
+
+def _escaped(text: str) -> str:
+    """Surrogates and control characters escaped, so a message stays one printable line."""
     return "".join(c if c.isprintable() and not "\ud800" <= c <= "\udfff" else ascii(c)[1:-1] for c in text)
