@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from events.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_ARTICLE_BYTES
+from events.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_ARTICLE_BYTES, MAX_UPLOAD_MB
 
 DEFAULT_DB = Path("data/events.duckdb")
 DASHBOARD_APP = "events_dashboard.app"  # the repository's dashboard/ folder, installed under this name
@@ -230,7 +230,8 @@ def serve(db: Path, port: int, streamlit_args: tuple[str, ...]) -> None:
     app = dashboard_app()
     env = dict(os.environ, EVENTS_DB=str(db.resolve()))
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-               "--browser.gatherUsageStats", "false", *streamlit_args, "--", "--db", str(db.resolve())]
+               "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(MAX_UPLOAD_MB),
+               *streamlit_args, "--", "--db", str(db.resolve())]
     sys.exit(subprocess.call(command, env=env))
 
 

@@ -22,6 +22,7 @@ DEFAULT_ARTICLE_TIMEOUT = 30.0
 MAX_TITLE_CHARS = 1_000
 MAX_ID_CHARS = 200
 MAX_URL_CHARS = 4_000
+MAX_UPLOAD_MB = 20  # per file uploaded to the dashboard: its help, its error and `events serve` all use this
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_PREFIX = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?:$|[T ])")
 
