@@ -43,6 +43,7 @@ class RunStatus:
     started: str  # ISO time, UTC
     stored: int  # articles stored so far
     updated: str  # ISO time of the last stored batch, UTC
+    phase: str = "extracting"  # then "clustering"
 
 
 def lock_path(db: Path) -> Path:
@@ -76,11 +77,11 @@ class ExtractionLock:
         self.update(0)
         return self
 
-    def update(self, stored: int) -> None:
-        """Say how many articles are stored so far (after each batch)."""
+    def update(self, stored: int, phase: str = "extracting") -> None:
+        """Say how many articles are stored so far (after each batch), and the phase."""
         if self._file is None:
             return
-        status = RunStatus(os.getpid(), self._started, stored, _now())
+        status = RunStatus(os.getpid(), self._started, stored, _now(), phase)
         self._file.seek(0)
         self._file.truncate()
         self._file.write(json.dumps(status.__dict__) + "\n")

@@ -213,11 +213,11 @@ def _extract(
             on_progress(summary.skipped_unchanged + done, None)
     if store is not None:
         stored += _write(store, batch, report)
-        if lock is not None:
-            lock.update(stored)
     if on_progress:
         on_progress(summary.articles, summary.articles)
     if store is not None:
+        if lock is not None:
+            lock.update(stored, "clustering")
         assign_clusters(store)
 
 
