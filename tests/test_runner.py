@@ -215,3 +215,29 @@ def test_time_limit_restores_the_previous_alarm_handler():
         pass
     assert signal.getsignal(signal.SIGALRM) == before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+"""
+
+
+def test_another_process_reads_the_stored_batches_while_an_extraction_runs(monkeypatch, tmp_path, seeds_dir,
+                                                                             pipeline):
+    """The writer opens the file per batch only: a reader in another process gets in between batches."""
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(runner, "BATCH_SIZE", 3)
+    db = tmp_path / "e.duckdb"
+    seen: list[str] = []
+
+    def progress(done: int, total: int | None) -> None:
+        if total is None and done in (4, 7):
+            read = subprocess.run([sys.executable, "-c", READER, str(db)], capture_output=True, text=True)
+            seen.append(read.stdout.strip() or read.stderr.strip().splitlines()[-1])
+
+    extract_paths([seeds_dir / "articles.jsonl"], db, on_progress=progress, pipeline=pipeline, workers=1)
+    assert seen == ["3", "6"]
