@@ -179,8 +179,11 @@ class TimexTagger:
         the span follows a deadline word ("until", "by", "payable")."""
         if _prev_token(text, start) in self.lexicon.deadline_words:
             return NEAREST
-        left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 160)
-        right_candidates = [p for p in (text.find(". ", end), text.find("\n", end)) if p != -1]
+        # searched within the 160 characters either side only: a search to the text's ends made a
+        # long text without full stops quadratic (one scan of the rest per expression)
+        low = max(0, start - 160)
+        left = max(text.rfind(". ", low, start), text.rfind("\n", low, start), start - 160)
+        right_candidates = [p for p in (text.find(". ", end, end + 162), text.find("\n", end, end + 161)) if p != -1]
         right = min(right_candidates + [end + 160, len(text)])
         window = text[left + 1:right]
         offset = left + 1
