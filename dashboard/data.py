@@ -31,7 +31,7 @@ DEFAULT_DB = Path("data") / "events.duckdb"
 MAX_POINTS = 20_000  # above this many placed events the map aggregates into hexagons
 MAX_TABLE_ROWS = 1_000  # the table is for reading and picking; downloads hold everything
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2**20  # per file; the help, the error and Streamlit's own limit say this
-READ_WAIT_SECONDS = 10.0  # a reader waits this long for an extraction's batch write (or clustering) to end
+READ_WAIT_SECONDS = 30.0  # a reader waits this long for an extraction's batch write (or clustering) to end
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
 Stamp = tuple[int, int, int, int]
