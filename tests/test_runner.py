@@ -241,3 +241,15 @@ def test_another_process_reads_the_stored_batches_while_an_extraction_runs(monke
 
     extract_paths([seeds_dir / "articles.jsonl"], db, on_progress=progress, pipeline=pipeline, workers=1)
     assert seen == ["3", "6"]
+
+
+def test_a_stage_that_swallows_errors_cannot_swallow_the_time_budget():
+    from events.budget import time_limit
+
+    with pytest.raises(ArticleTimeout):
+        with time_limit(0.1, "a.txt"):
+            for _ in range(1000):
+                try:
+                    time.sleep(0.01)
+                except Exception:  # noqa: BLE001 - what a careless stage might do
+                    pass
