@@ -10,25 +10,33 @@ of articles over it.
 from __future__ import annotations
 
 import hashlib
+import warnings
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from events.actors import ActorFinder, ActorLexicon, DocumentActors, story_country
 from events.attach import event_date, roles
+from events.budget import time_limit
 from events.place_links import link_clauses
 from events.places import DocumentFacts, PlaceStage, geo_precision
 from events.classify import TriggerFinder
+from events.errors import FAILED, InputError, InputWarning
 from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
 from events.ingest import derive_doc_id
 from events.lexicon import Lexicon
+from events.limits import ArticleLimits, label, prepare
 from events.magnitude import CasualtyReader
 from events.ner import Entity, SpacyNER
 from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
 from events.timex import TimexTagger, find_anchor
+
+S = TypeVar("S", Entity, Timex, Toponym)
+
 
 class PlaceLookup(Protocol):
     """An online geocoder (events.online_geocoder.OnlineGeocoder) as the pipeline uses it."""
@@ -88,10 +96,38 @@ class Pipeline:
         return self.extract_counted(article)[0]
 
     def extract_text(
-        self, text: str, published: str | None = None, title: str | None = None, doc_id: str | None = None
+        self,
+        text: str,
+        published: str | None = None,
+        title: str | None = None,
+        doc_id: str | None = None,
+        limits: ArticleLimits | None = None,
     ) -> list[Event]:
-        """`extract` for a string: the Python API's shortest path."""
-        return self.extract(Article(doc_id or derive_doc_id(text), text, title, published))
+        """`extract` for a string: the Python API's shortest path.
+
+        Raises `events.errors.InputError`, and nothing else, for input it
+        cannot take: not strings, text over `limits.max_bytes` (default 1 MB),
+        a time budget run out (only with `limits.timeout`; none by default),
+        or a failure inside extraction (`kind` "failed", the cause chained).
+        What it repairs (unpaired surrogates, a long title, a `published`
+        outside 1800-2200, which then anchors nothing) it reports with
+        `warnings.warn(..., InputWarning)`.
+        """
+        for name, value in (("text", text), ("published", published), ("title", title), ("doc_id", doc_id)):
+            if value is not None and not isinstance(value, str) or name == "text" and value is None:
+                raise InputError(f"{name} must be a string, not {type(value).__name__}")
+        limits = limits or ArticleLimits(timeout=None)
+        article, problems = prepare(Article(doc_id or derive_doc_id(text), text, title, published), limits)
+        for problem in problems:
+            warnings.warn(problem, InputWarning, stacklevel=2)
+        try:
+            with time_limit(limits.timeout, label(article)):
+                return self.extract(article)
+        except InputError:
+            raise
+        except Exception as err:  # noqa: BLE001 - the API's one documented exception, the cause chained
+            detail = " ".join(str(err).split())[:200]
+            raise InputError(f"{label(article)}: extraction failed: {type(err).__name__}: {detail}", FAILED) from err
 
     def extract_counted(self, article: Article) -> tuple[list[Event], int]:
         """The article's events and how many sentences it has (for the run summary)."""
@@ -104,15 +140,17 @@ class Pipeline:
         events: list[Event] = []
         facts = DocumentFacts()
         sentences = self.splitter.split(text)
+        entities = sorted(entities, key=lambda e: e.start)
+        by_start = [[e.start for e in entities], [t.start for t in timexes], [t.start for t in toponyms]]
         for number, sentence in enumerate(sentences):
             facts.order[sentence.start] = number
             local = [
                 Entity(e.start - sentence.start, e.end - sentence.start, e.text, e.kind)
-                for e in entities if sentence.start <= e.start and e.end <= sentence.end
+                for e in _within(entities, by_start[0], sentence)
             ]
-            local_timexes = [_shift(t, -sentence.start) for t in timexes if _inside(t, sentence)]
+            local_timexes = [_shift(t, -sentence.start) for t in _within(timexes, by_start[1], sentence)]
             local_toponyms = self.places.scene_toponyms(
-                sentence.text, [_shift_toponym(t, -sentence.start) for t in toponyms if _inside(t, sentence)]
+                sentence.text, [_shift_toponym(t, -sentence.start) for t in _within(toponyms, by_start[2], sentence)]
             )
             drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, facts, local))
             events.extend(link_clauses(sentence.text, drafts, local_toponyms, self.places.cues))
@@ -206,8 +244,11 @@ def _confidence(has_actor: bool, has_date: bool, has_place: bool) -> float:
     return round(0.4 + 0.2 * has_actor + 0.2 * has_date + 0.2 * has_place, 2)
 
 
-def _inside(span: Timex | Toponym, sentence: Sentence) -> bool:
-    return sentence.start <= span.start and span.end <= sentence.end
+def _within(spans: Sequence[S], starts: list[int], sentence: Sentence) -> list[S]:
+    """The spans inside the sentence, found by bisecting their sorted starts (a scan of every
+    span for every sentence was quadratic in the article's size)."""
+    lo, hi = bisect_left(starts, sentence.start), bisect_right(starts, sentence.end)
+    return [span for span in spans[lo:hi] if span.end <= sentence.end]
 
 
 def _shift(t: Timex, delta: int) -> Timex:

@@ -169,10 +169,10 @@ def test_small_input_runs_in_process_without_a_pool(monkeypatch, tmp_path, seeds
 def test_input_reaching_parallel_from_starts_the_pool_with_every_article(monkeypatch, three_copies, pipeline):
     started: list[int] = []
 
-    def in_process_pool(articles, workers, ner):
+    def in_process_pool(articles, workers, config, limits):
         started.append(workers)
         for article in articles:
-            yield (article, *pipeline.extract_counted(article))
+            yield from runner.extract_chunk(pipeline, [article], limits)
 
     monkeypatch.setattr(runner, "PARALLEL_FROM", 10)
     monkeypatch.setattr(runner, "_run_pool", in_process_pool)
