@@ -100,12 +100,15 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
 @main.command()
 @click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--pred", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def evaluate(gold: Path, pred: Path) -> None:
+@click.option("--clusters", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Which real-world event each gold line reports ({\"line\", \"cluster\"} a line, gold's order): "
+                   "adds pairwise cluster precision and recall of the predictions' cluster_id.")
+def evaluate(gold: Path, pred: Path, clusters: Path | None) -> None:
     """Score predicted events against gold events (EVENTS.md section 6), one 'name: value' per line."""
     from events.evaluate import GoldFormatError, evaluate_files
 
     try:
-        figures = evaluate_files(gold, pred)
+        figures = evaluate_files(gold, pred, clusters)
     except GoldFormatError as err:
         raise click.ClickException(str(err)) from err
     _print_figures(figures)

@@ -1,70 +1,256 @@
 """De-duplication: link reports of the same real-world event with a cluster_id.
 
-Two events are linked when they have the same type, share an actor, fall on
-the same date at the coarser of their two precisions, and lie within 50 km.
-Linking is transitive (union-find), and it never deletes a record: every
-report stays as evidence, only `cluster_id` changes (EVENTS.md section 1).
-The candidate pairs come from one SQL self-join, so the work stays in DuckDB.
+News tells one event many times: in several sentences of one article ("the
+attack", "the shooting", "the death toll rose") and in articles of several
+agencies. Most of those reports carry no date of their own and many no place,
+so a rule that needs a date and a shared actor links almost nothing. Here two
+reports can be linked when they have the same type and their dates and places
+fit:
+
+- **Dates.** A report's period is its own date at its precision (a day, a
+  month, a year; `date_end` widens it). An undated report is dated by its
+  article: the week up to the publication day, or the publication month or
+  year when only that is known. Within one article an undated report fits any
+  date. Periods must overlap.
+- **Places.** Two points within `MAX_KM`; a country and a place in it; a
+  region and a place in it; an unplaced report fits any place.
+
+Links come in three strengths, applied in this order, so that a vague report
+never bridges two distinct events:
+
+1. *strong* (transitive): within one article, two reports at the same point;
+   across articles, reports of one week (a day, or an undated report of a
+   dated article) with a participant or the point in common;
+2. *the story*: within one article, a report with nothing in common with the
+   others ("The death toll was later revised to 133") joins the article's
+   largest cluster of its type, when that has two reports or more, is the
+   largest its date and place fit, and is larger than the report's own;
+3. *vague reports*: a report known only to the month or year (or from an
+   article dated only to the month) joins another article's cluster of day or
+   week reports when they share the point or two participants, that cluster
+   is the only one it reaches, and it is the only one reaching that cluster.
+
+A participant shared within one article is no evidence: analysis pieces name
+the same actors in sentence after sentence about different acts (measured on
+the seed gold: linking on a shared actor within an article joined three wrong
+pairs for each right one).
+
+It never deletes a record: every report stays as evidence, only `cluster_id`
+changes (EVENTS.md section 1). Events left alone get no cluster_id.
+
+Scale: candidate pairs come from equi-joins on blocking keys in DuckDB
+((article, type); (type, participant or point, week); (type, participant or
+point, month or year) for vague reports), never from all pairs of a type.
+A block of more than `MAX_BLOCK` reports (a digest article, or "Russia" in a
+week of war) names no single event, so it gives no links; the same pair is
+usually found through a rarer key (the place, the other participant).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from events.store import Store
 
 MAX_KM = 50.0
+UNDATED_WINDOW_DAYS = 6  # an undated report is of the week up to its article's publication day
+FINE_DAYS = 6  # periods no longer than a week are blocked by week; longer ones are "vague"
+MAX_BLOCK = 50  # reports per blocking key beyond which the key says nothing about sameness (and pairs grow as its square)
 
-# Candidate pairs come from equi-joins only, so DuckDB hashes them instead of comparing every
-# pair of a type: each event is exploded into one row per actor, and a pair must share
-# (type, actor, date cut to the coarser precision). The coarser date is the one of `a` in each
-# branch (year, month or day), so the three branches cover every pair once or twice; DISTINCT
-# removes the repeats. The distance test then runs on those few pairs only.
-_PAIRS_SQL = """
-WITH ex AS (
-    SELECT event_id, type, unnest(actors) AS actor, date, length(date) AS len, lat, lon
-    FROM events
-    WHERE date IS NOT NULL AND lat IS NOT NULL AND length(date) IN (4, 7, 10)
-),
-pairs AS (
-    SELECT a.event_id AS x, b.event_id AS y, a.lat AS lat1, a.lon AS lon1, b.lat AS lat2, b.lon AS lon2
-    FROM ex a JOIN ex b ON a.type = b.type AND a.actor = b.actor AND a.date = left(b.date, 10)
-    WHERE a.len = 10 AND b.len = 10
-    UNION ALL
-    SELECT a.event_id, b.event_id, a.lat, a.lon, b.lat, b.lon
-    FROM ex a JOIN ex b ON a.type = b.type AND a.actor = b.actor AND a.date = left(b.date, 7)
-    WHERE a.len = 7 AND b.len >= 7
-    UNION ALL
-    SELECT a.event_id, b.event_id, a.lat, a.lon, b.lat, b.lon
-    FROM ex a JOIN ex b ON a.type = b.type AND a.actor = b.actor AND a.date = left(b.date, 4)
-    WHERE a.len = 4
+# One row per event: its period as day numbers (lo, hi), whether it is vague, its participants and place.
+_EVENTS_SQL = """
+CREATE OR REPLACE TEMP TABLE _cl_ev AS
+WITH base AS (
+    SELECT e.event_id, e.doc_id, e.type,
+           list_filter(list_distinct(list_concat(e.actors, e.targets)), lambda x: x IS NOT NULL) AS parts,
+           e.date, e.date_end, e.lat, e.lon, e.geo_precision, e.country, e.admin1,
+           CASE WHEN e.geo_precision = 'point' THEN lower(e.place) END AS place_key,
+           left(a.published, 10) AS pub
+    FROM events e LEFT JOIN articles a USING (doc_id)
+), own AS (
+    SELECT *,
+        CASE length(date) WHEN 10 THEN try_cast(date AS DATE)
+                          WHEN 7 THEN try_cast(date || '-01' AS DATE)
+                          WHEN 4 THEN try_cast(date || '-01-01' AS DATE) END AS own_lo,
+        CASE length(coalesce(date_end, date)) WHEN 10 THEN try_cast(coalesce(date_end, date) AS DATE)
+                          WHEN 7 THEN last_day(try_cast(coalesce(date_end, date) || '-01' AS DATE))
+                          WHEN 4 THEN try_cast(coalesce(date_end, date) || '-12-31' AS DATE) END AS own_hi,
+        CASE length(pub) WHEN 10 THEN try_cast(pub AS DATE) - $window
+                         WHEN 7 THEN try_cast(pub || '-01' AS DATE)
+                         WHEN 4 THEN try_cast(pub || '-01-01' AS DATE) END AS pub_lo,
+        CASE length(pub) WHEN 10 THEN try_cast(pub AS DATE)
+                         WHEN 7 THEN last_day(try_cast(pub || '-01' AS DATE))
+                         WHEN 4 THEN try_cast(pub || '-12-31' AS DATE) END AS pub_hi
+    FROM base
+), span AS (
+    SELECT *,
+        CASE WHEN own_lo IS NOT NULL THEN own_lo ELSE pub_lo END AS lo_d,
+        CASE WHEN own_lo IS NOT NULL THEN greatest(own_hi, own_lo) ELSE pub_hi END AS hi_d
+    FROM own
 )
-SELECT DISTINCT least(x, y), greatest(x, y)
-FROM pairs
-WHERE x <> y
-  AND 2 * 6371.0 * asin(sqrt(
-        pow(sin(radians(lat2 - lat1) / 2), 2)
-        + cos(radians(lat1)) * cos(radians(lat2)) * pow(sin(radians(lon2 - lon1) / 2), 2)
-      )) <= ?
+SELECT event_id, doc_id, type, parts, lat, lon, geo_precision, country, admin1, place_key,
+       own_lo IS NOT NULL AS dated,
+       date_diff('day', DATE '1970-01-01', lo_d) AS lo,
+       date_diff('day', DATE '1970-01-01', hi_d) AS hi,
+       date_diff('day', lo_d, hi_d) > $fine AS vague,
+       strftime(lo_d, '%Y-%m') AS m_lo, strftime(hi_d, '%Y-%m') AS m_hi,
+       year(lo_d)::VARCHAR AS y_lo, year(hi_d)::VARCHAR AS y_hi,
+       date_diff('day', lo_d, hi_d) > 31 AS yearly
+FROM span
 """
+
+# Places fit: either unplaced; two points within MAX_KM; a country and a place in it; a region and a place in it.
+_PLACE_FITS = """(a.lat IS NULL OR b.lat IS NULL
+    OR (a.geo_precision = 'point' AND b.geo_precision = 'point' AND {km} <= $km)
+    OR ((a.geo_precision = 'country' OR b.geo_precision = 'country') AND a.country IS NOT DISTINCT FROM b.country)
+    OR ((a.geo_precision = 'admin1' OR b.geo_precision = 'admin1') AND a.geo_precision <> 'country'
+        AND b.geo_precision <> 'country' AND a.country IS NOT DISTINCT FROM b.country
+        AND a.admin1 IS NOT DISTINCT FROM b.admin1))"""
+_SAME_PLACE = """(a.geo_precision = 'point' AND b.geo_precision = 'point' AND {km} <= $km)"""
+_KM = """2 * 6371.0 * asin(sqrt(pow(sin(radians(b.lat - a.lat) / 2), 2)
+    + cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2)))"""
+PLACE_FITS = _PLACE_FITS.format(km=_KM)
+SAME_PLACE = _SAME_PLACE.format(km=_KM)
+
+# Within an article: (x, y, whether they are at the same point).
+_DOC_PAIRS_SQL = f"""
+WITH small AS (SELECT doc_id, type FROM _cl_ev GROUP BY ALL HAVING count(*) <= $cap)
+SELECT a.event_id, b.event_id, coalesce({SAME_PLACE}, FALSE)
+FROM _cl_ev a JOIN small s ON a.doc_id = s.doc_id AND a.type = s.type
+JOIN _cl_ev b ON a.doc_id = b.doc_id AND a.type = b.type AND a.event_id < b.event_id
+WHERE (NOT a.dated OR NOT b.dated OR (a.lo <= b.hi AND b.lo <= a.hi)) AND {PLACE_FITS}
+"""
+
+# One row per (event, key): each participant, and the place of a point or a region.
+_TOKENS_SQL = """
+CREATE OR REPLACE TEMP TABLE _cl_tok AS
+SELECT event_id, doc_id, type, lo, hi, vague, yearly, m_lo, m_hi, y_lo, y_hi, unnest(toks) AS tok
+FROM (SELECT *, list_concat(parts, CASE WHEN place_key IS NULL THEN [] ELSE ['@' || place_key] END) AS toks
+      FROM _cl_ev WHERE lo IS NOT NULL)
+"""
+
+# Across articles, reports of a day or a week: blocked by (type, key, week), periods overlapping.
+_FINE_PAIRS_SQL = f"""
+WITH t AS (
+    SELECT DISTINCT event_id, doc_id, type, tok, lo, hi, unnest(list_distinct([floor(lo / 7), floor(hi / 7)])) AS wk
+    FROM _cl_tok WHERE NOT vague
+), small AS (SELECT type, tok, wk FROM t GROUP BY ALL HAVING count(*) <= $cap),
+p AS (
+    SELECT DISTINCT x.event_id AS x, y.event_id AS y
+    FROM t x JOIN small s ON x.type = s.type AND x.tok = s.tok AND x.wk = s.wk
+    JOIN t y ON x.type = y.type AND x.tok = y.tok AND x.wk = y.wk
+    WHERE x.event_id < y.event_id AND x.doc_id <> y.doc_id AND x.lo <= y.hi AND y.lo <= x.hi
+)
+SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.event_id = p.x JOIN _cl_ev b ON b.event_id = p.y WHERE {PLACE_FITS}
+"""
+
+# Across articles, a vague report (month or year) -> reports sharing a key in its month or year.
+_VAGUE_PAIRS_SQL = f"""
+WITH keyed AS (
+    SELECT event_id, doc_id, type, tok, lo, hi, vague, yearly, unnest(list_distinct([m_lo, m_hi])) AS k
+    FROM _cl_tok WHERE NOT yearly
+    UNION ALL
+    SELECT event_id, doc_id, type, tok, lo, hi, vague, yearly, unnest(list_distinct([y_lo, y_hi])) AS k
+    FROM _cl_tok
+), t AS (SELECT DISTINCT * FROM keyed),
+small AS (SELECT type, tok, k FROM t GROUP BY ALL HAVING count(*) <= $cap),
+p AS (
+    SELECT v.event_id AS x, o.event_id AS y
+    FROM t v JOIN small s ON v.type = s.type AND v.tok = s.tok AND v.k = s.k
+    JOIN t o ON v.type = o.type AND v.tok = o.tok AND v.k = o.k
+    WHERE v.vague AND NOT o.vague AND (length(v.k) = 7) = NOT v.yearly
+      AND v.doc_id <> o.doc_id AND v.lo <= o.hi AND o.lo <= v.hi
+    GROUP BY 1, 2
+    HAVING bool_or(starts_with(v.tok, '@')) OR count(DISTINCT v.tok) >= 2
+)
+SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.event_id = p.x JOIN _cl_ev b ON b.event_id = p.y WHERE {PLACE_FITS}
+"""
+
+
+class _Clusters:
+    """Union-find over event ids; the root of a set is its smallest id, so ids are stable across runs."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.size: dict[str, int] = defaultdict(lambda: 1)
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(x, x) != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            keep, drop = min(ra, rb), max(ra, rb)
+            self.parent[drop] = keep
+            self.size[keep] += self.size[drop]
+
+    def attach_unique(self, links: Iterable[tuple[str, str]], smaller_only: bool, mutual: bool = False) -> None:
+        """Join each cluster to the one other cluster its links reach, when there is exactly one.
+
+        Decided on the clusters as they stand before this step, so the order of
+        the links does not matter; with `smaller_only` a cluster joins only a
+        larger one (a stray sentence joins the story, not the other way round).
+        """
+        reach: dict[str, set[str]] = defaultdict(set)
+        reached_by: dict[str, set[str]] = defaultdict(set)
+        for x, y in links:
+            rx, ry = self.find(x), self.find(y)
+            if rx != ry:
+                reach[rx].add(ry)
+                reached_by[ry].add(rx)
+        joins = []
+        for root, others in reach.items():
+            if smaller_only:
+                ranked = sorted(others, key=lambda o: self.size[o], reverse=True)
+                best = ranked[0]
+                runner_up = self.size[ranked[1]] if len(ranked) > 1 else 0
+                if self.size[best] >= 2 and self.size[best] > max(runner_up, self.size[root]):
+                    joins.append((root, best))
+            elif len(others) == 1:
+                (other,) = others
+                if not mutual or reached_by[other] == {root}:
+                    joins.append((root, other))
+        for root, other in joins:
+            self.union(root, other)
+
+
+def cluster_pairs(store: Store) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Candidate links from the database: (strong, weak within an article, vague -> other article)."""
+    con = store.connection
+    params = {"window": UNDATED_WINDOW_DAYS, "fine": FINE_DAYS}
+    con.execute(_EVENTS_SQL, params)
+    con.execute(_TOKENS_SQL)
+    try:
+        doc = con.execute(_DOC_PAIRS_SQL, {"cap": MAX_BLOCK, "km": MAX_KM}).fetchall()
+        fine = con.execute(_FINE_PAIRS_SQL, {"cap": MAX_BLOCK, "km": MAX_KM}).fetchall()
+        vague = con.execute(_VAGUE_PAIRS_SQL, {"cap": MAX_BLOCK, "km": MAX_KM}).fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _cl_tok")
+        con.execute("DROP TABLE IF EXISTS _cl_ev")
+    strong = [(x, y) for x, y, same_place in doc if same_place] + [(x, y) for x, y in fine]
+    weak = [(x, y) for x, y, same_place in doc if not same_place]
+    return strong, weak + [(y, x) for x, y in weak], [(x, y) for x, y in vague]
 
 
 def assign_clusters(store: Store) -> int:
     """Recompute every cluster_id; return the number of clusters of two or more events."""
-    pairs = store.connection.execute(_PAIRS_SQL, [MAX_KM]).fetchall()
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    members = {x for pair in pairs for x in pair}
-    assignments = {x: "c" + find(x) for x in members}
+    strong, weak, vague = cluster_pairs(store)
+    clusters = _Clusters()
+    for x, y in strong:
+        clusters.union(x, y)
+    clusters.attach_unique(weak, smaller_only=True)
+    clusters.attach_unique(vague, smaller_only=False, mutual=True)
+    members = {x for pair in (*strong, *weak, *vague) for x in pair}
+    roots = {x: clusters.find(x) for x in members}
+    sizes: dict[str, int] = defaultdict(int)
+    for root in roots.values():
+        sizes[root] += 1
+    assignments = {x: "c" + root for x, root in roots.items() if sizes[root] > 1}
     store.set_clusters(assignments)
-    return len(set(assignments.values()))
+    return len({v for v in assignments.values()})
