@@ -26,6 +26,7 @@ from events.attach import continued_place, event_date, event_place, roles, unkno
 from events.place_links import PlaceCues, domestic_country, link_clauses, named_site
 from events.classify import TriggerFinder
 from events.cluster import assign_clusters
+from events.corrections import apply_corrections
 from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
 from events.ingest import IngestError, IngestWarning, derive_doc_id, read_paths
@@ -258,6 +259,7 @@ def extract_paths(
         if on_progress:
             on_progress(summary.articles, summary.articles)
         if store is not None:
+            apply_corrections(store.connection)  # analysts' fixes, laid again over re-extracted events
             assign_clusters(store)
     finally:
         if store is not None:

@@ -162,7 +162,7 @@ def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
 
     Every fragment below is fixed text; only parameter values vary.
     """
-    clauses: list[str] = []
+    clauses: list[str] = ["NOT coalesce(not_event, FALSE)"]  # an analyst judged it no event (events.corrections)
     params: dict[str, Any] = {}
     if filters.types:
         clauses.append("list_contains($types, type)")
