@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -272,9 +273,26 @@ def _corrections(con: duckdb.DuckDBPyConnection, where: str, params: list) -> li
     ]
 
 
+def read_ready(con: duckdb.DuckDBPyConnection, path: Path, reopen: Callable[[], duckdb.DuckDBPyConnection]
+               ) -> duckdb.DuckDBPyConnection:
+    """`con`, or, for a database made before corrections existed, a new connection after adding their
+    table and columns (read views filter on `not_event`, and a read-only connection cannot add it)."""
+    (found,) = con.execute(  # fetchall: a result left open would block the caller's next query
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'events' AND column_name = 'not_event'"
+    ).fetchall()[0]
+    (has_events,) = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'events'").fetchall()[0]
+    if found or not has_events:
+        return con
+    con.close()
+    from events.store import Store  # the write side runs schema.sql, which adds them
+
+    Store(path).close()
+    return reopen()
+
+
 def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the database has the corrections table (one made before it existed has not, until written)."""
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'corrections'").fetchone()[0])
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'corrections'").fetchall()[0][0])
 
 
 # --------------------------------------------------------------------------- gold export

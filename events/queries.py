@@ -37,6 +37,7 @@ import duckdb
 import pandas as pd
 
 from events.models import RECORD_FIELDS  # EVENTS.md section 3 order: the exports write exactly these
+from events.corrections import read_ready  # adds the corrections columns to an older database
 from events.store import connect
 
 PLOVER_TYPES: tuple[str, ...] = (
@@ -132,6 +133,7 @@ def read_connection(db: Path | str, wait_seconds: float = LOCK_WAIT_SECONDS) -> 
     if not path.exists():
         raise FileNotFoundError(f"No event database at {path}. Run `events extract` first, or pass --db.")
     con = connect(path, read_only=True, retry_seconds=wait_seconds)
+    con = read_ready(con, path, lambda: connect(path, read_only=True, retry_seconds=wait_seconds))
     try:
         yield con
     finally:

@@ -134,3 +134,16 @@ def test_a_correction_of_an_unknown_event_is_a_one_line_error(tmp_path: Path) ->
     db = _extract(tmp_path)
     result = CliRunner().invoke(main, ["correction", "add", "nope", "type", "ASSAULT", "--author", "Ana", "--db", str(db)])
     assert result.exit_code == 1 and "event 'nope': no such event" in result.output
+
+
+def test_a_database_from_before_corrections_opens_in_the_views(tmp_path: Path) -> None:
+    from events import queries
+    from events.queries import Filters
+
+    db = tmp_path / "old.duckdb"
+    schema = (Path(__file__).resolve().parents[1] / "events" / "schema.sql").read_text(encoding="utf-8")
+    with duckdb.connect(str(db)) as con:
+        con.execute(schema.split("-- Analyst corrections")[0])
+    with queries.read_connection(db) as con:
+        assert queries.count_summary(con, Filters()).matching == 0
+        assert corrections.orphaned(con) == []
