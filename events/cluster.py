@@ -56,6 +56,7 @@ from events.store import Store
 MAX_KM = 50.0
 UNDATED_WINDOW_DAYS = 6  # an undated report is of the week up to its article's publication day
 FINE_DAYS = 6  # periods no longer than a week are blocked by week; longer ones are "vague"
+NEIGHBOURS = 4  # within a week's block, each report is compared with the next 4 by date
 MAX_BLOCK = 50  # reports per blocking key beyond which the key says nothing about sameness (and pairs grow as its square)
 
 # One row per event: its period as day numbers (lo, hi), whether it is vague, its participants and place.
@@ -89,13 +90,14 @@ WITH base AS (
         CASE WHEN own_lo IS NOT NULL THEN greatest(own_hi, own_lo) ELSE pub_hi END AS hi_d
     FROM own
 )
-SELECT event_id, doc_id, type, parts, lat, lon, geo_precision, country, admin1, place_key,
+SELECT row_number() OVER () AS rid, hash(doc_id) AS dk, hash(doc_id, type) AS dtk,
+       event_id, doc_id, type, parts, lat, lon, geo_precision, country, admin1, place_key,
        own_lo IS NOT NULL AS dated,
        date_diff('day', DATE '1970-01-01', lo_d) AS lo,
        date_diff('day', DATE '1970-01-01', hi_d) AS hi,
        date_diff('day', lo_d, hi_d) > $fine AS vague,
-       strftime(lo_d, '%Y-%m') AS m_lo, strftime(hi_d, '%Y-%m') AS m_hi,
-       year(lo_d)::VARCHAR AS y_lo, year(hi_d)::VARCHAR AS y_hi,
+       12 * year(lo_d) + month(lo_d) AS m_lo, 12 * year(hi_d) + month(hi_d) AS m_hi,
+       -year(lo_d) AS y_lo, -year(hi_d) AS y_hi,
        date_diff('day', lo_d, hi_d) > 31 AS yearly
 FROM span
 """
@@ -113,58 +115,64 @@ _KM = """2 * 6371.0 * asin(sqrt(pow(sin(radians(b.lat - a.lat) / 2), 2)
 PLACE_FITS = _PLACE_FITS.format(km=_KM)
 SAME_PLACE = _SAME_PLACE.format(km=_KM)
 
-# Within an article: (x, y, whether they are at the same point).
+# Within an article: (x, y, whether they are at the same point). Keys and ids are hashed and numbered:
+# joins and sorts on integers are several times faster than on strings at a million events.
 _DOC_PAIRS_SQL = f"""
-WITH small AS (SELECT doc_id, type FROM _cl_ev GROUP BY ALL HAVING count(*) <= $cap)
+WITH small AS (SELECT dtk FROM _cl_ev GROUP BY ALL HAVING count(*) <= $cap)
 SELECT a.event_id, b.event_id, coalesce({SAME_PLACE}, FALSE)
-FROM _cl_ev a JOIN small s ON a.doc_id = s.doc_id AND a.type = s.type
-JOIN _cl_ev b ON a.doc_id = b.doc_id AND a.type = b.type AND a.event_id < b.event_id
+FROM _cl_ev a SEMI JOIN small s ON a.dtk = s.dtk
+JOIN _cl_ev b ON a.dtk = b.dtk AND a.rid < b.rid
 WHERE (NOT a.dated OR NOT b.dated OR (a.lo <= b.hi AND b.lo <= a.hi)) AND {PLACE_FITS}
 """
 
 # One row per (event, key): each participant, and the place of a point or a region.
 _TOKENS_SQL = """
 CREATE OR REPLACE TEMP TABLE _cl_tok AS
-SELECT event_id, doc_id, type, lo, hi, vague, yearly, m_lo, m_hi, y_lo, y_hi, unnest(toks) AS tok
-FROM (SELECT *, list_concat(parts, CASE WHEN place_key IS NULL THEN [] ELSE ['@' || place_key] END) AS toks
+SELECT rid, dk, lo, hi, vague, yearly, m_lo, m_hi, y_lo, y_hi, hash(type, tok) AS key, starts_with(tok, '@') AS is_place
+FROM (SELECT *, unnest(list_concat(parts, CASE WHEN place_key IS NULL THEN [] ELSE ['@' || place_key] END)) AS tok
       FROM _cl_ev WHERE lo IS NOT NULL)
 """
 
-# Across articles, reports of a day or a week: blocked by (type, key, week), periods overlapping.
+# Across articles, reports of a day or a week: blocked by (type, key, week). Within a block, sorted by
+# start, each report is compared with its NEIGHBOURS next ones only (sorted neighbourhood): links are
+# transitive, so a chain of overlapping reports ends in one cluster without every pair being formed.
+_LEADS = ", ".join(
+    f"lead(rid, {k}) OVER o AS y{k}, lead(dk, {k}) OVER o AS d{k}, lead(lo, {k}) OVER o AS l{k}"
+    for k in range(1, NEIGHBOURS + 1)
+)
+_NEXT = " UNION ALL ".join(f"SELECT rid, dk, hi, n, y{k} AS y, d{k} AS d, l{k} AS l FROM w"
+                           for k in range(1, NEIGHBOURS + 1))
 _FINE_PAIRS_SQL = f"""
 WITH t AS (
-    SELECT DISTINCT event_id, doc_id, type, tok, lo, hi, unnest(list_distinct([floor(lo / 7), floor(hi / 7)])) AS wk
-    FROM _cl_tok WHERE NOT vague
-), small AS (SELECT type, tok, wk FROM t GROUP BY ALL HAVING count(*) <= $cap),
-p AS (
-    SELECT DISTINCT x.event_id AS x, y.event_id AS y
-    FROM t x JOIN small s ON x.type = s.type AND x.tok = s.tok AND x.wk = s.wk
-    JOIN t y ON x.type = y.type AND x.tok = y.tok AND x.wk = y.wk
-    WHERE x.event_id < y.event_id AND x.doc_id <> y.doc_id AND x.lo <= y.hi AND y.lo <= x.hi
+    SELECT rid, dk, key, lo, hi, unnest(list_distinct([lo // 7, hi // 7])) AS wk FROM _cl_tok WHERE NOT vague
+), w AS (
+    SELECT rid, dk, hi, count(*) OVER (PARTITION BY key, wk) AS n, {_LEADS}
+    FROM t WINDOW o AS (PARTITION BY key, wk ORDER BY lo, rid)
+), p AS (
+    SELECT DISTINCT least(rid, y) AS x, greatest(rid, y) AS y
+    FROM ({_NEXT}) WHERE n <= $cap AND y IS NOT NULL AND d <> dk AND l <= hi
 )
-SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.event_id = p.x JOIN _cl_ev b ON b.event_id = p.y WHERE {PLACE_FITS}
+SELECT a.event_id, b.event_id FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS}
 """
 
-# Across articles, a vague report (month or year) -> reports sharing a key in its month or year.
+# Across articles, a vague report (month or year) -> day or week reports at its point in its month or year.
+# The keys of the vague reports are found first, so only the blocks they fall in are counted.
 _VAGUE_PAIRS_SQL = f"""
-WITH keyed AS (
-    SELECT event_id, doc_id, type, tok, lo, hi, vague, yearly, unnest(list_distinct([m_lo, m_hi])) AS k
-    FROM _cl_tok WHERE NOT yearly
-    UNION ALL
-    SELECT event_id, doc_id, type, tok, lo, hi, vague, yearly, unnest(list_distinct([y_lo, y_hi])) AS k
-    FROM _cl_tok
-), t AS (SELECT DISTINCT * FROM keyed),
-small AS (SELECT type, tok, k FROM t GROUP BY ALL HAVING count(*) <= $cap),
+WITH v AS (
+    SELECT rid, dk, key, lo, hi, CASE WHEN yearly THEN y_lo ELSE m_lo END AS k FROM _cl_tok WHERE vague AND is_place
+), keys AS (SELECT key, k, count(*) AS nv FROM v GROUP BY ALL),
+o AS (
+    SELECT f.rid, f.dk, f.key, f.lo, f.hi, f.k, keys.nv
+    FROM (SELECT *, unnest(list_distinct([m_lo, m_hi, y_lo, y_hi])) AS k FROM _cl_tok WHERE NOT vague AND is_place) f
+    JOIN keys ON f.key = keys.key AND f.k = keys.k
+), small AS (SELECT key, k FROM o GROUP BY key, k, nv HAVING count(*) + nv <= $cap),
 p AS (
-    SELECT v.event_id AS x, o.event_id AS y
-    FROM t v JOIN small s ON v.type = s.type AND v.tok = s.tok AND v.k = s.k
-    JOIN t o ON v.type = o.type AND v.tok = o.tok AND v.k = o.k
-    WHERE v.vague AND NOT o.vague AND (length(v.k) = 7) = NOT v.yearly
-      AND v.doc_id <> o.doc_id AND v.lo <= o.hi AND o.lo <= v.hi
-    GROUP BY 1, 2
-    HAVING bool_or(starts_with(v.tok, '@')) OR count(DISTINCT v.tok) >= 2
+    SELECT DISTINCT v.rid AS x, o.rid AS y
+    FROM v SEMI JOIN small s ON v.key = s.key AND v.k = s.k
+    JOIN o ON v.key = o.key AND v.k = o.k
+    WHERE v.dk <> o.dk AND v.lo <= o.hi AND o.lo <= v.hi
 )
-SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.event_id = p.x JOIN _cl_ev b ON b.event_id = p.y WHERE {PLACE_FITS}
+SELECT a.event_id, b.event_id FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS}
 """
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from events.models import Place
 
@@ -56,6 +57,16 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 COLUMNS: tuple[str, ...] = tuple(dict.fromkeys(c for cols in FIELD_COLUMNS.values() for c in cols))
 _ISO = {10: re.compile(r"\d{4}-\d{2}-\d{2}"), 7: re.compile(r"\d{4}-\d{2}"), 4: re.compile(r"\d{4}")}
+
+
+_UPDATE_SCHEMA = pa.schema([
+    ("event_id", pa.string()), ("type", pa.string()), ("mode", pa.string()), ("actors", pa.list_(pa.string())),
+    ("targets", pa.list_(pa.string())), ("date", pa.string()), ("date_end", pa.string()),
+    ("date_precision", pa.string()), ("place", pa.string()), ("country", pa.string()), ("admin1", pa.string()),
+    ("lat", pa.float64()), ("lon", pa.float64()), ("geo_precision", pa.string()), ("geonames_id", pa.int64()),
+    ("place_basis", pa.string()), ("status", pa.string()), ("not_event", pa.bool_()), ("day", pa.date32()),
+    ("extracted", pa.string()), ("corrected", pa.list_(pa.string())),
+])
 
 
 class CorrectionError(ValueError):
@@ -224,6 +235,7 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, event_ids: Sequence[str] |
         f"SELECT event_id, extracted, {', '.join(COLUMNS)} FROM events WHERE event_id IN (SELECT unnest(?))",
         [list(live)],
     ).fetchall()
+    updates = []
     for event_id, extracted, *current in rows:
         base = json.loads(extracted) if extracted else dict(zip(COLUMNS, current))
         base["not_event"] = bool(base.get("not_event"))
@@ -232,12 +244,18 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, event_ids: Sequence[str] |
         for field, new_value in live[event_id]:
             values.update(new_value)
             fields = [f for f in fields if f != field] + [field]
-        con.execute(
-            f"""UPDATE events SET {', '.join(f'{c} = ?' for c in COLUMNS)}, day = ?, extracted = ?, corrected = ?
-                WHERE event_id = ?""",
-            [*(values[c] for c in COLUMNS), _first_day(values["date"]), _dumps(base) if fields else None,
-             fields or None, event_id],
-        )
+        updates.append({**values, "event_id": event_id, "day": _first_day(values["date"]),
+                        "extracted": _dumps(base) if fields else None, "corrected": fields or None})
+    if updates:  # one UPDATE for all: row by row took ~12 ms an event on a large table
+        table = pa.Table.from_pylist(updates, schema=_UPDATE_SCHEMA)
+        con.register("_corrected", table)
+        try:
+            con.execute(
+                f"""UPDATE events SET {', '.join(f'{c} = u.{c}' for c in (*COLUMNS, 'day', 'extracted', 'corrected'))}
+                    FROM _corrected u WHERE events.event_id = u.event_id"""
+            )
+        finally:
+            con.unregister("_corrected")
     return len(rows)
 
 
