@@ -443,6 +443,7 @@ def actor_arcs(
 TABLE_COLUMNS: tuple[str, ...] = (
     "event_id", "date", "type", "mode", "actors", "targets", "place", "country", "admin1",
     "geo_precision", "status", "confidence", "sentence", "doc_title",
+    "corrected",  # fields an analyst corrected (events.corrections), empty for most
 )  # fmt: skip
 
 

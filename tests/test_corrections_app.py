@@ -51,6 +51,8 @@ def test_a_type_fix_is_saved_shown_as_corrected_and_undone(db: Path, monkeypatch
     assert (fix.old_value, fix.new_value, fix.author, fix.note) == (
         {"type": "CONSULT"}, {"type": "AGREE"}, "Ana Analyst", "a visit announced, not held")
     assert "<b>corrected</b>: type" in _html(at) and "CONSULT → AGREE" in _html(at)
+    table = next(frame.value for frame in at.dataframe if "corrected" in frame.value.columns)
+    assert [list(c) for c in table["corrected"] if c is not None and len(c)] == [["type"]]
 
     at.button(key=f"corr_undo_{fix.correction_id}").click().run()
     assert not at.exception, [e.message for e in at.exception]
