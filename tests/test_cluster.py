@@ -127,3 +127,11 @@ def test_a_vague_report_reaching_two_clusters_joins_neither() -> None:
     assert clusters.find("vague") == "vague"
     clusters.attach_unique([("vague", "kabul-1")], smaller_only=False, mutual=True)
     assert clusters.find("vague") == clusters.find("kabul-2")
+
+
+def test_components_are_labelled_by_their_smallest_member() -> None:
+    from events.cluster import components
+
+    # a chain 9-7-5-3 given out of order, and a separate pair
+    assert components([(7, 5), (9, 7), (3, 5), (20, 11)]) == {3: 3, 5: 3, 7: 3, 9: 3, 11: 11, 20: 11}
+    assert components([]) == {}
