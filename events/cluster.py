@@ -14,6 +14,9 @@ fit:
   date. Periods must overlap.
 - **Places.** Two points within `MAX_KM`; a country and a place in it; a
   region and a place in it; an unplaced report fits any place.
+- **Parties.** Two reports that both name actors and targets and share
+  neither are two events (Kyrgyzstan-Tajikistan and Azerbaijan-Turkey
+  signing at one summit).
 
 Links come in three strengths, applied in this order, so that a vague report
 never bridges two distinct events:
@@ -32,8 +35,8 @@ never bridges two distinct events:
 
 A participant shared within one article is no evidence: analysis pieces name
 the same actors in sentence after sentence about different acts (measured on
-the seed gold: linking on a shared actor within an article joined three wrong
-pairs for each right one).
+the seed gold: linking on a shared actor within an article joined two to three
+wrong pairs for each right one).
 
 It never deletes a record: every report stays as evidence, only `cluster_id`
 changes (EVENTS.md section 1). Events left alone get no cluster_id.
@@ -68,6 +71,8 @@ _EVENTS_SQL = """
 CREATE OR REPLACE TEMP TABLE _cl_ev AS
 WITH base AS (
     SELECT e.event_id, e.doc_id, e.type,
+           list_sort(list_distinct(list_filter(e.actors, lambda x: x IS NOT NULL))) AS acts,
+           list_sort(list_distinct(list_filter(e.targets, lambda x: x IS NOT NULL))) AS tgts,
            list_filter(list_distinct(list_concat(e.actors, e.targets)), lambda x: x IS NOT NULL) AS parts,
            e.date, e.date_end, e.lat, e.lon, e.geo_precision, e.country, e.admin1,
            CASE WHEN e.geo_precision = 'point' THEN lower(e.place) END AS place_key,
@@ -95,7 +100,7 @@ WITH base AS (
     FROM own
 )
 SELECT row_number() OVER (ORDER BY event_id) AS rid, hash(doc_id) AS dk, hash(doc_id, type) AS dtk,
-       event_id, doc_id, type, parts, lat, lon, geo_precision, country, admin1, place_key,
+       event_id, doc_id, type, acts, tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
        own_lo IS NOT NULL AS dated,
        date_diff('day', DATE '1970-01-01', lo_d) AS lo,
        date_diff('day', DATE '1970-01-01', hi_d) AS hi,
@@ -117,6 +122,9 @@ _SAME_PLACE = """(a.geo_precision = 'point' AND b.geo_precision = 'point' AND {k
 _KM = """2 * 6371.0 * asin(sqrt(pow(sin(radians(b.lat - a.lat) / 2), 2)
     + cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2)))"""
 PLACE_FITS = _PLACE_FITS.format(km=_KM)
+# Parties fit unless both reports name actors and targets and share neither: another who-did-what-to-whom.
+PARTIES_FIT = """NOT (len(a.acts) > 0 AND len(b.acts) > 0 AND len(a.tgts) > 0 AND len(b.tgts) > 0
+    AND len(list_intersect(a.acts, b.acts)) = 0 AND len(list_intersect(a.tgts, b.tgts)) = 0)"""
 SAME_PLACE = _SAME_PLACE.format(km=_KM)
 
 # Within an article: (x, y, whether they are at the same point). Keys and ids are hashed and numbered:
@@ -126,7 +134,7 @@ WITH small AS (SELECT dtk FROM _cl_ev GROUP BY ALL HAVING count(*) <= $cap)
 SELECT a.rid, b.rid, coalesce({SAME_PLACE}, FALSE)
 FROM _cl_ev a SEMI JOIN small s ON a.dtk = s.dtk
 JOIN _cl_ev b ON a.dtk = b.dtk AND a.rid < b.rid
-WHERE (NOT a.dated OR NOT b.dated OR (a.lo <= b.hi AND b.lo <= a.hi)) AND {PLACE_FITS}
+WHERE (NOT a.dated OR NOT b.dated OR (a.lo <= b.hi AND b.lo <= a.hi)) AND {PLACE_FITS} AND {PARTIES_FIT}
 """
 
 # One row per (event, key): each participant, and the place of a point or a region.
@@ -156,7 +164,7 @@ WITH t AS (
     SELECT DISTINCT least(rid, y) AS x, greatest(rid, y) AS y
     FROM ({_NEXT}) WHERE n <= $cap AND y IS NOT NULL AND d <> dk AND l <= hi
 )
-SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS}
+SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS} AND {PARTIES_FIT}
 """
 
 # Across articles, a vague report (month or year) -> day or week reports at its point in its month or year.
@@ -176,16 +184,17 @@ p AS (
     JOIN o ON v.key = o.key AND v.k = o.k
     WHERE v.dk <> o.dk AND v.lo <= o.hi AND o.lo <= v.hi
 )
-SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS}
+SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS} AND {PARTIES_FIT}
 """
 
 
 def components(pairs: Sequence[tuple[int, int]]) -> dict[int, int]:
     """Each linked number -> the smallest number of its connected component.
 
-    Vectorised min-label propagation with pointer jumping (numpy): a million
-    links take well under a second, where a Python union-find loop took
-    several (clustering reruns after every extraction).
+    Vectorised hooking and pointer jumping (numpy): each round hangs the
+    larger root of every link under the smaller, then shortcuts every path to
+    its root; a million links take about a second, where a Python union-find
+    loop took several (clustering reruns after every extraction).
     """
     if not pairs:
         return {}
@@ -193,14 +202,20 @@ def components(pairs: Sequence[tuple[int, int]]) -> dict[int, int]:
     x, y = index.reshape(-1, 2).T
     label = np.arange(len(nodes))
     while True:
-        low = np.minimum(label[x], label[y])
-        new = label.copy()
-        np.minimum.at(new, x, low)
-        np.minimum.at(new, y, low)
-        new = new[new]
-        if np.array_equal(new, label):
+        lx, ly = label[x], label[y]
+        apart = lx != ly
+        if not apart.any():
             break
-        label = new
+        x, y = x[apart], y[apart]  # links inside one tree never matter again
+        high, low = np.maximum(lx[apart], ly[apart]), np.minimum(lx[apart], ly[apart])
+        order = np.lexsort((low, high))  # per root, its smallest new parent first
+        roots, first = np.unique(high[order], return_index=True)
+        label[roots] = np.minimum(label[roots], low[order][first])
+        while True:
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
     return dict(zip(nodes.tolist(), nodes[label].tolist()))
 
 

@@ -135,3 +135,20 @@ def test_components_are_labelled_by_their_smallest_member() -> None:
     # a chain 9-7-5-3 given out of order, and a separate pair
     assert components([(7, 5), (9, 7), (3, 5), (20, 11)]) == {3: 3, 5: 3, 7: 3, 9: 3, 11: 11, 20: 11}
     assert components([]) == {}
+
+
+def test_two_signings_at_one_summit_by_other_parties_stay_apart(tmp_path: Path) -> None:
+    reports = [
+        {"id": "reuters-samarkand", "published": "2024-06-03",
+         "text": "Kyrgyzstan signed a power transit agreement with Tajikistan in Samarkand on Monday, officials said."},
+        {"id": "afp-samarkand", "published": "2024-06-03",
+         "text": "Azerbaijan signed a rail transit agreement with Turkey in Samarkand on Monday, officials said."},
+    ]
+    source = tmp_path / "summit.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in reports), encoding="utf-8")
+    db = tmp_path / "summit.duckdb"
+    extract_paths([source], db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT place, actors, cluster_id FROM events WHERE type = 'AGREE'").fetchall()
+    # same type, day and point: only the parties (who signed with whom) tell them apart
+    assert [(place, cluster) for place, _, cluster in rows] == [("Samarkand", None), ("Samarkand", None)]
