@@ -74,18 +74,20 @@ WITH base AS (
            list_sort(list_distinct(list_filter(e.actors, lambda x: x IS NOT NULL))) AS acts,
            list_sort(list_distinct(list_filter(e.targets, lambda x: x IS NOT NULL))) AS tgts,
            list_filter(list_distinct(list_concat(e.actors, e.targets)), lambda x: x IS NOT NULL) AS parts,
-           e.date, e.date_end, e.lat, e.lon, e.geo_precision, e.country, e.admin1,
+           e.day, e.date_precision, e.date_end, e.lat, e.lon, e.geo_precision, e.country, e.admin1,
            CASE WHEN e.geo_precision = 'point' THEN lower(e.place) END AS place_key,
            left(a.published, 10) AS pub
     FROM events e LEFT JOIN articles a USING (doc_id)
 ), own AS (
     SELECT *,
-        CASE length(date) WHEN 10 THEN try_cast(date AS DATE)
-                          WHEN 7 THEN try_cast(date || '-01' AS DATE)
-                          WHEN 4 THEN try_cast(date || '-01-01' AS DATE) END AS own_lo,
-        CASE length(coalesce(date_end, date)) WHEN 10 THEN try_cast(coalesce(date_end, date) AS DATE)
-                          WHEN 7 THEN last_day(try_cast(coalesce(date_end, date) || '-01' AS DATE))
-                          WHEN 4 THEN try_cast(coalesce(date_end, date) || '-12-31' AS DATE) END AS own_hi,
+        day AS own_lo,  -- the first day of the date, kept by the store (strings are parsed only for ends)
+        CASE WHEN date_end IS NOT NULL THEN
+                 CASE length(date_end) WHEN 10 THEN try_cast(date_end AS DATE)
+                                       WHEN 7 THEN last_day(try_cast(date_end || '-01' AS DATE))
+                                       WHEN 4 THEN try_cast(date_end || '-12-31' AS DATE) END
+             WHEN date_precision = 'month' THEN last_day(day)
+             WHEN date_precision = 'year' THEN make_date(year(day), 12, 31)
+             ELSE day END AS own_hi,
         CASE length(pub) WHEN 10 THEN try_cast(pub AS DATE) - $window
                          WHEN 7 THEN try_cast(pub || '-01' AS DATE)
                          WHEN 4 THEN try_cast(pub || '-01-01' AS DATE) END AS pub_lo,
