@@ -78,6 +78,7 @@ WITH base AS (
            CASE WHEN e.geo_precision = 'point' THEN lower(e.place) END AS place_key,
            left(a.published, 10) AS pub
     FROM events e LEFT JOIN articles a USING (doc_id)
+    WHERE NOT coalesce(e.not_event, FALSE)  -- an analyst judged it no event (events.corrections)
 ), own AS (
     SELECT *,
         day AS own_lo,  -- the first day of the date, kept by the store (strings are parsed only for ends)

@@ -147,3 +147,20 @@ def test_a_database_from_before_corrections_opens_in_the_views(tmp_path: Path) -
     with queries.read_connection(db) as con:
         assert queries.count_summary(con, Filters()).matching == 0
         assert corrections.orphaned(con) == []
+
+
+def test_a_report_marked_not_an_event_leaves_its_cluster(tmp_path: Path) -> None:
+    from test_cluster import KABUL_BOMBING
+
+    source = tmp_path / "wire.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in KABUL_BOMBING), encoding="utf-8")
+    db = tmp_path / "wire.duckdb"
+    extract_paths([source], db)
+    with Store(db) as store:
+        con = store.connection
+        afp = con.execute("SELECT event_id FROM events WHERE doc_id = 'afp-kabul'").fetchone()[0]
+        corrections.correct(con, afp, "not_event", {"not_event": True}, "Ana")
+    extract_paths([source], db)  # clustering reruns after every extraction
+    with duckdb.connect(str(db), read_only=True) as con:
+        clusters = dict(con.execute("SELECT doc_id, cluster_id FROM events WHERE type = 'ASSAULT'").fetchall())
+    assert clusters["afp-kabul"] is None and clusters["reuters-kabul"] == clusters["ap-kabul"] is not None
