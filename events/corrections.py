@@ -197,6 +197,9 @@ def correct(
 
 def undo(con: duckdb.DuckDBPyConnection, correction_id: int, author: str) -> None:
     """Mark a correction undone (kept in the trail) and recompute its event from what is left."""
+    author = (author or "").strip()
+    if not author:
+        raise CorrectionError("author: a name is needed to undo, so the audit trail says who undid what")
     row = con.execute(
         "SELECT event_id, undone_at FROM corrections WHERE correction_id = ?", [correction_id]
     ).fetchone()
@@ -206,7 +209,7 @@ def undo(con: duckdb.DuckDBPyConnection, correction_id: int, author: str) -> Non
         raise CorrectionError(f"correction {correction_id}: already undone")
     con.execute(
         "UPDATE corrections SET undone_at = ?, undone_by = ? WHERE correction_id = ?",
-        [_now(), (author or "").strip() or None, correction_id],
+        [_now(), author, correction_id],
     )
     apply_corrections(con, [row[0]])
 

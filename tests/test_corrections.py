@@ -164,3 +164,13 @@ def test_a_report_marked_not_an_event_leaves_its_cluster(tmp_path: Path) -> None
     with duckdb.connect(str(db), read_only=True) as con:
         clusters = dict(con.execute("SELECT doc_id, cluster_id FROM events WHERE type = 'ASSAULT'").fetchall())
     assert clusters["afp-kabul"] is None and clusters["reuters-kabul"] == clusters["ap-kabul"] is not None
+
+
+def test_an_undo_needs_a_name_too(tmp_path: Path) -> None:
+    db = _extract(tmp_path)
+    arrest = _event(db, "detained")["event_id"]
+    with Store(db) as store:
+        fix = corrections.correct(store.connection, arrest, "status", {"status": "scheduled"}, "Ana")
+        with pytest.raises(CorrectionError, match="a name is needed to undo"):
+            corrections.undo(store.connection, fix, " ")
+        assert corrections.history(store.connection, arrest)[0].undone_at is None
