@@ -30,6 +30,7 @@ from events import queries
 from events.queries import Catalog, Counts, Filters
 from events.store import StoreError
 from events_dashboard import charts, data, filters
+from events_dashboard.corrections import render_editor
 
 PLAY_INTERVAL_SECONDS = 1.2
 PICK_KEY = "picked"
@@ -178,6 +179,7 @@ def details_section(db: str, stamp: data.Stamp) -> None:
     if len(detail.cluster):
         st.markdown(f"**Other reports of this event** ({len(detail.cluster)})")
         st.dataframe(detail.cluster, hide_index=True, width="stretch", key="cluster_table")
+    render_editor(rec, db)
 
 
 def table_section(db: str, v: data.View, view: Filters) -> str | None:

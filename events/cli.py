@@ -112,12 +112,15 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
 @main.command()
 @click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--pred", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def evaluate(gold: Path, pred: Path) -> None:
+@click.option("--clusters", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Which real-world event each gold line reports ({\"line\", \"cluster\"} a line, gold's order): "
+                   "adds pairwise cluster precision and recall of the predictions' cluster_id.")
+def evaluate(gold: Path, pred: Path, clusters: Path | None) -> None:
     """Score predicted events against gold events (EVENTS.md section 6), one 'name: value' per line."""
     from events.evaluate import GoldFormatError, evaluate_files
 
     try:
-        figures = evaluate_files(gold, pred)
+        figures = evaluate_files(gold, pred, clusters)
     except GoldFormatError as err:
         raise click.ClickException(str(err)) from err
     _print_figures(figures)
@@ -200,10 +203,12 @@ def benchmark_events(gold: Path, articles: tuple[Path, ...]) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "parquet", "jsonl"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "parquet", "jsonl", "gold"]), default="jsonl",
+              show_default=True, help="gold: the events with analysts' corrections as a gold file for 'events evaluate'.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: stdout; required for parquet).")
-def export(db: Path, fmt: str, out: Path | None) -> None:
-    """Write every stored event as CSV, GeoJSON, Parquet or JSON Lines."""
+@click.option("--corrected-only", is_flag=True, help="With --format gold: only the events an analyst corrected.")
+def export(db: Path, fmt: str, out: Path | None, corrected_only: bool) -> None:
+    """Write every stored event (analysts' corrections applied) as CSV, GeoJSON, Parquet, JSON Lines or gold."""
     from events.exporting import export_events
     from events.store import StoreError
 
@@ -212,13 +217,90 @@ def export(db: Path, fmt: str, out: Path | None) -> None:
     if fmt == "parquet" and out is None:
         raise click.ClickException("--format parquet needs --out FILE")
     try:
-        data = export_events(db, fmt)
+        data = export_events(db, fmt, corrected_only)
     except StoreError as err:
         raise click.ClickException(str(err)) from err
     if out is None:
         sys.stdout.buffer.write(data)
     else:
         out.write_bytes(data)
+
+
+@main.group()
+def correction() -> None:
+    """Analysts' corrections of stored events: add, undo, list (kept across re-extraction)."""
+
+
+@correction.command("add")
+@DB_OPTION
+@click.argument("event_id")
+@click.argument("field", type=click.Choice(["type", "mode", "actors", "targets", "date", "place", "status", "not_event"]))
+@click.argument("value")
+@click.option("--author", required=True, help="Who corrects (kept in the audit trail).")
+@click.option("--note", help="Why.")
+def correction_add(db: Path, event_id: str, field: str, value: str, author: str, note: str | None) -> None:
+    """Correct FIELD of EVENT_ID to VALUE ("Russia; Ukraine" for actors, "2022-07" or "2022-07-28..2022-07-29"
+    for a date, a gazetteer name for a place, "none" for no value, "true" for not_event); prints its id."""
+    from events.corrections import CorrectionError, correct, parse_value
+
+    find_place = None
+    if field == "place":
+        from events.gazetteer import Gazetteer
+
+        find_place = Gazetteer.load().candidates
+    try:
+        with _store(db) as store:
+            click.echo(correct(store.connection, event_id, field, parse_value(field, value, find_place), author, note))
+    except CorrectionError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@correction.command("undo")
+@DB_OPTION
+@click.argument("correction_id", type=int)
+@click.option("--author", required=True, help="Who undoes it (kept in the audit trail).")
+def correction_undo(db: Path, correction_id: int, author: str) -> None:
+    """Undo a correction (it stays in the trail, marked undone)."""
+    from events.corrections import CorrectionError, undo
+
+    try:
+        with _store(db) as store:
+            undo(store.connection, correction_id, author)
+    except CorrectionError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@correction.command("list")
+@DB_OPTION
+@click.option("--event", "event_id", help="Only this event's corrections.")
+@click.option("--orphaned", is_flag=True, help="Only corrections whose event no longer exists.")
+def correction_list(db: Path, event_id: str | None, orphaned: bool) -> None:
+    """The audit trail, one JSON line per correction, oldest first."""
+    from dataclasses import asdict
+
+    from events import corrections
+
+    with _store(db) as store:
+        con = store.connection
+        if orphaned:
+            rows = corrections.orphaned(con)
+        elif event_id:
+            rows = corrections.history(con, event_id)
+        else:
+            rows = corrections.history_all(con)
+    for row in rows:
+        click.echo(json.dumps(asdict(row), ensure_ascii=False, default=str))
+
+
+def _store(db: Path):  # noqa: ANN202
+    from events.store import Store, StoreError
+
+    if not db.exists():
+        raise click.ClickException(f"{db}: no such database (run 'events extract' first)")
+    try:
+        return Store(db)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

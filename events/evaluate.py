@@ -130,8 +130,85 @@ def score(
     return out
 
 
-def evaluate_files(gold_path: Path, pred_path: Path) -> dict[str, float]:
-    return score(read_jsonl(gold_path), read_jsonl(pred_path), gazetteer_state_code())
+def read_cluster_labels(path: Path, gold_count: int) -> list[str | None]:
+    """The real-world event label of each gold line (`{"line", "cluster"}` a line, in gold's order)."""
+    labels: list[str | None] = [None] * gold_count
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise GoldFormatError(f"{path}: cannot read: {err}") from err
+    seen = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise GoldFormatError(f"{path}:{number}: not valid JSON: {err.msg}") from err
+        index = record.get("line", seen) if isinstance(record, dict) else None
+        if not isinstance(index, int) or not 0 <= index < gold_count or "cluster" not in record:
+            raise GoldFormatError(f"{path}:{number}: needs 'cluster' and a 'line' within the {gold_count} gold lines")
+        labels[index] = record["cluster"]
+        seen += 1
+    if seen != gold_count:
+        raise GoldFormatError(f"{path}: {seen} labels for {gold_count} gold events (one a gold line, same order)")
+    return labels
+
+
+def cluster_score(gold: Sequence[dict], labels: Sequence[str | None], pred: Sequence[dict]) -> dict[str, float]:
+    """Pairwise cluster precision and recall of the predictions' `cluster_id` against gold labels.
+
+    Each gold event is mapped to its matched prediction (`match`). Recall: of
+    the pairs of gold events with one label, the share whose predictions share
+    a cluster_id (an unmatched gold event joins nothing). Precision: of the
+    pairs of matched predictions that share a cluster_id, the share whose gold
+    events share a label; pairs with a prediction that matches no gold event
+    cannot be judged and are counted apart (`cluster_pairs_unjudged`).
+    """
+    cluster_of = {j: pred[j].get("cluster_id") for _, j in match(gold, pred)}
+    gold_of = {j: i for i, j in match(gold, pred)}
+    by_label: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        if label is not None:
+            by_label.setdefault(label, []).append(i)
+    pred_of = {i: j for j, i in gold_of.items()}
+    gold_pairs = [(a, b) for members in by_label.values() for k, a in enumerate(members) for b in members[k + 1:]]
+
+    def joined(a: int, b: int) -> bool:
+        ca, cb = cluster_of.get(pred_of.get(a, -1)), cluster_of.get(pred_of.get(b, -1))
+        return ca is not None and ca == cb
+
+    found = sum(joined(a, b) for a, b in gold_pairs)
+    by_cluster: dict[str, list[int]] = {}
+    for j, p in enumerate(pred):
+        if p.get("cluster_id") is not None:
+            by_cluster.setdefault(p["cluster_id"], []).append(j)
+    judged = right = unjudged = 0
+    for members in by_cluster.values():
+        for k, x in enumerate(members):
+            for y in members[k + 1:]:
+                if x not in gold_of or y not in gold_of:
+                    unjudged += 1
+                    continue
+                judged += 1
+                lx, ly = labels[gold_of[x]], labels[gold_of[y]]
+                right += lx is not None and lx == ly
+    return {
+        "cluster_precision": round(right / judged, 4) if judged else float("nan"),
+        "cluster_recall": round(found / len(gold_pairs), 4) if gold_pairs else float("nan"),
+        "cluster_gold_pairs": len(gold_pairs),
+        "cluster_pairs_joined": judged,
+        "cluster_pairs_unjudged": unjudged,
+    }
+
+
+def evaluate_files(gold_path: Path, pred_path: Path, clusters_path: Path | None = None) -> dict[str, float]:
+    """Every figure of `score`, and with `clusters_path` the pairwise cluster figures of `cluster_score`."""
+    gold, pred = read_jsonl(gold_path), read_jsonl(pred_path)
+    figures = score(gold, pred, gazetteer_state_code())
+    if clusters_path is not None:
+        figures.update(cluster_score(gold, read_cluster_labels(clusters_path, len(gold)), pred))
+    return figures
 
 
 def gazetteer_state_code() -> Callable[[str], str | None]:

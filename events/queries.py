@@ -37,6 +37,7 @@ import duckdb
 import pandas as pd
 
 from events.models import RECORD_FIELDS  # EVENTS.md section 3 order: the exports write exactly these
+from events.corrections import read_ready  # adds the corrections columns to an older database
 from events.store import connect
 
 PLOVER_TYPES: tuple[str, ...] = (
@@ -132,6 +133,7 @@ def read_connection(db: Path | str, wait_seconds: float = LOCK_WAIT_SECONDS) -> 
     if not path.exists():
         raise FileNotFoundError(f"No event database at {path}. Run `events extract` first, or pass --db.")
     con = connect(path, read_only=True, retry_seconds=wait_seconds)
+    con = read_ready(con, path, lambda: connect(path, read_only=True, retry_seconds=wait_seconds))
     try:
         yield con
     finally:
@@ -162,7 +164,7 @@ def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
 
     Every fragment below is fixed text; only parameter values vary.
     """
-    clauses: list[str] = []
+    clauses: list[str] = ["NOT coalesce(not_event, FALSE)"]  # an analyst judged it no event (events.corrections)
     params: dict[str, Any] = {}
     if filters.types:
         clauses.append("list_contains($types, type)")
@@ -441,6 +443,7 @@ def actor_arcs(
 TABLE_COLUMNS: tuple[str, ...] = (
     "event_id", "date", "type", "mode", "actors", "targets", "place", "country", "admin1",
     "geo_precision", "status", "confidence", "sentence", "doc_title",
+    "corrected",  # fields an analyst corrected (events.corrections), empty for most
 )  # fmt: skip
 
 

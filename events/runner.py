@@ -36,6 +36,7 @@ import duckdb
 
 from events.budget import time_limit
 from events.cluster import assign_clusters
+from events.corrections import apply_corrections
 from events.errors import InputError
 from events.ingest import IngestError, IngestWarning, read_paths
 from events.limits import ArticleLimits, label, prepare
@@ -216,6 +217,8 @@ def _extract(
     if on_progress:
         on_progress(summary.articles, summary.articles)
     if store is not None:
+        with store.session() as con:
+            apply_corrections(con)  # analysts' fixes, laid again over re-extracted events
         if lock is not None:
             lock.update(stored, "clustering")
         assign_clusters(store)

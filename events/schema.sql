@@ -51,3 +51,24 @@ ALTER TABLE events ADD COLUMN IF NOT EXISTS actor_sectors VARCHAR[] DEFAULT [];
 ALTER TABLE events ADD COLUMN IF NOT EXISTS killed INTEGER;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS injured INTEGER;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS place_basis VARCHAR;
+
+-- Analyst corrections (events/corrections.py): one row per fix, kept when undone.
+-- The events row holds the corrected values; `extracted` keeps the extractor's
+-- (JSON) so an undo restores them, `corrected` names the fields changed, and
+-- `not_event` hides a record an analyst judged no event (it is never deleted).
+CREATE SEQUENCE IF NOT EXISTS correction_ids;
+CREATE TABLE IF NOT EXISTS corrections (
+    correction_id BIGINT PRIMARY KEY DEFAULT nextval('correction_ids'),
+    event_id      VARCHAR NOT NULL,
+    field         VARCHAR NOT NULL,
+    old_value     VARCHAR NOT NULL,
+    new_value     VARCHAR NOT NULL,
+    author        VARCHAR NOT NULL,
+    created_at    TIMESTAMP NOT NULL,
+    note          VARCHAR,
+    undone_at     TIMESTAMP,
+    undone_by     VARCHAR
+);
+ALTER TABLE events ADD COLUMN IF NOT EXISTS not_event BOOLEAN DEFAULT FALSE;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS corrected VARCHAR[];
+ALTER TABLE events ADD COLUMN IF NOT EXISTS extracted VARCHAR;

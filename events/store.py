@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from importlib import resources
@@ -105,6 +105,10 @@ class Store:
         if self._con is not None:
             self._con.close()
             self._con = None
+
+    def session(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A connection for a few statements in a row (the clustering's reads), released after them."""
+        return self._open()
 
     @contextmanager
     def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:

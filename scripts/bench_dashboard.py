@@ -166,6 +166,39 @@ def apptest_changes(db: Path, steps: list[Step]) -> list[tuple[str, float]]:
     return results
 
 
+def corrections_and_clusters(db: Path, cat: queries.Catalog, n_corrections: int = 200) -> None:
+    """The corrections overlay and the one-point-per-event view (issue 8): cost of a correction or an undo
+    on the big database, the filter changes again with the corrections in place, and `cluster_points`."""
+    from events import corrections
+    from events.cluster_points import cluster_points
+    from events.store import Store
+
+    with queries.read_connection(db) as con:
+        ids = [r[0] for r in con.execute("SELECT event_id FROM events USING SAMPLE 1000 ROWS (reservoir, 7)").fetchall()]
+    fix_ms = []
+    with Store(db) as store:
+        for i, event_id in enumerate(ids[:n_corrections]):
+            t0 = time.perf_counter()
+            if i % 4 == 3:
+                corrections.correct(store.connection, event_id, "not_event", {"not_event": True}, "bench")
+            else:
+                corrections.correct(store.connection, event_id, "type", {"type": "PROTEST"}, "bench", "bench fix")
+            fix_ms.append(1000 * (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        corrections.apply_corrections(store.connection)
+        reapply = time.perf_counter() - t0
+    print(f"\n{n_corrections} corrections: median {statistics.median(fix_ms):.0f} ms, max {max(fix_ms):.0f} ms each; "
+          f"laying all of them again (after an extraction) {1000 * reapply:.0f} ms")
+    print(f"{'with corrections / one point per event':34} {'server ms':>9} {'points ms':>9}  result")
+    for step in filter_changes(cat.first_day, cat.last_day):
+        seconds, _, result = min((one_change(db, cat, step.filters) for _ in range(2)), key=lambda r: r[0])
+        t0 = time.perf_counter()
+        with queries.read_connection(db) as con:
+            points = cluster_points(con, step.filters)
+        print(f"{step.name:34} {1000 * seconds:9.0f} {1000 * (time.perf_counter() - t0):9.0f}  {result}, "
+              f"{len(points):,} event points")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -202,6 +235,7 @@ def main() -> None:
             f"{step.name:34} {1000 * seconds:9.0f} {sizes['map'] / 1024:8.0f} {sizes['timeline'] / 1024:8.0f} "
             f"{sizes['table'] / 1024:8.0f}  {result}"
         )
+    corrections_and_clusters(args.db, cat)
     if not args.no_apptest:
         print()
         for name, seconds in apptest_changes(args.db, []):

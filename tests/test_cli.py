@@ -145,3 +145,18 @@ def test_geoparse_and_timex_commands(seeds_dir):
     values = {(line["doc_id"], t["text"], t["value"]) for line in tim for t in line["timexes"]}
     assert ("s06", "February 29, 2020", "2020-02-29") in values
     assert all(t["type"] in {"DATE", "TIME", "DURATION", "SET"} for line in tim for t in line["timexes"])
+
+
+def test_evaluate_with_clusters_adds_pairwise_cluster_figures(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    pred = tmp_path / "pred.jsonl"
+    labels = tmp_path / "clusters.jsonl"
+    gold.write_text("".join(json.dumps({"doc_id": d, "evidence": e, "type": "ASSAULT", "actors": [], "date": None,
+                                        "place": None}) + "\n" for d, e in (("a", "bombed a mosque"), ("b", "the bombing"))))
+    pred.write_text("".join(json.dumps({"doc_id": d, "sentence": s, "type": "ASSAULT", "cluster_id": "c1"}) + "\n"
+                            for d, s in (("a", "A man bombed a mosque."), ("b", "After the bombing, police came."))))
+    labels.write_text('{"line": 0, "cluster": "k"}\n{"line": 1, "cluster": "k"}\n')
+    result = CliRunner().invoke(main, ["evaluate", "--gold", str(gold), "--pred", str(pred), "--clusters", str(labels)])
+    assert result.exit_code == 0, result.output
+    figures = dict(line.split(": ", 1) for line in result.output.splitlines())
+    assert figures["cluster_recall"] == "1.0" and figures["cluster_precision"] == "1.0"

@@ -52,3 +52,103 @@ def test_clusters_are_recomputed_not_accumulated(tmp_path: Path) -> None:
     first = _halts(tmp_path)
     second = _halts(tmp_path)
     assert first == second
+
+
+def _clusters(tmp_path: Path, reports: list[dict]) -> list[tuple[str, str, str | None, str | None]]:
+    """(doc_id, trigger, place, cluster_id) of every event, extracted from `reports` into a fresh database."""
+    source = tmp_path / "wire.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in reports), encoding="utf-8")
+    db = tmp_path / "wire.duckdb"
+    extract_paths([source], db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "SELECT doc_id, trigger, place, cluster_id FROM events WHERE type = 'ASSAULT' ORDER BY doc_id, char_start"
+        ).fetchall()
+
+
+# One mosque bombing as three agencies tell it: a dated lead, a next-day follow-up with an undated
+# sentence, and a report whose article is dated only to the month.
+KABUL_BOMBING = [
+    {"id": "reuters-kabul", "published": "2024-05-12",
+     "text": "KABUL, May 12 (Reuters) - A suicide bomber attacked a Shi'ite mosque in Kabul on Sunday, killing at "
+             "least seven worshippers, police said. The Taliban-led administration condemned the attack."},
+    {"id": "ap-kabul", "published": "2024-05-13",
+     "text": "KABUL, Afghanistan (AP) - The death toll from a suicide bombing at a mosque in Kabul rose to nine on "
+             "Monday. The bomber detonated his explosives at the mosque entrance during evening prayers, a police "
+             "spokesman said."},
+    {"id": "afp-kabul", "published": "2024-05",
+     "text": "A suicide bomber attacked a mosque in Kabul this month, killing several worshippers, according to "
+             "officials."},
+]
+
+
+def test_several_agencies_reports_of_one_bombing_share_one_cluster(tmp_path: Path) -> None:
+    rows = _clusters(tmp_path, KABUL_BOMBING)
+    assert {doc for doc, *_ in rows} == {"reuters-kabul", "ap-kabul", "afp-kabul"}
+    clusters = {cluster for *_, cluster in rows}
+    assert len(clusters) == 1 and None not in clusters
+
+
+def test_two_attacks_of_one_group_on_one_day_in_two_cities_stay_apart(tmp_path: Path) -> None:
+    reports = [
+        {"id": "reuters-kabul", "published": "2024-05-12",
+         "text": "KABUL, May 12 (Reuters) - Islamic State militants attacked a Shi'ite mosque in Kabul on Sunday, "
+                 "killing at least seven worshippers, police said."},
+        {"id": "reuters-herat", "published": "2024-05-12",
+         "text": "HERAT, May 12 (Reuters) - Islamic State gunmen attacked a police checkpoint in Herat on Sunday, "
+                 "killing two officers, a provincial spokesman said."},
+        {"id": "ap-herat", "published": "2024-05-12",
+         "text": "Islamic State gunmen attacked a police checkpoint in Herat city on Sunday."},
+    ]
+    rows = {doc: (place, cluster) for doc, _, place, cluster in _clusters(tmp_path, reports)}
+    assert rows["reuters-herat"][1] is not None and rows["reuters-herat"][1] == rows["ap-herat"][1]
+    assert rows["reuters-kabul"] == ("Kabul", None)
+
+
+def test_a_sentence_without_actor_or_place_joins_its_articles_story(tmp_path: Path) -> None:
+    reports = [
+        {"id": "wire-1", "published": "2024-03-23",
+         "text": "Gunmen opened fire at a concert hall in Krasnogorsk on Friday. Witnesses said the gunmen shot "
+                 "people in the atrium of the concert hall in Krasnogorsk. The death toll was later revised to 133."},
+    ]
+    rows = _clusters(tmp_path, reports)
+    assert len(rows) >= 3
+    clusters = {cluster for *_, cluster in rows}
+    assert len(clusters) == 1 and None not in clusters
+
+
+def test_a_vague_report_reaching_two_clusters_joins_neither() -> None:
+    from events.cluster import _Clusters
+
+    clusters = _Clusters()
+    clusters.union("kabul-1", "kabul-2")
+    clusters.union("herat-1", "herat-2")
+    clusters.attach_unique([("vague", "kabul-1"), ("vague", "herat-2")], smaller_only=False, mutual=True)
+    assert clusters.find("vague") == "vague"
+    clusters.attach_unique([("vague", "kabul-1")], smaller_only=False, mutual=True)
+    assert clusters.find("vague") == clusters.find("kabul-2")
+
+
+def test_components_are_labelled_by_their_smallest_member() -> None:
+    from events.cluster import components
+
+    # a chain 9-7-5-3 given out of order, and a separate pair
+    assert components([(7, 5), (9, 7), (3, 5), (20, 11)]) == {3: 3, 5: 3, 7: 3, 9: 3, 11: 11, 20: 11}
+    assert components([]) == {}
+
+
+def test_two_signings_at_one_summit_by_other_parties_stay_apart(tmp_path: Path) -> None:
+    reports = [
+        {"id": "reuters-samarkand", "published": "2024-06-03",
+         "text": "Kyrgyzstan signed a power transit agreement with Tajikistan in Samarkand on Monday, officials said."},
+        {"id": "afp-samarkand", "published": "2024-06-03",
+         "text": "Azerbaijan signed a rail transit agreement with Turkey in Samarkand on Monday, officials said."},
+    ]
+    source = tmp_path / "summit.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in reports), encoding="utf-8")
+    db = tmp_path / "summit.duckdb"
+    extract_paths([source], db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT place, actors, cluster_id FROM events WHERE type = 'AGREE'").fetchall()
+    # same type, day and point: only the parties (who signed with whom) tell them apart
+    assert [(place, cluster) for place, _, cluster in rows] == [("Samarkand", None), ("Samarkand", None)]

@@ -100,3 +100,36 @@ def test_bad_line_names_file_and_line(tmp_path):
 )
 def test_actor_matches_by_name_or_state_code(gold_actor, pred, right):
     assert actor_correct({"actors": [gold_actor]}, pred, gazetteer_state_code()) is right
+
+
+def test_cluster_pairs_are_scored_through_the_matched_predictions(tmp_path):
+    from events.evaluate import cluster_score, read_cluster_labels
+
+    gold = [_gold(evidence="arrested 11 suspects"), _gold(evidence="death toll rose", type="ASSAULT"),
+            _gold(doc_id="d2", evidence="detained eleven men"), _gold(doc_id="d2", evidence="shelled the port",
+                                                                      type="ASSAULT")]
+    labels_file = tmp_path / "clusters.jsonl"
+    labels_file.write_text("".join(json.dumps({"line": i, "cluster": c}) + "\n"
+                                   for i, c in enumerate(["arrest", "toll", "arrest", "shelling"])), encoding="utf-8")
+    labels = read_cluster_labels(labels_file, len(gold))
+    pred = [
+        _pred(cluster_id="c1"),
+        _pred(type="ASSAULT", cluster_id="c2"),
+        _pred(doc_id="d2", sentence="Police detained eleven men.", cluster_id="c1"),
+        _pred(doc_id="d2", sentence="Troops shelled the port.", type="ASSAULT", cluster_id="c2"),
+        _pred(doc_id="d3", sentence="Unrelated.", cluster_id="c1"),
+    ]
+    figures = cluster_score(gold, labels, pred)
+    assert figures["cluster_gold_pairs"] == 1 and figures["cluster_recall"] == 1.0
+    # c1 joins the two arrests (right), c2 the toll and the shelling (wrong); d3 matches no gold
+    assert figures["cluster_pairs_joined"] == 2 and figures["cluster_precision"] == 0.5
+    assert figures["cluster_pairs_unjudged"] == 2
+
+
+def test_cluster_labels_must_cover_every_gold_line(tmp_path):
+    from events.evaluate import read_cluster_labels
+
+    path = tmp_path / "clusters.jsonl"
+    path.write_text('{"line": 0, "cluster": "a"}\n', encoding="utf-8")
+    with pytest.raises(GoldFormatError, match="1 labels for 2 gold events"):
+        read_cluster_labels(path, 2)

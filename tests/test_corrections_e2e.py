@@ -1,0 +1,101 @@
+"""End-to-end: an analyst corrects an event in the dashboard in Debian's Chromium, reloads, exports gold.
+
+Its own Streamlit server runs on its own writable copy of the fixture
+database (the other browser tests share a read-only one). Skipped, with a
+reason, when Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest_dashboard import ROOT, build_fixture_db
+from events import queries
+from events.cli import main
+from test_dashboard_e2e import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _free_port, _require_browser, _wait_healthy
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def writable_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture_db(tmp_path_factory.mktemp("corrections") / "events.duckdb")
+
+
+@pytest.fixture(scope="module")
+def server(writable_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_browser()
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--", "--db", str(writable_db)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _idle(page) -> None:  # noqa: ANN001
+    """Wait for the rerun an interaction starts to finish (a short settle first: the rerun may not have begun)."""
+    page.wait_for_timeout(400)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+
+def test_correct_reload_and_export_gold(server: str, writable_db: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with queries.read_connection(writable_db) as con:
+        lavrov = queries.table(con, queries.Filters(text="lavrov", modes=("visit",))).iloc[0]["event_id"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.goto(f"{server}/?event={lavrov}")
+            _idle(page)
+            body = page.get_by_test_id("stMainBlockContainer")  # the sidebar has a Status filter too
+            body.get_by_text("Correct this event").click()
+            body.get_by_role("combobox", name="Field").click()
+            page.get_by_role("option", name="Status", exact=True).click()
+            _idle(page)
+            status = body.get_by_role("combobox", name="Status")
+            status.click()
+            status.fill("occurred")
+            status.press("Enter")
+            _idle(page)
+            body.get_by_label("Your name").fill("Ana Analyst")
+            body.get_by_label("Your name").press("Enter")
+            _idle(page)
+            body.get_by_role("button", name="Save correction").click()
+            page.wait_for_selector('[data-testid="event-corrected"]', timeout=60_000)
+
+            page.goto(f"{server}/?event={lavrov}")  # a reload: the correction is stored, not session state
+            _idle(page)
+            page.wait_for_selector('[data-testid="event-corrected"]', timeout=60_000)
+            assert "corrected: status" in page.locator('[data-testid="event-corrected"]').inner_text()
+        finally:
+            browser.close()
+    gold = tmp_path / "gold.jsonl"
+    result = CliRunner().invoke(main, ["export", "--db", str(writable_db), "--format", "gold", "--corrected-only",
+                                       "--out", str(gold)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
+    assert "Sergei Lavrov is set for an official visit" in record["evidence"]
+    assert (record["status"], record["note"]) == ("occurred", "corrected: status")
