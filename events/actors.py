@@ -646,14 +646,12 @@ class ActorFinder:
                     state = self._state_noun_after(tokens, j)
                     named_next = state is not None and state < len(tokens) and self._is_cap(tokens[state][0])
                     if state is not None and not named_next:  # "Russian President Vladimir Putin": the person acts
-                        noun = [t[0].lower() for t in tokens[state - 1 : state]]
                         sector = self._body_sector(tokens, j, state)
                         name = self._countries.country_name(code)
-                        if _COORDINATION.fullmatch(sentence[stop : tokens[state - 1][1]] or " ") is None:
-                            stop = tokens[state - 1][2]  # "the Kazakh, Azerbaijani and Turkish ministers": each alone
-                        del noun
-                        return Mention(start, stop, sentence[start:stop], name, "country", code, sector=sector), (
-                            state if stop == tokens[state - 1][2] else j)
+                        resume = j  # "the Kazakh, Azerbaijani and Turkish ministers": each demonym is a state alone
+                        if _COORDINATION.fullmatch(sentence[stop : tokens[state - 1][1]]) is None:
+                            stop, resume = tokens[state - 1][2], state  # "Sudanese troops": one mention
+                        return Mention(start, stop, sentence[start:stop], name, "country", code, sector=sector), resume
                     # a demonym alone ("Uzbek militants") marks a country, not an actor: skip it
                     return None
         return None
