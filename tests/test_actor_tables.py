@@ -95,5 +95,5 @@ def test_the_packaged_lexicon_knows_the_three_sources() -> None:
     assert lex.aliases["Hezbollah"].kind == "group"  # actors.tsv
     assert lex.aliases["RSF"].name == "Rapid Support Forces"  # actors_extra.tsv
     assert lex.aliases["Nguyen Tan Dung"].country == "VN"  # actors_phoenix.tsv
-    assert lex.demonyms["burkinabe"] == "BF"  # a demonym the gazetteer lacks
+    assert lex.demonyms["bahamian"] == "BS"  # a demonym the gazetteer lacks
     assert lex.agents[("border", "guards")] == "military"
