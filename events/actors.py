@@ -69,6 +69,14 @@ class KnownActor:
     kind: str
     country: str | None
     sector: str | None = None
+    start: int | None = None  # the office's dates (YYYYMMDD) where the table gives them
+    end: int | None = None
+
+    def in_office(self, as_of: int | None) -> bool:
+        """Whether the office the table gives was held on `as_of` (YYYYMMDD); unknown dates count as held."""
+        if as_of is None:
+            return True
+        return (self.start is None or self.start <= as_of) and (self.end is None or as_of <= self.end)
 
     @property
     def for_state(self) -> bool:
@@ -121,7 +129,8 @@ class ActorLexicon:
                 if row["kind"] == "demonym":
                     demonyms.setdefault(row["name"].lower(), row["country"])
                     continue
-                actor = KnownActor(row["name"], row["kind"], _cell(row["country"]), _cell(row.get("sector")))
+                actor = KnownActor(row["name"], row["kind"], _cell(row["country"]), _cell(row.get("sector")),
+                                   _date_cell(row.get("from")), _date_cell(row.get("to")))
                 for alias in [row["name"], *(row.get("aliases") or "-").split("|")]:
                     if alias and alias != "-" and len(alias.split()) <= MAX_ALIAS_WORDS:
                         aliases.setdefault(_key(alias), actor)
@@ -178,6 +187,10 @@ def _cell(value: str | None) -> str | None:
     return None if value in (None, "", "-") else value
 
 
+def _date_cell(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 def _read_table(text: str, name: str) -> list[dict[str, str]]:
     """Rows of a packaged tab-separated table with a header line; '#' lines are comments."""
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
@@ -215,12 +228,15 @@ class DocumentActors:
 
     `main_country` is the story's country (`story_country`): the state a bare
     "police" or "the authorities" belongs to when the sentence names none.
+    `as_of` is the article's date: a person out of the office the tables date
+    acts for no state that day.
     """
 
     surnames: dict[str, Mention] = field(default_factory=dict)
     acronyms: dict[str, Mention] = field(default_factory=dict)
     last_person: Mention | None = None  # what "he" or "she" most likely refers to
     main_country: str | None = None
+    as_of: int | None = None  # the article's date (YYYYMMDD), for offices with dates
     name_parts: dict[str, Mention | None] = field(default_factory=dict)  # "Sabri", "Anwar"; None when two share it
     titles: dict[str, Mention] = field(default_factory=dict)  # "prime minister" -> the person introduced so
     recent: list[Mention] = field(default_factory=list)  # entities in text order, for "the group", "both sides"
@@ -621,7 +637,10 @@ class ActorFinder:
             if key in self._lex.aliases:
                 actor = self._lex.aliases[key]
                 sector = None if actor.kind == "country" and key == actor.name else actor.sector  # "Russia" vs "Kremlin"
-                mention = Mention(start, stop, text, actor.name, actor.kind, actor.country, actor.for_state, sector)
+                for_state = actor.for_state
+                if actor.kind == "person" and not actor.in_office(doc.as_of):
+                    for_state, sector = False, None  # out of that office on the article's date: acts for himself
+                mention = Mention(start, stop, text, actor.name, actor.kind, actor.country, for_state, sector)
                 self._remember(mention, doc)
                 if actor.kind == "person":
                     self._remember_parts(mention, doc)
@@ -646,14 +665,12 @@ class ActorFinder:
                     state = self._state_noun_after(tokens, j)
                     named_next = state is not None and state < len(tokens) and self._is_cap(tokens[state][0])
                     if state is not None and not named_next:  # "Russian President Vladimir Putin": the person acts
-                        noun = [t[0].lower() for t in tokens[state - 1 : state]]
                         sector = self._body_sector(tokens, j, state)
                         name = self._countries.country_name(code)
-                        if _COORDINATION.fullmatch(sentence[stop : tokens[state - 1][1]] or " ") is None:
-                            stop = tokens[state - 1][2]  # "the Kazakh, Azerbaijani and Turkish ministers": each alone
-                        del noun
-                        return Mention(start, stop, sentence[start:stop], name, "country", code, sector=sector), (
-                            state if stop == tokens[state - 1][2] else j)
+                        resume = j  # "the Kazakh, Azerbaijani and Turkish ministers": each demonym is a state alone
+                        if _COORDINATION.fullmatch(sentence[stop : tokens[state - 1][1]]) is None:
+                            stop, resume = tokens[state - 1][2], state  # "Sudanese troops": one mention
+                        return Mention(start, stop, sentence[start:stop], name, "country", code, sector=sector), resume
                     # a demonym alone ("Uzbek militants") marks a country, not an actor: skip it
                     return None
         return None

@@ -136,7 +136,8 @@ class Pipeline:
         timexes = self.tagger.tag(text, anchor)
         toponyms = self.geoparser.parse(text)
         entities = self.ner.entities(text) if self.ner is not None else []
-        doc = DocumentActors(main_country=story_country(toponyms, text))
+        doc = DocumentActors(main_country=story_country(toponyms, text),
+                             as_of=int(anchor.strftime("%Y%m%d")) if anchor else None)
         events: list[Event] = []
         facts = DocumentFacts()
         sentences = self.splitter.split(text)

@@ -276,3 +276,12 @@ def test_lawyers_and_the_police_one_tells_are_no_state_doers(finder):
     assert lawyers == []
     (told,) = _read(finder, doc, "The suspect told police she had been visiting her mother.")
     assert told == []
+
+
+def test_an_office_holder_acts_for_his_state_only_while_in_office(finder):
+    """Phoenix dates Nguyen Tan Dung's office from 2006-06-27; before it he acts for himself."""
+    sentence = "Nguyen Tan Dung signed a trade agreement with the visiting delegation."
+    (in_office,) = finder.find(sentence, DocumentActors(as_of=20100101))
+    (before,) = finder.find(sentence, DocumentActors(as_of=20000101))
+    assert (in_office.for_state, in_office.sector) == (True, "government")
+    assert (before.for_state, before.sector) == (False, None)
