@@ -13,9 +13,7 @@ fit:
   year when only that is known. Within one article an undated report fits any
   date. Periods must overlap.
 - **Places.** Two points within `MAX_KM`; a country and a place in it; a
-  region and a place in it; an unplaced report fits any place. Only a place
-  the sentence itself names (`place_basis` "sentence") counts as a shared
-  point: one taken from the story or the actor's state is shared by design.
+  region and a place in it; an unplaced report fits any place.
 - **Parties.** Two reports that both name actors and targets and share
   neither are two events (Kyrgyzstan-Tajikistan and Azerbaijan-Turkey
   signing at one summit).
@@ -77,10 +75,7 @@ WITH base AS (
            list_sort(list_distinct(list_filter(e.targets, lambda x: x IS NOT NULL))) AS tgts,
            list_filter(list_distinct(list_concat(e.actors, e.targets)), lambda x: x IS NOT NULL) AS parts,
            e.day, e.date_precision, e.date_end, e.lat, e.lon, e.geo_precision, e.country, e.admin1,
-           -- a place inferred from the story or the actor's state is no evidence of sameness: it is shared by design
-           coalesce(e.place_basis, 'sentence') = 'sentence' AS observed,
-           CASE WHEN e.geo_precision = 'point' AND coalesce(e.place_basis, 'sentence') = 'sentence'
-                THEN lower(e.place) END AS place_key,
+           CASE WHEN e.geo_precision = 'point' THEN lower(e.place) END AS place_key,
            left(a.published, 10) AS pub
     FROM events e LEFT JOIN articles a USING (doc_id)
     WHERE NOT coalesce(e.not_event, FALSE)  -- an analyst judged it no event (events.corrections)
@@ -108,7 +103,7 @@ WITH base AS (
     FROM own
 )
 SELECT row_number() OVER (ORDER BY event_id) AS rid, hash(doc_id) AS dk, hash(doc_id, type) AS dtk,
-       event_id, doc_id, type, acts, tgts, parts, lat, lon, geo_precision, country, admin1, place_key, observed,
+       event_id, doc_id, type, acts, tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
        own_lo IS NOT NULL AS dated,
        date_diff('day', DATE '1970-01-01', lo_d) AS lo,
        date_diff('day', DATE '1970-01-01', hi_d) AS hi,
@@ -126,7 +121,7 @@ _PLACE_FITS = """(a.lat IS NULL OR b.lat IS NULL
     OR ((a.geo_precision = 'admin1' OR b.geo_precision = 'admin1') AND a.geo_precision <> 'country'
         AND b.geo_precision <> 'country' AND a.country IS NOT DISTINCT FROM b.country
         AND a.admin1 IS NOT DISTINCT FROM b.admin1))"""
-_SAME_PLACE = """((a.observed OR b.observed) AND a.geo_precision = 'point' AND b.geo_precision = 'point' AND {km} <= $km)"""
+_SAME_PLACE = """(a.geo_precision = 'point' AND b.geo_precision = 'point' AND {km} <= $km)"""
 _KM = """2 * 6371.0 * asin(sqrt(pow(sin(radians(b.lat - a.lat) / 2), 2)
     + cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2)))"""
 PLACE_FITS = _PLACE_FITS.format(km=_KM)
