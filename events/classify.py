@@ -1,20 +1,40 @@
 """Find event triggers in a sentence and decide type, mode and status.
 
-Matching is lexicon-driven (`events.lexicon`), then each match is read in its
-clause: a negated or hypothetical statement is no event (EVENTS.md section 1),
-a future statement is an event only when it is scheduled, and a stated
-intention to do harm ("would impose sanctions") is a THREATEN event, which is
-how PLOVER codes threats.
+Matching is lexicon-driven (`events.lexicon`), then each match is read for its
+sense and in its clause (EVENTS.md section 1), each class of reading driven by
+cue lists in `data/cues.json` and `data/senses.tsv`:
+
+- sense: a trigger inside a phrase that names a thing, not an act ("riot
+  police", "press release", "had a seizure", "pleaded guilty", "fight for
+  funding") is no trigger; nor is a noun that recalls a known event as the
+  object of a preposition ("involvement in the attack");
+- modality: a negated or hypothetical statement is no event; nor is a wished-for,
+  intended or attempted act ("hopes to meet", "working for his release"), nor
+  an act in an infinitive that is only aimed at ("the obligation to sever
+  ties"); a future statement is an event only when it is scheduled, and a
+  stated intention to do harm ("would impose sanctions") is a THREATEN event,
+  which is how PLOVER codes threats;
+- genericity: a habit or general truth ("police often arrest", "has repeatedly
+  said", "throughout the years I met") is no event;
+- ontology: buying, selling or lending between private parties is no PLOVER
+  act unless a state or armed actor takes part (`in_ontology`, read once the
+  record's actors are known).
 """
 
 from __future__ import annotations
 
-from events.lexicon import GAP, MAX_GAP, Lexicon, Pattern, tokenize
-from events.models import Trigger
+from collections.abc import Iterable
+
+from events.lexicon import GAP, MAX_GAP, Cues, Lexicon, Pattern, tokenize
+from events.models import Event, Trigger
 
 Token = tuple[str, int, int]
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "“", "”", '"', "—", "–"})
 _LOOKBACK = 4
+_PHRASE_LOOKBACK = 8  # words of the clause before a trigger searched for intent and frequency cues
+_LOOKAHEAD = 3  # words after a trigger searched for frequency adverbs ("they meet regularly")
+_INTENT_REACH = 5  # an intent phrase governs the trigger when it ends at most one word before it ("for his release")
+_REFERENCE_REACH = 3  # modifiers allowed between a determiner and a noun trigger ("the deadly suicide attack")
 _BACKGROUND_REACH = 3
 _ARGUMENT_GAP = 4  # words between a trigger and a noun trigger that is its object
 _COORDINATION = _CLAUSE_BREAK | {"and", "but", "or", ".", "while", "as", "after", "before"}
@@ -49,10 +69,13 @@ class TriggerFinder:
     def _match(self, sentence: str, tokens: list[Token]) -> list[Match]:
         """Longest non-overlapping matches, earliest first."""
         found: list[tuple[int, int, Pattern]] = []
+        other_sense = self._sense_phrases(tokens)
         for i, (word, _, _) in enumerate(tokens):
             for pattern in self._lexicon.by_first.get(word, ()):
                 last = _match_at(tokens, i, pattern)
-                if last is not None and not self._other_sense(sentence, tokens, i, last, pattern):
+                if last is None or not other_sense.isdisjoint(range(i, last + 1)):
+                    continue
+                if not self._other_sense(sentence, tokens, i, last, pattern):
                     found.append((i, last, pattern))
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
         taken: set[int] = set()
@@ -63,6 +86,19 @@ class TriggerFinder:
                 taken.update(range(first, last + 1))
         return sorted(chosen, key=lambda m: m[0])
 
+    def _sense_phrases(self, tokens: list[Token]) -> set[int]:
+        """Tokens inside a phrase of data/senses.tsv, where a trigger word names a thing, a medical or
+        sporting matter, a court formula or a private act ("riot police", "had a seizure")."""
+        covered: set[int] = set()
+        senses = self._lexicon.senses_by_first
+        for i, (word, _, _) in enumerate(tokens):
+            for pattern in senses.get(word, ()):
+                last = _match_at(tokens, i, pattern)
+                if last is not None:
+                    covered.update(range(i, last + 1))
+                    break
+        return covered
+
     def _other_sense(self, sentence: str, tokens: list[Token], first: int, last: int, pattern: Pattern) -> bool:
         """A noun use of a verb trigger ("vital signs"), an object that changes its sense ("met the
         goal"), or a noun that only recalls an event as background ("after the attack")."""
@@ -71,11 +107,15 @@ class TriggerFinder:
             before, word = tokens[first - 1][0], tokens[first][0]
             if before == "that" and word.endswith("ed"):
                 return False  # a relative clause: "states that condemned the attack"
-            if before in cues.noun_use_before:
-                return True
+            if before in cues.noun_use_before or before.endswith("'s"):
+                return True  # "the attacks", "the swami's retreat": a noun, which only a noun entry may read
         nominal = pattern.kind == "noun" or (pattern.kind == "verb" and not tokens[first][0].endswith("ed"))
         if nominal and _background(sentence, tokens, first, cues.background_before, cues.noun_use_before):
             return True  # "despite Western sanctions" (a verb lemma used as a noun) but not "after Russia attacked"
+        if tokens[last][0] in cues.role_nouns and _patient(tokens, first, last, cues):
+            return True  # "tear gas at demonstrators", "300 protesters were detained": the people, not the act
+        if pattern.kind == "noun" and _reference(tokens, first, cues):
+            return True  # "responsible for the attack": a known event as the object of a preposition
         following = [w for w, _, _ in tokens[last + 1 : last + 4] if w not in ("the", "a", "an", "its", "their")]
         for cancel in cues.cancelling_next.get(tokens[last][0], ()):
             if tuple(following[: len(cancel)]) == cancel:
@@ -97,6 +137,13 @@ class TriggerFinder:
             return None
         if any(w in cues.hypothetical for w in before):
             return None
+        wide = _clause_before(tokens, first, _PHRASE_LOOKBACK)
+        if not scheduled and _has_phrase(wide[-_INTENT_REACH:], cues.intent, at_end=True):
+            return None  # wished-for, intended or attempted: "hopes to meet", "working for his release"
+        if _generic(tokens, first, wide, cues):
+            return None  # a habit or general truth: "police often arrest", "has repeatedly said"
+        if pattern.kind == "verb" and _aimed_infinitive(tokens, first, cues.aimed_before_to) and not scheduled:
+            return None  # "the obligation to sever ties", "evidence to convict"
         if any(w in cues.future for w in before) or scheduled:
             if scheduled:
                 return pattern.type, pattern.mode, True
@@ -106,6 +153,22 @@ class TriggerFinder:
                 return "AGREE", "pledge", False
             return None
         return pattern.type, pattern.mode, False
+
+
+def in_ontology(events: Iterable[Event], cues: Cues) -> list[Event]:
+    """The events that PLOVER covers: a record of a gated type and mode (buying, selling, lending:
+    `gated` in data/cues.json) counts only when a state or armed actor takes part, that is when the
+    record names a state (`actor_countries`) or an actor of a state or armed sector. "The county
+    bought the old jail" has a state body in it; "a lottery ticket sold at a gas station" does not."""
+    kept = []
+    for event in events:
+        modes = cues.gated.get(event.type)
+        if modes is not None and (event.mode in modes or "*" in modes):
+            state = bool(event.actor_countries) or any(s in cues.state_sectors for s in event.actor_sectors if s)
+            if not state:
+                continue
+        kept.append(event)
+    return kept
 
 
 def _match_at(tokens: list[Token], i: int, pattern: Pattern) -> int | None:
@@ -187,9 +250,84 @@ def _inside_name(sentence: str, tokens: list[Token], first: int) -> bool:
     return tokens[first - 1][0] not in _CLAUSE_BREAK | {".", "!", "?", "‘", "'"}
 
 
-def _clause_before(tokens: list[Token], first: int) -> list[str]:
+def _reference(tokens: list[Token], first: int, cues: Cues) -> bool:
+    """A noun trigger after a preposition and a definite or possessive determiner, with up to
+    _REFERENCE_REACH modifiers between: "in the attack", "of Moscow's full-scale invasion"."""
+    k = first - 1
+    modifiers = 0
+    while k >= 0 and modifiers <= _REFERENCE_REACH:
+        word = tokens[k][0]
+        if word in _CLAUSE_BREAK or word in (".", "a", "an") or word in cues.reference_prepositions:
+            return False
+        if word in cues.reference_determiners or word.endswith("'s"):
+            if k < 1 or tokens[k - 1][0] not in cues.reference_prepositions:
+                return False
+            return k < 2 or tokens[k - 2][0] not in cues.reference_frames  # not "the start of Russia's operation"
+        k -= 1
+        modifiers += 1
+    return False
+
+
+def _patient(tokens: list[Token], first: int, last: int, cues: Cues) -> bool:
+    """A role noun that something is done to: after a preposition (past numbers and quantifiers,
+    "at dozens of demonstrators") or the subject of a passive ("protesters were detained")."""
+    k = first - 1
+    while k >= 0 and (tokens[k][0] in cues.role_noun_skip or tokens[k][0].isdigit()):
+        if tokens[k][0] in cues.role_patient_prepositions and tokens[k + 1][0] != "least":
+            break  # a preposition, but not the "at" of "at least"
+        k -= 1
+    if k >= 0 and tokens[k][0] in cues.role_patient_prepositions:
+        return True
+    after = [w for w, _, _ in tokens[last + 1 : last + 4]]
+    for i, word in enumerate(after[:-1]):
+        if word in cues.passive_auxiliaries and after[i + 1].endswith("ed"):
+            return True
+        if word not in ("had", "have", "has", "also", "later", "reportedly"):
+            break
+    return False
+
+
+def _generic(tokens: list[Token], first: int, wide: list[str], cues: Cues) -> bool:
+    """A frequency word in the trigger's clause (before it, or just after: "they meet regularly"), a
+    generic subject before it ("anyone who buys"), or a frequency phrase anywhere in the sentence."""
+    if any(w in cues.generic for w in wide):
+        return True
+    if any(w in cues.perfect_generic for w in wide) and any(w in cues.present_auxiliaries for w in wide):
+        return True  # "has repeatedly said", but not "had repeatedly asked"
+    for word, _, _ in tokens[first + 1 : first + 1 + _LOOKAHEAD]:
+        if word in _CLAUSE_BREAK or word == ".":
+            break
+        if word in cues.generic:
+            return True
+    if _has_phrase(wide, cues.generic_subjects):
+        return True
+    return _has_phrase([w for w, _, _ in tokens], cues.generic_phrases)
+
+
+def _aimed_infinitive(tokens: list[Token], first: int, aimed: frozenset[str]) -> bool:
+    """A verb trigger in an infinitive that is only aimed at, allowed or asked for ("the obligation to
+    sever ties", "disallow them to threaten"), not any infinitive ("used the deal to recruit")."""
+    if first < 2 or tokens[first - 1][0] != "to":
+        return False
+    return any(w in aimed for w, _, _ in tokens[max(0, first - 3) : first - 1])
+
+
+def _has_phrase(words: list[str], phrases: tuple[tuple[str, ...], ...], at_end: bool = False) -> bool:
+    """A phrase among `words`; with `at_end`, one that ends at most one word before their end."""
+    joined = " " + " ".join(words) + " "
+    if not at_end:
+        return any(f" {' '.join(p)} " in joined for p in phrases)
+    tail = " " + " ".join(words[-1:]) + " "
+    for p in phrases:
+        at = joined.rfind(f" {' '.join(p)} ")
+        if at >= 0 and at + len(" ".join(p)) + 2 >= len(joined) - len(tail):
+            return True
+    return False
+
+
+def _clause_before(tokens: list[Token], first: int, reach: int = _LOOKBACK) -> list[str]:
     words: list[str] = []
-    for word, _, _ in reversed(tokens[max(0, first - _LOOKBACK) : first]):
+    for word, _, _ in reversed(tokens[max(0, first - reach) : first]):
         if word in _CLAUSE_BREAK:
             break
         words.append(word)
