@@ -24,13 +24,14 @@ cue lists in `data/cues.json` and `data/senses.tsv`:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from events.lexicon import GAP, MAX_GAP, Cues, Lexicon, Pattern, tokenize
-from events.models import Event, Trigger
+from events.models import Event, Place, Trigger
 
 Token = tuple[str, int, int]
 _CLAUSE_BREAK = frozenset({",", ";", ":", "(", ")", "“", "”", '"', "—", "–"})
-_LOOKBACK = 4
+_LOOKBACK = 6
 _PHRASE_LOOKBACK = 8  # words of the clause before a trigger searched for intent and frequency cues
 _LOOKAHEAD = 3  # words after a trigger searched for frequency adverbs ("they meet regularly")
 _INTENT_REACH = 5  # an intent phrase governs the trigger when it ends at most one word before it ("for his release")
@@ -112,6 +113,10 @@ class TriggerFinder:
         nominal = pattern.kind == "noun" or (pattern.kind == "verb" and not tokens[first][0].endswith("ed"))
         if nominal and _background(sentence, tokens, first, cues.background_before, cues.noun_use_before):
             return True  # "despite Western sanctions" (a verb lemma used as a noun) but not "after Russia attacked"
+        if pattern.kind == "verb" and first == last and not _has_object(sentence, tokens, last, cues):
+            return True  # "he asked", "received a call", "free of charge": no object of the event sense
+        if first == last and _participle_modifier(tokens, first, cues.participle_not_after):
+            return True  # "militant groups fighting in Syria": describes the groups
         if tokens[last][0] in cues.role_nouns and _patient(tokens, first, last, cues):
             return True  # "tear gas at demonstrators", "300 protesters were detained": the people, not the act
         if pattern.kind == "noun" and _reference(tokens, first, cues):
@@ -140,6 +145,8 @@ class TriggerFinder:
         wide = _clause_before(tokens, first, _PHRASE_LOOKBACK)
         if not scheduled and _has_phrase(wide[-_INTENT_REACH:], cues.intent, at_end=True):
             return None  # wished-for, intended or attempted: "hopes to meet", "working for his release"
+        if _has_phrase(wide, cues.unasserted):
+            return None  # "refuted accusations that its members attacked protesters"
         if _generic(tokens, first, wide, cues):
             return None  # a habit or general truth: "police often arrest", "has repeatedly said"
         if pattern.kind == "verb" and _aimed_infinitive(tokens, first, cues.aimed_before_to) and not scheduled:
@@ -155,20 +162,34 @@ class TriggerFinder:
         return pattern.type, pattern.mode, False
 
 
-def in_ontology(events: Iterable[Event], cues: Cues) -> list[Event]:
-    """The events that PLOVER covers: a record of a gated type and mode (buying, selling, lending:
-    `gated` in data/cues.json) counts only when a state or armed actor takes part, that is when the
-    record names a state (`actor_countries`) or an actor of a state or armed sector. "The county
-    bought the old jail" has a state body in it; "a lottery ticket sold at a gas station" does not."""
+class CountryNames(Protocol):
+    """The gazetteer as `in_ontology` uses it (events.gazetteer.Gazetteer)."""
+
+    def candidates(self, name: str) -> list[Place]: ...
+
+
+def in_ontology(events: Iterable[Event], cues: Cues, countries: CountryNames) -> list[Event]:
+    """The events that PLOVER covers: buying, selling, investing or lending (`gated_triggers` in
+    data/cues.json) counts only when a state or armed actor takes part, that is when the record names
+    a state among its actors (`actor_countries`, or a state or armed sector) or its targets. "Kyrgyzstan
+    purchased drones" is an event; "a lottery ticket sold at a gas station" is not."""
     kept = []
     for event in events:
-        modes = cues.gated.get(event.type)
-        if modes is not None and (event.mode in modes or "*" in modes):
-            state = bool(event.actor_countries) or any(s in cues.state_sectors for s in event.actor_sectors if s)
-            if not state:
-                continue
+        words = event.trigger.lower().split()
+        if words and words[0] in cues.gated_triggers and not _state_takes_part(event, cues, countries):
+            continue
         kept.append(event)
     return kept
+
+
+def _state_takes_part(event: Event, cues: Cues, countries: CountryNames) -> bool:
+    if event.actor_countries or any(s in cues.state_sectors for s in event.actor_sectors if s):
+        return True
+    for name in event.targets:
+        found = countries.candidates(name)
+        if found and found[0].feature == "country":
+            return True
+    return False
 
 
 def _match_at(tokens: list[Token], i: int, pattern: Pattern) -> int | None:
@@ -266,6 +287,33 @@ def _reference(tokens: list[Token], first: int, cues: Cues) -> bool:
         k -= 1
         modifiers += 1
     return False
+
+
+def _has_object(sentence: str, tokens: list[Token], last: int, cues: Cues) -> bool:
+    """For a verb in `required_next` (data/cues.json), whether the object its event sense needs
+    follows: one of its words within reach, or a name right after it (past a determiner)."""
+    rule = cues.required_next.get(tokens[last][0])
+    if rule is None:
+        return True
+    within, words, name = rule
+    following = tokens[last + 1 : last + 1 + within]
+    for k, (word, start, _) in enumerate(following):
+        if word in _CLAUSE_BREAK or word == ".":
+            return False
+        if word in words:
+            return True
+        if name and k <= 1 and sentence[start].isupper() and (k == 0 or following[0][0] in ("the", "a")):
+            return True
+    return False
+
+
+def _participle_modifier(tokens: list[Token], first: int, not_after: frozenset[str]) -> bool:
+    """An -ing verb trigger right after a plural noun: "protests demanding", "groups fighting"."""
+    word = tokens[first][0]
+    if first == 0 or not word.endswith("ing"):
+        return False
+    before = tokens[first - 1][0]
+    return len(before) > 3 and before.endswith("s") and not before.endswith(("ss", "'s")) and before not in not_after
 
 
 def _patient(tokens: list[Token], first: int, last: int, cues: Cues) -> bool:

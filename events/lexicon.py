@@ -48,14 +48,17 @@ class Cues:
     generic_phrases: tuple[tuple[str, ...], ...]
     generic_subjects: tuple[tuple[str, ...], ...]
     intent: tuple[tuple[str, ...], ...]
+    unasserted: tuple[tuple[str, ...], ...]
+    required_next: dict[str, tuple[int, frozenset[str], bool]]  # verb form -> within, words, name
     aimed_before_to: frozenset[str]
     perfect_generic: frozenset[str]
     present_auxiliaries: frozenset[str]
     reference_frames: frozenset[str]
     reference_prepositions: frozenset[str]
     reference_determiners: frozenset[str]
-    gated: dict[str, frozenset[str]]
+    gated_triggers: frozenset[str]
     role_nouns: frozenset[str]
+    participle_not_after: frozenset[str]
     role_patient_prepositions: frozenset[str]
     role_noun_skip: frozenset[str]
     passive_auxiliaries: frozenset[str]
@@ -178,6 +181,8 @@ def _read_cues() -> Cues:
         generic_phrases=_phrases(raw["generic_phrases"]),
         generic_subjects=_phrases(raw["generic_subjects"]),
         intent=_phrases(raw["intent"]),
+        unasserted=_phrases(raw["unasserted"]),
+        required_next=_required_next(raw["required_next"]),
         aimed_before_to=frozenset(raw["aimed_before_to"]),
         perfect_generic=frozenset(raw["perfect_generic"]),
         present_auxiliaries=frozenset(raw["present_auxiliaries"]),
@@ -185,12 +190,24 @@ def _read_cues() -> Cues:
         reference_prepositions=frozenset(raw["reference_prepositions"]),
         reference_determiners=frozenset(raw["reference_determiners"]),
         role_nouns=frozenset(raw["role_nouns"]),
+        participle_not_after=frozenset(raw["participle_not_after"]),
         role_patient_prepositions=frozenset(raw["role_patient_prepositions"]),
         role_noun_skip=frozenset(raw["role_noun_skip"]),
         passive_auxiliaries=frozenset(raw["passive_auxiliaries"]),
-        gated={type_: frozenset(modes) for type_, modes in raw["gated"].items()},
+        gated_triggers=frozenset(raw["gated_triggers"]),
         state_sectors=frozenset(raw["state_sectors"]),
     )
+
+
+def _required_next(raw: dict[str, dict]) -> dict[str, tuple[int, frozenset[str], bool]]:
+    """Each form of each verb lemma -> (words to look within, object words, a name counts)."""
+    irregular = _read_irregular()
+    out: dict[str, tuple[int, frozenset[str], bool]] = {}
+    for lemma, rule in raw.items():
+        spec = (int(rule["within"]), frozenset(rule["words"]), bool(rule["name"]))
+        for form in verb_forms(lemma, irregular):
+            out[form] = spec
+    return out
 
 
 def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:

@@ -24,7 +24,8 @@ from typing import Protocol, TextIO, TypeVar
 from events.actors import ActorFinder, ActorLexicon, DocumentActors
 from events.attach import continued_place, event_date, event_place, roles, unknown_place_name
 from events.place_links import PlaceCues, domestic_country, link_clauses, named_site
-from events.classify import TriggerFinder
+from events.classify import TriggerFinder, in_ontology
+from events.confidence import ConfidenceModel
 from events.cluster import assign_clusters
 from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
@@ -66,7 +67,9 @@ class Pipeline:
         self.splitter = SentenceSplitter()
         self.tagger = TimexTagger()
         self.geoparser = Geoparser(self.gazetteer)
-        self.triggers = TriggerFinder(Lexicon.load())
+        self.lexicon = Lexicon.load()
+        self.triggers = TriggerFinder(self.lexicon)
+        self.confidence = ConfidenceModel.load()
         self.actors = ActorFinder(ActorLexicon.load(), self.gazetteer)
         self.place_cues = PlaceCues.load()
 
@@ -104,7 +107,8 @@ class Pipeline:
                 found = [continued_place(e, previous, sentence.text) for e in found]
             events.extend(found)
             previous = found
-        return events, len(sentences)
+        events = in_ontology(events, self.lexicon.cues, self.gazetteer)  # buying or lending with no state actor is no PLOVER act
+        return self.confidence.score(events, len(text)), len(sentences)
 
     def _sentence_events(
         self,
@@ -153,7 +157,7 @@ class Pipeline:
                 place_basis=basis,
                 geonames_id=place.geonames_id if place else None,
                 status="scheduled" if trigger.scheduled else "occurred",
-                confidence=_confidence(bool(who.actors), when is not None, place is not None),
+                confidence=0.0,  # set once the article is read: events.confidence
             )
 
     def _place(
@@ -378,10 +382,6 @@ def _geo_precision(feature: str) -> str:
     return {"city": "point", "other": "point", "admin1": "admin1", "country": "country", "region": "admin1"}.get(
         feature, "point"
     )
-
-
-def _confidence(has_actor: bool, has_date: bool, has_place: bool) -> float:
-    return round(0.4 + 0.2 * has_actor + 0.2 * has_date + 0.2 * has_place, 2)
 
 
 def _inside(span: Timex | Toponym, sentence: Sentence) -> bool:

@@ -263,3 +263,33 @@ def test_generic_and_unrealised_clauses_are_not_events(finder, sentence, absent,
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # acts told as the content of an accusation or a rumour are not asserted
+        ("The party refuted accusations that its members attacked protesters.", "ASSAULT", "ACCUSE"),
+        ("Party members attacked protesters outside the court on Monday.", None, "ASSAULT"),
+        # triggers whose event sense needs an object
+        ("\"Where were you?\" he asked.", "REQUEST", None),
+        ("The city asked the state for emergency funds.", None, "REQUEST"),
+        ("Her family received a call from the hospital on Friday.", "CONSULT", None),
+        ("The president received the Chinese ambassador on Friday.", None, "CONSULT"),
+        ("The store offered discounts on winter coats.", "AGREE", None),
+        ("Norway offered to mediate between the two sides.", None, "AGREE"),
+        ("Admission to the museum is free of charge.", "CONCEDE", None),
+        ("Rebels free two hostages in northern Mali.", None, "CONCEDE"),
+        ("He spent two nights in the county jail.", "COERCE", None),
+        # participles that describe people, not an act of their own
+        ("The deal inspired militant groups fighting in the north.", "ASSAULT", None),
+        ("Militants were fighting government troops in the north on Monday.", None, "ASSAULT"),
+        ("Thousands joined protests demanding the minister's resignation.", "REQUEST", None),
+    ],
+)
+def test_unasserted_acts_and_objectless_triggers_are_not_events(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
