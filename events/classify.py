@@ -35,6 +35,7 @@ _LOOKBACK = 6
 _PHRASE_LOOKBACK = 8  # words of the clause before a trigger searched for intent and frequency cues
 _LOOKAHEAD = 3  # words after a trigger searched for frequency adverbs ("they meet regularly")
 _INTENT_REACH = 5  # an intent phrase governs the trigger when it ends at most one word before it ("for his release")
+_STATISTIC_REACH = 6  # words after a trade noun searched for a verb of change ("imports of cotton pulp surged")
 _REFERENCE_REACH = 3  # modifiers allowed between a determiner and a noun trigger ("the deadly suicide attack")
 _BACKGROUND_REACH = 3
 _ARGUMENT_GAP = 4  # words between a trigger and a noun trigger that is its object
@@ -119,6 +120,8 @@ class TriggerFinder:
             return True  # "militant groups fighting in Syria": describes the groups
         if tokens[last][0] in cues.role_nouns and _patient(tokens, first, last, cues):
             return True  # "tear gas at demonstrators", "300 protesters were detained": the people, not the act
+        if nominal and _predicate_after(tokens, first, last, pattern.type, cues):
+            return True  # "sanctions must also apply", "imports surged 70%": hypothetical or a statistic
         if pattern.kind == "noun" and _reference(tokens, first, cues):
             return True  # "responsible for the attack": a known event as the object of a preposition
         following = [w for w, _, _ in tokens[last + 1 : last + 4] if w not in ("the", "a", "an", "its", "their")]
@@ -252,6 +255,8 @@ def _background(
         word, start, _ = tokens[k]
         if word == "." and k > 0 and len(tokens[k - 1][0]) == 1:
             continue  # the dots of "U.S."
+        if word in ("(", ")"):
+            continue  # an acronym in brackets inside the noun phrase: "European (EU) sanctions"
         words += 1
         if words > _BACKGROUND_REACH + 1:
             return False
@@ -303,6 +308,20 @@ def _has_object(sentence: str, tokens: list[Token], last: int, cues: Cues) -> bo
         if word in words:
             return True
         if name and k <= 1 and sentence[start].isupper() and (k == 0 or following[0][0] in ("the", "a")):
+            return True
+    return False
+
+
+def _predicate_after(tokens: list[Token], first: int, last: int, type_: str, cues: Cues) -> bool:
+    """A modal or a verb of change soon after a noun or gerund trigger, within its clause: the trigger
+    is the subject of a hypothetical ("invading Ukraine would ...") or of a statistic ("imports surged")."""
+    reported = any(w in cues.reporting_verbs for w, _, _ in tokens[:first])
+    for k, (word, _, _) in enumerate(tokens[last + 1 : last + 1 + _STATISTIC_REACH]):
+        if word in _CLAUSE_BREAK or word == ".":
+            return False
+        if k < _LOOKAHEAD and word in cues.modal_after and not (reported and word in cues.reported_future):
+            return True
+        if word in cues.statistic_after and type_ in cues.statistic_types:
             return True
     return False
 

@@ -49,6 +49,10 @@ class Cues:
     generic_subjects: tuple[tuple[str, ...], ...]
     intent: tuple[tuple[str, ...], ...]
     unasserted: tuple[tuple[str, ...], ...]
+    modal_after: frozenset[str]
+    statistic_after: frozenset[str]
+    statistic_types: frozenset[str]
+    reported_future: frozenset[str]
     required_next: dict[str, tuple[int, frozenset[str], bool]]  # verb form -> within, words, name
     aimed_before_to: frozenset[str]
     perfect_generic: frozenset[str]
@@ -182,6 +186,10 @@ def _read_cues() -> Cues:
         generic_subjects=_phrases(raw["generic_subjects"]),
         intent=_phrases(raw["intent"]),
         unasserted=_phrases(raw["unasserted"]),
+        modal_after=frozenset(raw["modal_after"]),
+        statistic_after=frozenset(raw["statistic_after"]),
+        statistic_types=frozenset(raw["statistic_types"]),
+        reported_future=frozenset(raw["reported_future"]),
         required_next=_required_next(raw["required_next"]),
         aimed_before_to=frozenset(raw["aimed_before_to"]),
         perfect_generic=frozenset(raw["perfect_generic"]),

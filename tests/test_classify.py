@@ -293,3 +293,36 @@ def test_unasserted_acts_and_objectless_triggers_are_not_events(finder, sentence
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # police repression of a crowd is coercion
+        ("Police fired tear gas at students blocking the main road.", None, "COERCE"),
+        ("Riot police dispersed the crowd outside parliament on Sunday.", None, "COERCE"),
+        # expelling diplomats is a diplomatic sanction, expelling journalists coercion
+        ("Moscow expelled two Polish diplomats on Friday.", None, "SANCTION"),
+        ("The junta expelled the correspondents of two French newspapers.", "SANCTION", "COERCE"),
+        # a refused request is a rejection, a denied claim a denial
+        ("Her request for asylum was denied in March.", "ACCUSE", "REJECT"),
+        ("The ministry denied that troops had entered the village.", None, "ACCUSE"),
+        # a trade noun with a verb of change is a statistic; a rising death toll is the attack's news
+        ("Russian imports of cotton pulp surged 70% in 2022.", "COOPERATE", None),
+        ("Russia boosted its imports of cotton pulp in 2022.", None, "COOPERATE"),
+        ("Russia arrested 11 suspects and the death toll rose to 133.", None, "ASSAULT"),
+        # a noun trigger as the subject of a modal is hypothetical, unless the modal reports a decision
+        ("To be effective, sanctions must also apply to suppliers, an analyst said.", "SANCTION", None),
+        ("The prime minister said the curfew would run from 8 pm to 4 am.", None, "COERCE"),
+        # sanctions as a standing regime, and showing rather than demonstrating
+        ("Two of his sisters who face related sanctions filed appeals in April.", "SANCTION", None),
+        ("The government demonstrated its resolve to end the strike.", "PROTEST", None),
+        ("Thousands demonstrated in the capital on Sunday against the new law.", None, "PROTEST"),
+    ],
+)
+def test_trigger_types_and_nouns_read_from_their_predicate(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
