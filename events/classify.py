@@ -122,6 +122,8 @@ class TriggerFinder:
             return True  # "tear gas at demonstrators", "300 protesters were detained": the people, not the act
         if nominal and _predicate_after(tokens, first, last, pattern.type, cues):
             return True  # "sanctions must also apply", "imports surged 70%": hypothetical or a statistic
+        if pattern.kind == "noun" and _unrealised(tokens, first, cues.unrealised_before_noun):
+            return True  # "the next meeting", "a proposed ban"
         if pattern.kind == "noun" and _reference(tokens, first, cues):
             return True  # "responsible for the attack": a known event as the object of a preposition
         following = [w for w, _, _ in tokens[last + 1 : last + 4] if w not in ("the", "a", "an", "its", "their")]
@@ -300,7 +302,12 @@ def _has_object(sentence: str, tokens: list[Token], last: int, cues: Cues) -> bo
     rule = cues.required_next.get(tokens[last][0])
     if rule is None:
         return True
-    within, words, name = rule
+    within, words, name, reach_before = rule
+    for word, _, _ in reversed(tokens[max(0, last - reach_before) : last]):
+        if word in _CLAUSE_BREAK or word == ".":
+            break
+        if word in words:
+            return True  # the object before a passive: "the accord was signed"
     following = tokens[last + 1 : last + 1 + within]
     for k, (word, start, _) in enumerate(following):
         if word in _CLAUSE_BREAK or word == ".":
@@ -310,6 +317,11 @@ def _has_object(sentence: str, tokens: list[Token], last: int, cues: Cues) -> bo
         if name and k <= 1 and sentence[start].isupper() and (k == 0 or following[0][0] in ("the", "a")):
             return True
     return False
+
+
+def _unrealised(tokens: list[Token], first: int, modifiers: frozenset[str]) -> bool:
+    """A noun trigger with a modifier of a future or proposed event one or two words before it."""
+    return any(w in modifiers for w, _, _ in tokens[max(0, first - 2) : first])
 
 
 def _predicate_after(tokens: list[Token], first: int, last: int, type_: str, cues: Cues) -> bool:

@@ -53,7 +53,8 @@ class Cues:
     statistic_after: frozenset[str]
     statistic_types: frozenset[str]
     reported_future: frozenset[str]
-    required_next: dict[str, tuple[int, frozenset[str], bool]]  # verb form -> within, words, name
+    required_next: dict[str, tuple[int, frozenset[str], bool, int]]  # verb form -> within, words, name, before
+    unrealised_before_noun: frozenset[str]
     aimed_before_to: frozenset[str]
     perfect_generic: frozenset[str]
     present_auxiliaries: frozenset[str]
@@ -191,6 +192,7 @@ def _read_cues() -> Cues:
         statistic_types=frozenset(raw["statistic_types"]),
         reported_future=frozenset(raw["reported_future"]),
         required_next=_required_next(raw["required_next"]),
+        unrealised_before_noun=frozenset(raw["unrealised_before_noun"]),
         aimed_before_to=frozenset(raw["aimed_before_to"]),
         perfect_generic=frozenset(raw["perfect_generic"]),
         present_auxiliaries=frozenset(raw["present_auxiliaries"]),
@@ -207,12 +209,13 @@ def _read_cues() -> Cues:
     )
 
 
-def _required_next(raw: dict[str, dict]) -> dict[str, tuple[int, frozenset[str], bool]]:
-    """Each form of each verb lemma -> (words to look within, object words, a name counts)."""
+def _required_next(raw: dict[str, dict]) -> dict[str, tuple[int, frozenset[str], bool, int]]:
+    """Each form of each verb lemma -> (words to look within after it, object words, a name counts,
+    words to look within before it)."""
     irregular = _read_irregular()
-    out: dict[str, tuple[int, frozenset[str], bool]] = {}
+    out: dict[str, tuple[int, frozenset[str], bool, int]] = {}
     for lemma, rule in raw.items():
-        spec = (int(rule["within"]), frozenset(rule["words"]), bool(rule["name"]))
+        spec = (int(rule["within"]), frozenset(rule["words"]), bool(rule["name"]), int(rule.get("before", 0)))
         for form in verb_forms(lemma, irregular):
             out[form] = spec
     return out

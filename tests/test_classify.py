@@ -326,3 +326,30 @@ def test_trigger_types_and_nouns_read_from_their_predicate(finder, sentence, abs
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a charge in a reduced relative is background; an accusation made is an event
+        ("A man accused of robbing a bank appeared in court on Monday.", "ACCUSE", None),
+        ("The minister accused the opposition of inciting violence.", None, "ACCUSE"),
+        # signing is an agreement only with an agreement nearby
+        ("The governor signed a bill raising the minimum wage.", "AGREE", None),
+        ("The two countries signed a treaty on border security.", None, "AGREE"),
+        ("The accord was signed in Doha in February 2020.", None, "AGREE"),
+        # a meeting not yet held, or only proposed
+        ("The plan will be discussed at the next meeting of the board.", "CONSULT", None),
+        ("The board held a meeting on Tuesday to discuss the plan.", None, "CONSULT"),
+        # weather and telephones
+        ("A winter storm knocked out power to thousands of homes.", "ASSAULT", None),
+        ("Protesters stormed the parliament building on Monday.", None, "ASSAULT"),
+        ("Police found a cell phone in the car.", "CONSULT", None),
+    ],
+)
+def test_legal_background_signing_and_unheld_meetings(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
