@@ -56,10 +56,18 @@ class TriggerFinder:
             return []
         arguments = _arguments(sentence, tokens, matches)
         scheduled = self._has_scheduled_cue(tokens)
+        cues = self._lexicon.cues
+        protesters = [k for k, (w, _, _) in enumerate(tokens) if w in cues.role_nouns]
         triggers: list[Trigger] = []
         for k, (first, last, pattern) in enumerate(matches):
             if first > 0 and _inside_name(sentence, tokens, first):
                 continue
+            if pattern.type in cues.protest_content_types and tokens[first][0].endswith("ing") and \
+                    protesters and protesters[0] < first:
+                continue  # "demonstrators gathered, demanding his resignation": the protest's content
+            if pattern.type == "CONSULT" and pattern.mode == "visit" and first > 0 and \
+                    tokens[first - 1][0] in cues.cargo_subjects:
+                continue  # "two naval ships arrived in Havana": a delivery, not a visit
             reading = self._read_modality(tokens, first, pattern, scheduled)
             if reading is None:
                 continue

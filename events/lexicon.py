@@ -55,6 +55,8 @@ class Cues:
     reported_future: frozenset[str]
     required_next: dict[str, tuple[int, frozenset[str], bool, int]]  # verb form -> within, words, name, before
     unrealised_before_noun: frozenset[str]
+    protest_content_types: frozenset[str]
+    cargo_subjects: frozenset[str]
     aimed_before_to: frozenset[str]
     perfect_generic: frozenset[str]
     present_auxiliaries: frozenset[str]
@@ -193,6 +195,8 @@ def _read_cues() -> Cues:
         reported_future=frozenset(raw["reported_future"]),
         required_next=_required_next(raw["required_next"]),
         unrealised_before_noun=frozenset(raw["unrealised_before_noun"]),
+        protest_content_types=frozenset(raw["protest_content_types"]),
+        cargo_subjects=frozenset(raw["cargo_subjects"]),
         aimed_before_to=frozenset(raw["aimed_before_to"]),
         perfect_generic=frozenset(raw["perfect_generic"]),
         present_auxiliaries=frozenset(raw["present_auxiliaries"]),

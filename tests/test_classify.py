@@ -353,3 +353,22 @@ def test_legal_background_signing_and_unheld_meetings(finder, sentence, absent, 
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        ("Thousands of demonstrators gathered outside parliament, demanding the minister's resignation.",
+         "REQUEST", "PROTEST"),
+        ("The opposition leader wrote to parliament on Monday, demanding the minister's resignation.",
+         None, "REQUEST"),
+        ("Two naval ships arrived in Havana on Wednesday loaded with food.", "CONSULT", None),
+        ("The Mexican foreign minister arrived in Havana on Wednesday.", None, "CONSULT"),
+    ],
+)
+def test_protest_demands_and_deliveries(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
