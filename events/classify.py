@@ -36,6 +36,7 @@ _PHRASE_LOOKBACK = 8  # words of the clause before a trigger searched for intent
 _LOOKAHEAD = 3  # words after a trigger searched for frequency adverbs ("they meet regularly")
 _INTENT_REACH = 5  # an intent phrase governs the trigger when it ends at most one word before it ("for his release")
 _STATISTIC_REACH = 6  # words after a trade noun searched for a verb of change ("imports of cotton pulp surged")
+_OFFENCE_REACH = 10  # words before a trigger searched for a charge ("charged with burglary, threatening")
 _REFERENCE_REACH = 3  # modifiers allowed between a determiner and a noun trigger ("the deadly suicide attack")
 _BACKGROUND_REACH = 3
 _ARGUMENT_GAP = 4  # words between a trigger and a noun trigger that is its object
@@ -136,7 +137,7 @@ class TriggerFinder:
             return True  # "responsible for the attack": a known event as the object of a preposition
         following = [w for w, _, _ in tokens[last + 1 : last + 4] if w not in ("the", "a", "an", "its", "their")]
         for cancel in cues.cancelling_next.get(tokens[last][0], ()):
-            if tuple(following[: len(cancel)]) == cancel:
+            if tuple(following[: len(cancel)]) == cancel or (len(cancel) == 1 and cancel[0] in following[:2]):
                 return True
             if len(cancel) == 1 and first > 0 and tokens[first - 1][0] == cancel[0]:
                 return True  # "a new report released by the UN": the same object, before the verb
@@ -160,6 +161,12 @@ class TriggerFinder:
             return None  # wished-for, intended or attempted: "hopes to meet", "working for his release"
         if _has_phrase(wide, cues.unasserted):
             return None  # "refuted accusations that its members attacked protesters"
+        if _has_phrase([w for w, _, _ in tokens[max(0, first - _OFFENCE_REACH) : first]], cues.offence_frames):
+            return None  # "charged with burglary, threatening and assault": offences named in a charge
+        if pattern.kind == "verb" and tokens[first][0].endswith("ed") and before and before[-1] in cues.present_passive:
+            return None  # "they are arrested": a present-tense passive tells a habit
+        if pattern.type == "REQUEST" and any(w in cues.document_subjects for w in before[-2:]):
+            return None  # "the spending plan calls for cuts": a document's content
         if _generic(tokens, first, wide, cues):
             return None  # a habit or general truth: "police often arrest", "has repeatedly said"
         if pattern.kind == "verb" and _aimed_infinitive(tokens, first, cues.aimed_before_to) and not scheduled:

@@ -57,6 +57,9 @@ class Cues:
     unrealised_before_noun: frozenset[str]
     protest_content_types: frozenset[str]
     cargo_subjects: frozenset[str]
+    present_passive: frozenset[str]
+    offence_frames: tuple[tuple[str, ...], ...]
+    document_subjects: frozenset[str]
     aimed_before_to: frozenset[str]
     perfect_generic: frozenset[str]
     present_auxiliaries: frozenset[str]
@@ -197,6 +200,9 @@ def _read_cues() -> Cues:
         unrealised_before_noun=frozenset(raw["unrealised_before_noun"]),
         protest_content_types=frozenset(raw["protest_content_types"]),
         cargo_subjects=frozenset(raw["cargo_subjects"]),
+        present_passive=frozenset(raw["present_passive"]),
+        offence_frames=_phrases(raw["offence_frames"]),
+        document_subjects=frozenset(raw["document_subjects"]),
         aimed_before_to=frozenset(raw["aimed_before_to"]),
         perfect_generic=frozenset(raw["perfect_generic"]),
         present_auxiliaries=frozenset(raw["present_auxiliaries"]),

@@ -372,3 +372,38 @@ def test_protest_demands_and_deliveries(finder, sentence, absent, present):
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # offences named in a formal charge are not events of their own
+        ("He was charged with burglary, threatening and assault.", "THREATEN", "COERCE"),
+        ("The man threatened a clerk with a knife on Friday, police said.", None, "THREATEN"),
+        # a present-tense passive tells a habit
+        ("People who sell stolen goods there are arrested, the chief said.", "COERCE", None),
+        ("Three people were arrested at the market on Friday.", None, "COERCE"),
+        ("One person a year is killed on that stretch of highway.", "ASSAULT", None),
+        # a document's content is no request
+        ("The spending plan calls for a reduction of 18 staff.", "REQUEST", None),
+        ("The mayor calls for calm after the shooting.", None, "REQUEST"),
+        # a terrorist designation is a sanction; a road designated as a project is not
+        ("The board passed a resolution to designate the road as a freight corridor.", "SANCTION", None),
+        ("Washington designated the militia a terrorist organization in 2019.", None, "SANCTION"),
+        # dismissing a claim is a denial; dismissing governors is not
+        ("Medvedev dismissed four governors in February.", "ACCUSE", None),
+        ("The ministry dismissed the allegations as baseless.", None, "ACCUSE"),
+        # films, bees, chess and sentencing law
+        ("The movie was shot in 18 days in Los Angeles.", "ASSAULT", None),
+        ("A man was hospitalised after a killer bee attack.", "ASSAULT", None),
+        ("The players agreed to a draw after two hours.", "AGREE", None),
+        ("The offence carries a sentence of up to three years.", "COERCE", None),
+        ("A judge sentenced him to three years in prison on Monday.", None, "COERCE"),
+    ],
+)
+def test_charges_habits_documents_and_other_senses(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
