@@ -407,3 +407,31 @@ def test_charges_habits_documents_and_other_senses(finder, sentence, absent, pre
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        ("The most common reasons for ER visits were dental pain and ear complaints.", "CONSULT", None),
+        ("Police said the UN study released Tuesday was flawed.", "CONCEDE", None),
+        ("The militia released 12 hostages on Tuesday.", None, "CONCEDE"),
+        ("Alleged drug dealer's girlfriend will testify.", "ACCUSE", None),
+        ("The lawsuit alleged that the officers used excessive force.", None, "ACCUSE"),
+        ("A rain garden can capture 90 percent of the rain.", "COERCE", None),
+        ("Troops captured the town after a week of fighting.", None, "COERCE"),
+        ("Severe storms dropped large hail on the city on Monday.", "SUPPORT", None),
+        ("The president hailed the agreement as historic.", None, "SUPPORT"),
+        ("The woman evacuated safely, but two dogs had to be rescued.", "RETREAT", None),
+        ("The United States evacuated its embassy staff from Khartoum.", None, "RETREAT"),
+        ("Classes were canceled as a result of the slide.", "CONCEDE", None),
+        ("The government canceled the constitutional reform after the protests.", None, "CONCEDE"),
+        ("He met up with a friend from Dallas at the festival.", "CONSULT", None),
+        ("The board approved hiring two consulting groups.", "CONSULT", None),
+    ],
+)
+def test_everyday_senses_of_political_trigger_words(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
