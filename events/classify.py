@@ -35,8 +35,9 @@ _LOOKBACK = 6
 _PHRASE_LOOKBACK = 8  # words of the clause before a trigger searched for intent and frequency cues
 _LOOKAHEAD = 3  # words after a trigger searched for frequency adverbs ("they meet regularly")
 _INTENT_REACH = 5  # an intent phrase governs the trigger when it ends at most one word before it ("for his release")
-_STATISTIC_REACH = 6  # words after a trade noun searched for a verb of change ("imports of cotton pulp surged")
+_STATISTIC_REACH = 14  # words after a trade noun searched for a verb of change, past an apposition
 _OFFENCE_REACH = 10  # words before a trigger searched for a charge ("charged with burglary, threatening")
+_ACCIDENT_REACH = 8
 _REFERENCE_REACH = 3  # modifiers allowed between a determiner and a noun trigger ("the deadly suicide attack")
 _BACKGROUND_REACH = 3
 _ARGUMENT_GAP = 4  # words between a trigger and a noun trigger that is its object
@@ -165,6 +166,8 @@ class TriggerFinder:
             return None  # "charged with burglary, threatening and assault": offences named in a charge
         if pattern.kind == "verb" and tokens[first][0].endswith("ed") and before and before[-1] in cues.present_passive:
             return None  # "they are arrested": a present-tense passive tells a habit
+        if pattern.type in cues.accident_types and _accident(tokens, first, cues.accident_nouns):
+            return None  # "a canopy collapse ..., which killed 16 people": a disaster, not an assault
         if pattern.type == "REQUEST" and any(w in cues.document_subjects for w in before[-2:]):
             return None  # "the spending plan calls for cuts": a document's content
         if _generic(tokens, first, wide, cues):
@@ -268,12 +271,16 @@ def _background(
     """A noun trigger in a time adjunct ("following the attack", "since Russia's invasion", "despite
     Western sanctions") names an event the sentence takes as known: the news is the main clause."""
     words = 0
+    bracketed = False
     for k in range(first - 1, -1, -1):
         word, start, _ = tokens[k]
         if word == "." and k > 0 and len(tokens[k - 1][0]) == 1:
             continue  # the dots of "U.S."
         if word in ("(", ")"):
+            bracketed = word == ")"
             continue  # an acronym in brackets inside the noun phrase: "European (EU) sanctions"
+        if bracketed or (len(word) == 1 and word.isalpha()):
+            continue  # inside the brackets, or a letter of "U.S.": not a word of the phrase
         words += 1
         if words > _BACKGROUND_REACH + 1:
             return False
@@ -334,6 +341,17 @@ def _has_object(sentence: str, tokens: list[Token], last: int, cues: Cues) -> bo
     return False
 
 
+def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
+    """An accident or disaster noun among the _ACCIDENT_REACH words before the trigger, within its
+    sentence part (commas allowed: "a collapse in Novi Sad last November, which killed")."""
+    for word, _, _ in reversed(tokens[max(0, first - _ACCIDENT_REACH) : first]):
+        if word in (".", ";", "!", "?"):
+            return False
+        if word in nouns:
+            return True
+    return False
+
+
 def _unrealised(tokens: list[Token], first: int, modifiers: frozenset[str]) -> bool:
     """A noun trigger with a modifier of a future or proposed event one or two words before it."""
     return any(w in modifiers for w, _, _ in tokens[max(0, first - 2) : first])
@@ -343,12 +361,17 @@ def _predicate_after(tokens: list[Token], first: int, last: int, type_: str, cue
     """A modal or a verb of change soon after a noun or gerund trigger, within its clause: the trigger
     is the subject of a hypothetical ("invading Ukraine would ...") or of a statistic ("imports surged")."""
     reported = any(w in cues.reporting_verbs for w, _, _ in tokens[:first])
-    for k, (word, _, _) in enumerate(tokens[last + 1 : last + 1 + _STATISTIC_REACH]):
+    for word, _, _ in tokens[last + 1 : last + 1 + _LOOKAHEAD]:
         if word in _CLAUSE_BREAK or word == ".":
-            return False
-        if k < _LOOKAHEAD and word in cues.modal_after and not (reported and word in cues.reported_future):
+            break
+        if word in cues.modal_after and not (reported and word in cues.reported_future):
             return True
-        if word in cues.statistic_after and type_ in cues.statistic_types:
+    if type_ not in cues.statistic_types:
+        return False
+    for word, _, _ in tokens[last + 1 : last + 1 + _STATISTIC_REACH]:
+        if word in (".", ";"):
+            return False  # commas allowed: "imports of nitrocellulose, a cotton product, surged 70%"
+        if word in cues.statistic_after:
             return True
     return False
 

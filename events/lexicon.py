@@ -60,6 +60,8 @@ class Cues:
     present_passive: frozenset[str]
     offence_frames: tuple[tuple[str, ...], ...]
     document_subjects: frozenset[str]
+    accident_nouns: frozenset[str]
+    accident_types: frozenset[str]
     aimed_before_to: frozenset[str]
     perfect_generic: frozenset[str]
     present_auxiliaries: frozenset[str]
@@ -203,6 +205,8 @@ def _read_cues() -> Cues:
         present_passive=frozenset(raw["present_passive"]),
         offence_frames=_phrases(raw["offence_frames"]),
         document_subjects=frozenset(raw["document_subjects"]),
+        accident_nouns=frozenset(raw["accident_nouns"]),
+        accident_types=frozenset(raw["accident_types"]),
         aimed_before_to=frozenset(raw["aimed_before_to"]),
         perfect_generic=frozenset(raw["perfect_generic"]),
         present_auxiliaries=frozenset(raw["present_auxiliaries"]),

@@ -435,3 +435,23 @@ def test_everyday_senses_of_political_trigger_words(finder, sentence, absent, pr
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        ("A canopy collapse at the station last November, which killed 16 people, sparked protests.", "ASSAULT", None),
+        ("Gunmen stormed the station last November and killed 16 people.", None, "ASSAULT"),
+        ("Cuba lacks food and medical supplies.", "COOPERATE", None),
+        ("Another shipment of 1,500 tons of aid is ready to be delivered.", "AID", None),
+        ("Imports of cotton pulp, a product used in gunpowder, surged 70% in 2022.", "COOPERATE", None),
+        ("China increased its supplies after U.S. and European (EU) sanctions.", "SANCTION", None),
+        ("The EU imposed sanctions on the company in May.", None, "SANCTION"),
+    ],
+)
+def test_disasters_goods_and_background_sanctions(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
