@@ -151,6 +151,8 @@ class TriggerFinder:
     def _read_modality(
         self, tokens: list[Token], first: int, pattern: Pattern, scheduled: bool
     ) -> tuple[str, str | None, bool] | None:
+        """The trigger's (type, mode, scheduled) as its clause reads it, or None where the clause does
+        not state it as done: each check is one class of cue lists in data/cues.json, in order."""
         cues = self._lexicon.cues
         before = _clause_before(tokens, first)
         if _negated(before, cues.negation):

@@ -175,6 +175,13 @@ def _read_irregular() -> dict[str, tuple[str, ...]]:
 
 def _read_cues() -> Cues:
     raw = json.loads(resources.files("events").joinpath("data", "cues.json").read_text(encoding="utf-8"))
+    try:
+        return _cues(raw)
+    except KeyError as err:
+        raise ValueError(f"cues.json: missing cue list {err}") from err
+
+
+def _cues(raw: dict) -> Cues:
     return Cues(
         negation=frozenset(raw["negation"]),
         hypothetical=frozenset(raw["hypothetical"]),
