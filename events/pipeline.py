@@ -107,7 +107,7 @@ class Pipeline:
                 found = [continued_place(e, previous, sentence.text) for e in found]
             events.extend(found)
             previous = found
-        events = in_ontology(events, self.lexicon.cues, self.gazetteer)  # buying or lending with no state actor is no PLOVER act
+        events = in_ontology(events, self.lexicon.cues, self.gazetteer)  # private buying, lending: no PLOVER act
         return self.confidence.score(events, len(text)), len(sentences)
 
     def _sentence_events(

@@ -62,7 +62,8 @@ def score(path: Path) -> dict[str, float]:
         "events": events,
         "precision": round(events / len(rows), 3) if rows else float("nan"),
         "records_conf_0.8": len(high),
-        "precision_conf_0.8": round(sum(r["verdict"] == "event" for r in high) / len(high), 3) if high else float("nan"),
+        "precision_conf_0.8": round(sum(r["verdict"] == "event" for r in high) / len(high), 3)
+        if high else float("nan"),
     }
 
 
