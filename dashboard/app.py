@@ -28,6 +28,7 @@ import streamlit as st
 
 from events import queries
 from events.queries import Catalog, Counts, Filters
+from events.store import StoreError
 from events_dashboard import charts, data, filters
 
 PLAY_INTERVAL_SECONDS = 1.2
@@ -220,14 +221,14 @@ def upload_section(db: Path) -> None:
             type=[s.lstrip(".") for s in data.UPLOAD_SUFFIXES],
             accept_multiple_files=True,
             key="uploads",
-            help=f"Up to {data.MAX_UPLOAD_BYTES // 2**20} MB per file. JSONL: one "
+            help=f"Up to {data.size_text(data.MAX_UPLOAD_BYTES)} per file. JSONL: one "
             '{"id", "title", "text", "published", "url"} per line.',
         )
         if not st.button("Extract events", key="extract", disabled=not files):
             return
         accepted, errors = data.check_uploads([data.Upload(f.name, f.getvalue()) for f in files or []])
         for error in errors:
-            st.error(error)
+            st.error(data.plain(error))  # file names are the user's: never Markdown
         if not accepted:
             return
         progress = st.progress(0.0, text="Extracting…")
@@ -245,7 +246,7 @@ def upload_section(db: Path) -> None:
             st.error("Extraction is not available in this installation (events.pipeline is missing).")
             return
         except Exception as error:  # shown to the user, not swallowed: the message says what failed
-            st.error(f"Extraction failed: {error}")
+            st.error(data.plain(f"Extraction failed: {error}"))
             return
         progress.progress(1.0, text="Done")
         st.success(
@@ -253,7 +254,7 @@ def upload_section(db: Path) -> None:
             f"in {summary.seconds:.1f} s"
         )
         for error in summary.errors:
-            st.error(error)
+            st.error(data.plain(error))
 
 
 # --------------------------------------------------------------------------- page
@@ -274,8 +275,15 @@ def main() -> None:
                  "or start with `--db PATH` / `EVENTS_DB`.")  # fmt: skip
         return
 
+    note = data.extraction_note(db)
+    if note:
+        st.info(note)
     db_key, stamp = str(db), queries.db_stamp(db)
-    cat = data.load_catalog(db_key, stamp)
+    try:
+        cat = data.load_catalog(db_key, stamp)
+    except StoreError as error:  # a writer held the file past the wait: say so, the next rerun tries again
+        st.warning(data.plain(f"The database is busy ({error}); reload in a moment."))
+        return
     with st.sidebar:
         st.subheader("Filters")
         base = filters.filter_sidebar(cat, charts.country_names())

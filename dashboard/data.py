@@ -24,15 +24,18 @@ import pandas as pd
 import streamlit as st
 
 from events import queries
+from events.limits import MAX_UPLOAD_MB
 from events.queries import Catalog, Counts, EventDetail, Filters
 
 DEFAULT_DB = Path("data") / "events.duckdb"
 MAX_POINTS = 20_000  # above this many placed events the map aggregates into hexagons
 MAX_TABLE_ROWS = 1_000  # the table is for reading and picking; downloads hold everything
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # per file
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2**20  # per file; the help, the error and Streamlit's own limit say this
+READ_WAIT_SECONDS = 30.0  # a reader waits this long for an extraction's batch write (or clustering) to end
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
 Stamp = tuple[int, int, int, int]
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
 
 
 def resolve_db(argv: list[str], environ: dict[str, str] | os._Environ) -> Path:  # type: ignore[type-arg]
@@ -45,9 +48,38 @@ def resolve_db(argv: list[str], environ: dict[str, str] | os._Environ) -> Path: 
     return Path(environ.get("EVENTS_DB") or DEFAULT_DB)
 
 
+def plain(text: str) -> str:
+    """`text` escaped for Streamlit's Markdown (st.error, st.info, ...), so it shows literally.
+
+    CommonMark lets a backslash escape any ASCII punctuation, and with all of
+    it escaped no link, image, emphasis or HTML can form: an uploaded file
+    named `![i](http://host/x.txt)` is shown as that name, and the browser
+    fetches nothing.
+    """
+    return _PUNCTUATION.sub(r"\\\g<0>", text)
+
+
+def size_text(n_bytes: int) -> str:
+    """A size as the upload messages say it ("20 MB", "0.977 KB")."""
+    return f"{n_bytes / 2**20:.3g} MB" if n_bytes >= 2**20 else f"{n_bytes / 2**10:.3g} KB"
+
+
+def extraction_note(db: Path) -> str | None:
+    """A line saying an extraction is writing to `db` and how far it got; None when none runs."""
+    from events.runlock import running
+
+    status = running(db)
+    if status is None:
+        return None
+    if not status.pid:
+        return "An extraction is running; the view shows the events stored so far and grows as it goes."
+    return (f"An extraction is running (since {status.started} UTC, {status.stored:,} articles stored so far); "
+            "the view shows the data as of its last stored batch and grows as it goes.")
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def load_catalog(db: str, stamp: Stamp) -> Catalog:
-    with queries.read_connection(db) as con:
+    with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return queries.catalog(con)
 
 
@@ -103,14 +135,14 @@ def load_view(
     max_points: int = MAX_POINTS,
 ) -> View:
     """`compute_view` over one short-lived read-only connection, cached per (database state, filters)."""
-    with queries.read_connection(db) as con:
+    with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return compute_view(con, base, view, span, bounds, centroids, max_points)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def load_detail(db: str, stamp: Stamp, event_id: str) -> EventDetail | None:
     """The picked event, or None when it no longer exists (e.g. a stale link)."""
-    with queries.read_connection(db) as con:
+    with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         try:
             return queries.event_detail(con, event_id)
         except LookupError:
@@ -119,7 +151,7 @@ def load_detail(db: str, stamp: Stamp, event_id: str) -> EventDetail | None:
 
 def export_bytes(db: str, filters: Filters, fmt: str) -> bytes:
     """The exact filtered selection in `fmt` (csv, geojson, jsonl); not cached, made on click."""
-    with queries.read_connection(db) as con:
+    with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return queries.EXPORTERS[fmt](con, filters)
 
 
@@ -142,7 +174,7 @@ def check_uploads(files: list[Upload], max_bytes: int = MAX_UPLOAD_BYTES) -> tup
             errors.append(f"{upload.name}: not a .txt, .html or .jsonl file")
             continue
         if len(upload.data) > max_bytes:
-            errors.append(f"{upload.name}: {len(upload.data) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+            errors.append(f"{upload.name}: {size_text(len(upload.data))} is over the {size_text(max_bytes)} limit")
             continue
         if not upload.data.strip():
             errors.append(f"{upload.name}: the file is empty")
@@ -194,6 +226,6 @@ def extract_uploads(  # noqa: ANN201
     The pipeline streams its input, so `on_progress(done, total)` gets total
     None until the last call, which has the final count.
     """
-    from events.pipeline import extract_paths  # imported here: the upload is optional, the map is not
+    from events.runner import extract_paths  # imported here: the upload is optional, the map is not
 
     return extract_paths(paths, db, on_progress=on_progress)

@@ -63,7 +63,8 @@ def _multiselect(label: str, field: str, options: list[Any], counts: dict[Any, i
     key = KEYS[field]
     allowed = set(options)
     if key not in st.session_state:  # first run of this session: the URL decides
-        st.session_state[key] = [v for v in st.query_params.get_all(key) if v in allowed]
+        # dict.fromkeys: a link may repeat a value (`type=X` 3,000 times); the multiselect refuses duplicates
+        st.session_state[key] = list(dict.fromkeys(v for v in st.query_params.get_all(key) if v in allowed))
     else:  # options can shrink when the database changes; drop what vanished
         st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
     value = st.multiselect(

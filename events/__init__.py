@@ -17,10 +17,14 @@ __all__ = ["Article", "Event", "Pipeline", "extract_paths"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("Pipeline", "extract_paths"):
+    if name == "Pipeline":
         from events import pipeline
 
-        return getattr(pipeline, name)
+        return pipeline.Pipeline
+    if name == "extract_paths":
+        from events import runner
+
+        return runner.extract_paths
     if name in ("Article", "Event"):
         from events import models
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from events.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_ARTICLE_BYTES, MAX_UPLOAD_MB
+
 DEFAULT_DB = Path("data/events.duckdb")
 DASHBOARD_APP = "events_dashboard.app"  # the repository's dashboard/ folder, installed under this name
 DB_OPTION = click.option(
@@ -43,18 +45,26 @@ def main() -> None:
 @click.option("--ner", type=click.Choice(["rules", "spacy"]), default="rules", show_default=True,
               help="Actor recognition: dictionary and rules only, or with spaCy's statistical NER added "
                    "(needs pip install 'event-atlas[ner]').")
+@click.option("--max-article-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_ARTICLE_BYTES, show_default=True,
+              help="Refuse (report and skip) an article with more UTF-8 text than this.")
+@click.option("--article-timeout", type=click.FloatRange(min=0), default=DEFAULT_ARTICLE_TIMEOUT, show_default=True,
+              help="Seconds one article may take to extract; past it the article is reported and skipped "
+                   "(0: no limit).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | None, geocoder_url: str | None,
-            geocoder_cache: Path, ner: str, quiet: bool) -> None:
+            geocoder_cache: Path, ner: str, max_article_bytes: int, article_timeout: float, quiet: bool) -> None:
     """Extract events from text, HTML and JSON Lines files or folders (recursively).
 
     Articles and events are upserted into the database: the same input twice adds
-    nothing, and a changed article replaces its old events. Unreadable inputs are
-    reported one per line on stderr and skipped; the exit code is 1 if any was.
+    nothing, and a changed article replaces its old events. Unreadable inputs and
+    articles that fail are reported one per line on stderr and skipped; the exit
+    code is 1 if any was. The database stays readable (dashboard, export) during
+    the run; a second extraction into it waits for this one to finish.
     """
     from tqdm import tqdm
 
-    from events.pipeline import extract_paths
+    from events.limits import ArticleLimits
+    from events.runner import extract_paths
     from events.store import StoreError
 
     bar = None if quiet or not sys.stderr.isatty() else tqdm(unit="article", file=sys.stderr)
@@ -84,7 +94,9 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
         geocoder = OnlineGeocoder(geocoder_url, geocoder_cache)
         pipeline, workers = Pipeline(geocoder=geocoder, ner=ner_name), 1  # one process keeps the rate limit honest
     try:
-        summary = extract_paths(paths, None if no_db else db, progress, out, pipeline, report, workers, ner_name)
+        limits = ArticleLimits(max_bytes=max_article_bytes, timeout=article_timeout or None)
+        summary = extract_paths(paths, None if no_db else db, progress, out, pipeline, report, workers, ner_name,
+                                limits=limits)
     except StoreError as err:
         raise click.ClickException(str(err)) from err
     finally:
@@ -171,7 +183,7 @@ def benchmark_events(gold: Path, articles: tuple[Path, ...]) -> None:
     import time
 
     from events.evaluate import GoldFormatError, gazetteer_state_code, read_jsonl, score
-    from events.pipeline import extract_paths
+    from events.runner import extract_paths
 
     buffer = io.StringIO()
     started = time.perf_counter()
@@ -218,7 +230,8 @@ def serve(db: Path, port: int, streamlit_args: tuple[str, ...]) -> None:
     app = dashboard_app()
     env = dict(os.environ, EVENTS_DB=str(db.resolve()))
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-               "--browser.gatherUsageStats", "false", *streamlit_args, "--", "--db", str(db.resolve())]
+               "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(MAX_UPLOAD_MB),
+               *streamlit_args, "--", "--db", str(db.resolve())]
     sys.exit(subprocess.call(command, env=env))
 
 

@@ -49,7 +49,7 @@ WHERE x <> y
 
 def assign_clusters(store: Store) -> int:
     """Recompute every cluster_id; return the number of clusters of two or more events."""
-    pairs = store.connection.execute(_PAIRS_SQL, [MAX_KM]).fetchall()
+    pairs = store.fetchall(_PAIRS_SQL, [MAX_KM])
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:

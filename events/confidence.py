@@ -8,7 +8,7 @@ article, and stored as plain weights in `data/confidence.json` (no machine
 learning library at run time: a dot product, a sigmoid and a Platt scaling).
 
 Features are read from the finished records of one article, so they include
-what the later stages found (actors, date precision, place and its basis)
+what the later stages found (actors and their sectors, date precision, place and its basis)
 and how the article treats the event elsewhere (other reports of the same
 type). Names are stable strings; a feature the model file does not know
 weighs nothing, so other stages may add fields without breaking scoring
@@ -67,6 +67,8 @@ def features(event: Event, article: Sequence[Event], text_length: int) -> dict[s
     f["has_actor"] = float(bool(event.actors))
     f["has_target"] = float(bool(event.targets))
     f["actor_is_state"] = float(bool(event.actor_countries))
+    for sector in {s for s in event.actor_sectors if s}:
+        f[f"actor_sector={sector}"] = 1.0
     f[f"date={event.date_precision}"] = 1.0
     f[f"place_basis={event.place_basis or 'none'}"] = 1.0
     f[f"geo={event.geo_precision}"] = 1.0

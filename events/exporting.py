@@ -2,7 +2,9 @@
 
 CSV, GeoJSON and JSON Lines come from `events.queries` with no filter, so the
 command line and the dashboard's download buttons write identical files;
-Parquet goes through Arrow, which keeps the list columns as lists.
+Parquet goes through Arrow, which keeps the list columns as lists. During an
+extraction the export waits for the batch being written and exports the data
+as of the last stored batch.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import pyarrow.parquet as pq
 from events.models import RECORD_FIELDS
 from events.queries import EXPORTERS, Filters, read_connection
 
+EXPORT_WAIT_SECONDS = 60.0  # an extraction writing a batch (or clustering) holds the file for seconds at most
+
 _ALL_EVENTS_SQL = f"SELECT {', '.join(RECORD_FIELDS)} FROM events ORDER BY day NULLS LAST, event_id"
 
 
 def export_events(db: Path, fmt: str) -> bytes:
     """Every stored event in `fmt` (csv, geojson, jsonl or parquet) as bytes."""
-    with read_connection(db) as con:
+    with read_connection(db, EXPORT_WAIT_SECONDS) as con:
         if fmt in EXPORTERS:
             return EXPORTERS[fmt](con, Filters())
         if fmt != "parquet":

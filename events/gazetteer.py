@@ -13,6 +13,7 @@ import gzip
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -95,11 +96,12 @@ class Gazetteer:
     countries: dict[str, int]
     _places: dict[int, Place] = field(default_factory=dict, repr=False)
     _country_keys: list[str] | None = field(default=None, repr=False)
+    _capitals: dict[str, int] | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls) -> "Gazetteer":
-        """Read the packaged tables; build once and pass the instance around."""
-        data = resources.files("events") / "data"
+    def load(cls, folder: Path | None = None) -> "Gazetteer":
+        """Read the packaged tables (or those in `folder`); build once and pass the instance around."""
+        data = folder if folder is not None else resources.files("events") / "data"
         lines = _read_gzip(data.joinpath(PLACES_FILE)).split("\n")
         if lines and not lines[-1]:
             lines.pop()
@@ -186,6 +188,16 @@ class Gazetteer:
     def country(self, code: str) -> Place | None:
         """The country entry (centroid) for an ISO alpha-2 code."""
         row = self.countries.get(code.upper())
+        return None if row is None else self.place(row)
+
+    def capital(self, code: str) -> Place | None:
+        """The national capital of a country ("the Kenyan capital" -> Nairobi); None when unknown."""
+        if self._capitals is None:  # one scan on first use: the flag is the row's last cell
+            self._capitals = {}
+            for row, line in enumerate(self.lines):
+                if line.endswith("\t1"):
+                    self._capitals.setdefault(line.split("\t", 3)[2], row)
+        row = self._capitals.get(code.upper())
         return None if row is None else self.place(row)
 
     def country_name(self, code: str) -> str:

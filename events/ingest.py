@@ -42,6 +42,7 @@ from typing import Any
 import dateparser
 import trafilatura
 
+from events.html_text import html_paragraphs
 from events.models import Article
 from events.textclean import Boilerplate, normalize_newlines, split_articles, to_blocks
 
@@ -51,6 +52,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _SNIFF_BYTES = 4096
 _SCAN_BYTES = 1 << 20
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+MAX_PUBLISHED_CHARS = 100  # longer is no date; dateparser is not asked
 
 
 class IngestError(Exception):
@@ -90,7 +92,8 @@ def derive_doc_id(text: str) -> str:
     article get one id.
     """
     normalized = " ".join(text.split())
-    return hashlib.sha1(normalized.encode("utf-8")).hexdigest()[:16]
+    # surrogatepass: a JSON "\ud800" escape must not make the id (and so the article) fail
+    return hashlib.sha1(normalized.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def read_text(
@@ -123,25 +126,47 @@ def read_text(
 def read_html(
     html: str | bytes, source: str | None = None, *, rules: Boilerplate | None = None
 ) -> list[Article]:
-    """The main article of an HTML page; [] when trafilatura finds no main text.
+    """The main article of an HTML page; [] when neither trafilatura nor the fallback finds text.
 
     Body, title, date and URL come from trafilatura (date from the page's
     metadata and markup only, not guessed from the prose); the chrome rules
     then drop the lines trafilatura keeps (share buttons, "Continue Reading").
     """
     rules = rules if rules is not None else Boilerplate.load()
-    doc = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except (RecursionError, ValueError, TypeError, AttributeError):  # lxml and trafilatura on broken markup
+        doc = None
     if doc is None or not doc.text:
-        return []
+        return _fallback_html(html, source, rules)  # deep nests defeat libxml2, not the text
     title = " ".join(doc.title.split()) if doc.title else None
     lines = [line for line in normalize_newlines(doc.text).split("\n") if line.strip()]
     if lines and title and " ".join(lines[0].split()) == title:
         lines = lines[1:]  # trafilatura repeats the <h1> as the first paragraph
+    published = doc.date if doc.date and _is_iso(doc.date) else None
+    return _html_article(lines, title, published, doc.url or None, source, rules)
+
+
+def _fallback_html(html: str | bytes, source: str | None, rules: Boilerplate) -> list[Article]:
+    """The page's visible text by `events.html_text` when trafilatura finds none; [] when there is none."""
+    text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    title, paragraphs = html_paragraphs(text)
+    lines = [line for p in paragraphs for line in normalize_newlines(p).split("\n") if line.strip()]
+    if lines and title and lines[0] == title:
+        lines = lines[1:]
+    return _html_article(lines, title, None, None, source, rules)
+
+
+def _html_article(
+    lines: list[str], title: str | None, published: str | None, url: str | None, source: str | None,
+    rules: Boilerplate,
+) -> list[Article]:
+    """The article of a page's text lines after the chrome rules; [] when nothing but chrome is left."""
     paragraphs = []
     for block in to_blocks("\n\n".join(lines), rules):
         if block.kind == "end":
@@ -151,17 +176,7 @@ def read_html(
     if not paragraphs:
         return []
     body = "\n\n".join(paragraphs)
-    published = doc.date if doc.date and _is_iso(doc.date) else None
-    return [
-        Article(
-            doc_id=derive_doc_id(body),
-            text=body,
-            title=title,
-            published=published,
-            url=doc.url or None,
-            source=source,
-        )
-    ]
+    return [Article(doc_id=derive_doc_id(body), text=body, title=title, published=published, url=url, source=source)]
 
 
 def read_paths(
@@ -198,10 +213,19 @@ def _walk(folder: Path) -> list[Path]:
 
 
 def _read_file(path: Path, rules: Boilerplate, fallback_encoding: str | None) -> Iterator[Article | IngestError]:
-    if path.suffix.lower() in STREAMED_SUFFIXES:
-        yield from _stream_json_lines(path, rules, fallback_encoding)
-    else:
-        yield from _read_whole_file(path, rules, fallback_encoding)
+    """A file's articles and errors; whatever a reader raises costs the rest of this file only.
+
+    The readers catch what they expect per line; this is the net under them,
+    so a parser's RecursionError or MemoryError never ends the whole run.
+    """
+    try:
+        if path.suffix.lower() in STREAMED_SUFFIXES:
+            yield from _stream_json_lines(path, rules, fallback_encoding)
+        else:
+            yield from _read_whole_file(path, rules, fallback_encoding)
+    except Exception as err:  # noqa: BLE001 - reported as the file's error, the run goes on
+        text = " ".join(str(err).split())[:200]
+        yield IngestError(path, None, f"cannot read: {type(err).__name__}" + (f": {text}" if text else ""))
 
 
 def _read_whole_file(
@@ -396,7 +420,13 @@ def _json_lines(path: Path, lines: Iterable[str]) -> Iterator[Article | IngestEr
         except json.JSONDecodeError as err:
             yield IngestError(path, number, f"invalid JSON: {err.msg} at column {err.colno}")
             continue
-        yield from _record(path, number, item, "")
+        except RecursionError:
+            yield IngestError(path, number, "JSON nested too deeply to read")
+            continue
+        try:
+            yield from _record(path, number, item, "")
+        except Exception as err:  # noqa: BLE001 - one line's problem, reported; the next line is read
+            yield IngestError(path, number, f"cannot read the record: {type(err).__name__}: {err}")
 
 
 def _record(path: Path, line: int | None, item: Any, prefix: str) -> Iterator[Article | IngestError]:
@@ -424,14 +454,23 @@ def _record(path: Path, line: int | None, item: Any, prefix: str) -> Iterator[Ar
         if value is not None and not isinstance(value, str):
             yield IngestWarning(path, line, f'{prefix}"{name}" must be a string; ignored')
             value = None
-        if name == "published" and value and not _is_iso(value):
-            readable = published_to_iso(value)
+        if name == "published" and value and value.strip()[:1] in ("-", "+"):
+            yield IngestWarning(path, line, f'{prefix}"published" {_shown(value)} is a signed year, not a date; '
+                                            "article read without it (relative dates left unresolved)")
+            value = None
+        elif name == "published" and value and not _is_iso(value):
+            readable = published_to_iso(value) if len(value) <= MAX_PUBLISHED_CHARS else None
             if readable is None:
-                yield IngestWarning(path, line, f'{prefix}"published" {value!r} is not a date; article read without it')
+                yield IngestWarning(path, line, f'{prefix}"published" {_shown(value)} is not a date; '
+                                                "article read without it (relative dates left unresolved)")
             value = readable
         fields[name] = value or None
     source = str(path) if line is None else f"{path}:{line}"
     yield Article(doc_id=doc_id, text=text, source=source, **fields)
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
 def published_to_iso(value: str) -> str | None:

@@ -89,6 +89,7 @@ class Mention:
     kind: str  # country, person, org, group
     country: str | None = None  # ISO alpha-2 where known
     for_state: bool = False  # acts for its country (an official, a ministry), so the country acts too
+    sector: str | None = None  # EVENTS.md section 3 sector (government, military, police, ...) where known
 
 
 @dataclass(frozen=True)
@@ -148,11 +149,21 @@ class Event:
 RECORD_FIELDS: tuple[str, ...] = tuple(Event.__dataclass_fields__)
 
 
+MIN_YEAR = 1800
+MAX_YEAR = 2200
+"""The years an anchor or an event date may have: news is dated within them, and the
+calendar arithmetic of relative dates cannot overflow from inside them."""
+
+
 def parse_anchor(value: str | None) -> date | None:
-    """Read the date part of an ISO date or datetime; None when absent or bad."""
+    """Read the date part of an ISO date or datetime; None when absent, bad or outside MIN_YEAR..MAX_YEAR."""
     if not value:
         return None
+    text = str(value).strip()
+    if text[:1] in ("+", "-"):
+        return None  # a signed (expanded) year, never "2024"
     try:
-        return date.fromisoformat(str(value)[:10])
+        day = date.fromisoformat(text[:10])
     except ValueError:
         return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None

@@ -6,6 +6,13 @@ than a statistical parser: it needs no model download, runs at well over
 and "Gen.", which a plain regex split gets wrong. Paragraph breaks always end
 a sentence, because news text (titles, captions, list items) often lacks the
 final full stop.
+
+A "sentence" longer than MAX_SENTENCE_CHARS (a list of names, a table
+flattened into one line) is cut into pieces at its last clause break or
+space before the limit. The per-sentence stages relate every trigger to every
+mention of its sentence, so an unbounded sentence made them quadratic in the
+article's size (a 256 KB line took minutes); the longest sentence in LGL and
+the seeds is 612 characters, so real prose is never cut.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from spacy.language import Language
 from events.models import Sentence
 
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\S)")
+MAX_SENTENCE_CHARS = 2000
+_BREAKS = (";", ",", " ")  # where a long sentence is cut, most clause-like first
 
 
 class SentenceSplitter:
@@ -35,10 +44,27 @@ class SentenceSplitter:
             for sent in doc.sents:
                 s = start + sent.start_char
                 e = start + sent.end_char
-                s, e = _strip(text, s, e)
-                if e > s:
-                    sentences.append(Sentence(len(sentences), s, e, text[s:e]))
+                for s, e in _pieces(text, s, e):
+                    s, e = _strip(text, s, e)
+                    if e > s:
+                        sentences.append(Sentence(len(sentences), s, e, text[s:e]))
         return sentences
+
+
+def _pieces(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """The span cut into pieces of at most `limit` characters, each after a clause break where one is near."""
+    pieces = []
+    while end - start > limit:
+        cut = start + limit
+        for mark in _BREAKS:
+            at = text.rfind(mark, start + limit // 2, start + limit)
+            if at != -1:
+                cut = at + 1
+                break
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

@@ -5,16 +5,22 @@ the same input twice adds nothing and a changed article replaces its old
 events. Each batch is written in a single transaction: a crash or a bad
 record rolls the whole batch back and leaves what was stored before intact.
 
-DuckDB lets one process write a file while no other process holds it open;
-the dashboard therefore opens short-lived connections, and the writer retries
-for a while when it finds the file locked instead of failing at once.
+DuckDB lets one process write a file while no other process holds it open,
+not even to read. So nobody holds it long: the dashboard and `events export`
+open short-lived read-only connections, and a `Store` made with
+`hold=False` (what `events extract` uses) opens the file only for each batch
+it checks or writes and closes it at once. Readers get in between batches
+and see the data as of the last one stored; each side retries for a while
+when it finds the file locked instead of failing at once. Two extractions
+take turns through `events.runlock`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from importlib import resources
@@ -26,6 +32,7 @@ import pyarrow as pa
 from events.models import RECORD_FIELDS, Article, Event
 
 LOCK_RETRY_SECONDS = 30.0
+WRITE_RETRY_SECONDS = 300.0  # a run's batch waits this long for readers (an export of millions) to let go
 
 
 class StoreError(Exception):
@@ -41,7 +48,8 @@ class ArticleResult:
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate must not make hashing (and so storing) fail
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def connect(path: Path, read_only: bool = False, retry_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
@@ -53,8 +61,9 @@ def connect(path: Path, read_only: bool = False, retry_seconds: float = LOCK_RET
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as err:
-            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
+        except (duckdb.IOException, duckdb.ConnectionException) as err:
+            busy = "lock" in str(err).lower() or "different configuration" in str(err)  # a writer in this process
+            if not busy or time.monotonic() >= deadline:
                 raise StoreError(f"{path}: cannot open the database: {_first_line(err)}") from err
         except duckdb.Error as err:
             raise StoreError(f"{path}: not a usable DuckDB database: {_first_line(err)}") from err
@@ -63,17 +72,28 @@ def connect(path: Path, read_only: bool = False, retry_seconds: float = LOCK_RET
 
 
 class Store:
-    """The events database; use as a context manager so the file is released promptly."""
+    """The events database; use as a context manager so the file is released promptly.
 
-    def __init__(self, path: Path) -> None:
+    `hold=True` keeps one connection open until `close` (tests, one-off
+    scripts). `hold=False` opens the file for each operation only, so other
+    processes can read it between operations: what a long extraction uses.
+    """
+
+    def __init__(self, path: Path, hold: bool = True, retry_seconds: float = LOCK_RETRY_SECONDS) -> None:
         self.path = Path(path)
-        self._con = connect(self.path)
+        self.retry_seconds = retry_seconds
+        self._con: duckdb.DuckDBPyConnection | None = None
+        con = connect(self.path, retry_seconds=retry_seconds)
         schema = resources.files("events").joinpath("schema.sql").read_text(encoding="utf-8")
         try:
-            self._con.execute(schema)
+            con.execute(schema)
         except duckdb.Error as err:
-            self._con.close()
+            con.close()
             raise StoreError(f"{self.path}: cannot create the tables: {_first_line(err)}") from err
+        if hold:
+            self._con = con
+        else:
+            con.close()
 
     def __enter__(self) -> "Store":
         return self
@@ -82,7 +102,26 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self._con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    @contextmanager
+    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The held connection, or one opened for this operation and closed right after it."""
+        if self._con is not None:
+            yield self._con
+            return
+        con = connect(self.path, retry_seconds=self.retry_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Rows of one read query (the clustering's candidate pairs)."""
+        with self._open() as con:
+            return con.execute(sql, list(params)).fetchall()
 
     def unchanged(self, article: Article) -> bool:
         """Whether this exact article text is stored already (so extraction can be skipped)."""
@@ -96,16 +135,20 @@ class Store:
         """
         if not articles:
             return []
-        rows = self._con.execute(
+        rows = self.fetchall(
             "SELECT doc_id, text_hash FROM articles WHERE doc_id IN (SELECT UNNEST(?))",
             [sorted({a.doc_id for a in articles})],
-        ).fetchall()
+        )
         stored = dict(rows)
         return [stored.get(a.doc_id) == text_hash(a.text) for a in articles]
 
     def write(self, batch: Iterable[ArticleResult]) -> int:
-        """Upsert a batch of articles with their events in one transaction; return events written."""
-        batch = list(batch)
+        """Upsert a batch of articles with their events in one transaction; return events written.
+
+        An id given twice in the batch keeps its later article (the earlier one
+        would break the primary key and abort the whole batch).
+        """
+        batch = list({r.article.doc_id: r for r in batch}.values())
         if not batch:
             return 0
         now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -115,23 +158,27 @@ class Store:
             for a in (r.article for r in batch)
         ]
         event_rows = [_event_row(e) for r in batch for e in r.events]
-        con = self._con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute("DELETE FROM events WHERE doc_id IN (SELECT UNNEST(?))", [doc_ids])
-            con.execute("DELETE FROM articles WHERE doc_id IN (SELECT UNNEST(?))", [doc_ids])
-            _insert(con, "articles", _ARTICLE_SCHEMA, article_rows)
-            if event_rows:
-                _insert(con, "events", _EVENT_SCHEMA, event_rows)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        with self._open() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("DELETE FROM events WHERE doc_id IN (SELECT UNNEST(?))", [doc_ids])
+                con.execute("DELETE FROM articles WHERE doc_id IN (SELECT UNNEST(?))", [doc_ids])
+                _insert(con, "articles", _ARTICLE_SCHEMA, article_rows)
+                if event_rows:
+                    _insert(con, "events", _EVENT_SCHEMA, event_rows)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
         return len(event_rows)
 
     def set_clusters(self, assignments: dict[str, str | None]) -> None:
         """Replace every event's cluster_id in one transaction."""
-        con = self._con
+        with self._open() as con:
+            self._set_clusters(con, assignments)
+
+    @staticmethod
+    def _set_clusters(con: duckdb.DuckDBPyConnection, assignments: dict[str, str | None]) -> None:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("UPDATE events SET cluster_id = NULL")
@@ -151,11 +198,14 @@ class Store:
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
+        """The held connection (a Store made with hold=True)."""
+        if self._con is None:
+            raise StoreError(f"{self.path}: this Store opens the file per operation and holds no connection")
         return self._con
 
     def counts(self) -> tuple[int, int]:
-        articles = self._con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        events = self._con.execute("SELECT count(*) FROM events").fetchone()[0]
+        articles = self.fetchall("SELECT count(*) FROM articles")[0][0]
+        events = self.fetchall("SELECT count(*) FROM events")[0][0]
         return articles, events
 
 

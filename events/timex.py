@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from events import timex_values as tv
-from events.models import Article, Timex, parse_anchor
+from events.models import MAX_YEAR, MIN_YEAR, Article, Timex, parse_anchor
 from events.timex_lexicon import Lexicon, alt, load_lexicon
 from events.timex_readers import Context, Reading
 from events.timex_rules import Rule, build_rules, head_words
@@ -179,8 +179,11 @@ class TimexTagger:
         the span follows a deadline word ("until", "by", "payable")."""
         if _prev_token(text, start) in self.lexicon.deadline_words:
             return NEAREST
-        left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 160)
-        right_candidates = [p for p in (text.find(". ", end), text.find("\n", end)) if p != -1]
+        # searched within the 160 characters either side only: a search to the text's ends made a
+        # long text without full stops quadratic (one scan of the rest per expression)
+        low = max(0, start - 160)
+        left = max(text.rfind(". ", low, start), text.rfind("\n", low, start), start - 160)
+        right_candidates = [p for p in (text.find(". ", end, end + 162), text.find("\n", end, end + 161)) if p != -1]
         right = min(right_candidates + [end + 160, len(text)])
         window = text[left + 1:right]
         offset = left + 1
@@ -221,14 +224,21 @@ def _prev_token(text: str, pos: int) -> str:
 
 
 def find_anchor(article: Article, tagger: TimexTagger) -> date | None:
-    """The date relative expressions of an article count from.
+    """The date relative expressions of an article count from; None outside MIN_YEAR..MAX_YEAR.
 
     Order of trust: the `published` field (a bare "YYYY-MM" counts, as the
     15th); a dateline near the start ("MOSCOW, November 28. /TASS/",
     "March 23, 2024 --"), whose missing year is taken from the latest year
     the article states; the first fully explicit day date in the text; else
-    None (relative dates then stay unresolved).
+    None (relative dates then stay unresolved). An anchor outside the years
+    MIN_YEAR..MAX_YEAR anchors nothing: date arithmetic from 9999-12-31
+    overflowed, and from 0001-01-01 gave year 0000.
     """
+    anchor = _anchor(article, tagger)
+    return anchor if anchor is not None and MIN_YEAR <= anchor.year <= MAX_YEAR else None
+
+
+def _anchor(article: Article, tagger: TimexTagger) -> date | None:
     published = parse_anchor(article.published) or _month_anchor(article.published)
     if published:
         return published

@@ -13,6 +13,8 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from events.models import MAX_YEAR, MIN_YEAR
+
 PAST = -1
 FUTURE = 1
 NEAREST = 0  # no tense to go by: whichever side is closer
@@ -173,7 +175,13 @@ def calendar_reading(value: str | None, value_end: str | None = None) -> tuple[s
             end = end_end or end_start
             if end == start:
                 end = None
+    if start is not None and not _in_years(start) or end is not None and not _in_years(end):
+        return None, None, "none"  # no event is dated outside MIN_YEAR..MAX_YEAR (EVENTS.md dates are news dates)
     return start, end, precision
+
+
+def _in_years(iso: str) -> bool:
+    return iso[:4].isdigit() and MIN_YEAR <= int(iso[:4]) <= MAX_YEAR
 
 
 def _reading_of(value: str) -> tuple[str | None, str | None, str]:

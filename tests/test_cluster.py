@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from events.pipeline import extract_paths
+from events.runner import extract_paths
 
 # Three agencies' wording of pipeline closures: two reports of the July 6 halt, one of another halt.
 REPORTS = [

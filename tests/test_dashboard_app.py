@@ -277,8 +277,60 @@ def test_bad_uploads_are_refused_with_reasons() -> None:
         "latin1.txt: not UTF-8 text (byte 3)",
         "broken.jsonl: line 2 is not JSON (Expecting property name enclosed in double quotes)",
         'notext.jsonl: line 1 has no "text" field',
-        "huge.txt: 0.0 MB is over the 0 MB limit",
+        "huge.txt: 1.95 KB is over the 0.977 KB limit",
     ]
+
+
+def test_the_upload_limit_is_one_number_in_the_help_and_the_error() -> None:
+    """It said "20 MB" in the help and "21 MB" in the error (MiB against MB)."""
+    too_big = data.Upload("big.txt", b"x" * (data.MAX_UPLOAD_BYTES + 1))
+    _, errors = data.check_uploads([too_big])
+    assert errors == ["big.txt: 20 MB is over the 20 MB limit"]
+    assert data.size_text(data.MAX_UPLOAD_BYTES) == "20 MB"
+    source = Path(APP).read_text(encoding="utf-8")
+    assert "data.size_text(data.MAX_UPLOAD_BYTES)" in source  # the uploader's help states the same number
+
+
+@pytest.mark.parametrize("name", [
+    "![i](http://attacker.example/pixel.png).pdf",
+    "[click](javascript:alert(1)).pdf",
+    "<img src=x onerror=alert(1)>.pdf",
+    "**bold** _it_ `code` # head.pdf",
+])
+def test_file_names_in_messages_are_shown_literally_never_as_markdown(name: str) -> None:
+    from markdown_it import MarkdownIt
+
+    _, (error,) = data.check_uploads([data.Upload(name, b"%PDF")])
+    rendered = MarkdownIt("commonmark").render(data.plain(error))
+    assert "<img" not in rendered and "<a " not in rendered and "<strong>" not in rendered and "<em>" not in rendered
+    assert "<code>" not in rendered and "<h1>" not in rendered
+    assert shown_text(rendered).strip() == error
+
+
+def test_every_upload_message_goes_through_plain() -> None:
+    """Each st.error/st.warning of the app that can carry a file name or an error escapes it."""
+    source = Path(APP).read_text(encoding="utf-8")
+    for call in re.findall(r"st\.(?:error|warning)\((.*)\)", source):
+        if "{" in call or not call.startswith('"'):
+            assert call.startswith("data.plain("), call
+
+
+def test_a_running_extraction_is_noted_and_the_data_still_shown(app: AppTest, events_db: Path) -> None:  # noqa: F811
+    from events.runlock import ExtractionLock
+
+    with ExtractionLock(events_db) as lock:
+        lock.update(1200)
+        run_ok(app)
+    assert any("An extraction is running" in i.value and "1,200 articles stored so far" in i.value for i in app.info)
+    assert "<b>87</b> of 87 events match" in counts_html(app)
+
+
+def test_a_value_repeated_in_the_url_is_applied_once(app: AppTest) -> None:
+    """Streamlit itself drops a query string of more than 1,000 fields (its CLIENT_STATE_QUERY_STRING_MAX_FIELDS)
+    before the app sees it, so 999 repeats is the most a link can carry."""
+    app.query_params["type"] = ["ASSAULT"] * 999
+    run_ok(app)
+    assert app.session_state["effective_filters"].types == ("ASSAULT",)
 
 
 def test_saved_upload_names_cannot_escape_the_folder(tmp_path: Path) -> None:

@@ -95,3 +95,26 @@ def test_empty_text_has_no_toponyms(geoparser: Geoparser) -> None:
 def test_a_name_with_lower_case_inner_words(geoparser: Geoparser) -> None:
     (dar,) = geoparser.parse("She laid a wreath in Dar es Salaam on Monday.")
     assert dar.text == "Dar es Salaam" and dar.place.country == "TZ"
+
+
+def test_a_name_repeated_in_a_long_list_resolves_as_it_does_once(geoparser: Geoparser):
+    names = "Paris, London, Berlin, Madrid, Almaty, Tashkent, "
+    once = resolved(geoparser, "Protesters rallied in " + names)
+    many = geoparser.parse("Protesters rallied in " + names * 200)
+    assert len(many) == 6 * 200
+    assert all((t.place.country, t.place.feature, t.place.admin1) == once[t.text] for t in many)
+
+
+@pytest.mark.parametrize("values, removed", [
+    ([1.0, 2.0, 3.0, 4.0, 5.0], [3.0]),
+    ([1.0, 2.0, 2.0, 2.0, 9.0], [2.0, 2.0]),
+    ([0.5, 0.5, 0.5], [0.5]),
+    ([-3.0, -1.0, 4.0, 4.0, 7.0, 8.0], [-3.0, 8.0]),
+])
+def test_median_without_is_the_median_of_the_rest(values, removed):
+    from events.resolve import _median_without
+
+    rest = list(values)
+    for value in removed:
+        rest.remove(value)
+    assert _median_without(values, removed) == sorted(rest)[len(rest) // 2]

@@ -235,6 +235,38 @@ def test_html_with_no_main_text_is_an_error(tmp_path: Path) -> None:
     assert read_html("<html><body></body></html>") == []
 
 
+ARTICLE_P = ("<p>Police detained two activists in Almaty on Monday, the Interior Ministry said. "
+             "The two had called for a rally outside the akimat.</p>")
+
+
+@pytest.mark.parametrize("depth, closed", [(50_000, True), (50_000, False), (400, True)])
+def test_html_article_under_a_deep_nest_is_still_read(depth: int, closed: bool) -> None:
+    """libxml2 (under trafilatura) gives up past a few hundred levels; the streaming fallback does not."""
+    page = ("<html><head><title>Two activists detained</title><script>var x = 1;</script></head><body>"
+            + "<div>" * depth + ARTICLE_P + ("</div>" * depth if closed else "") + "</body></html>")
+    (article,) = read_html(page)
+    assert article.title == "Two activists detained"
+    assert article.text.startswith("Police detained two activists in Almaty on Monday")
+    assert "var x" not in article.text
+
+
+def test_the_html_fallback_drops_scripts_and_keeps_paragraphs() -> None:
+    from events.html_text import html_paragraphs
+
+    title, paragraphs = html_paragraphs("<title>T</title><style>p {}</style><div>One &amp; two<br>three"
+                                        "<script>alert(1)</script></div><p>Four")
+    assert (title, paragraphs) == ("T", ["One & two", "three", "Four"])
+
+
+def test_a_signed_published_year_is_refused_not_read_as_that_year(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Police detained two activists.", "published": "-2024-01-01"}) + "\n")
+    warning, article = read_paths([path])
+    assert str(warning) == (f'{path}:1: "published" \'-2024-01-01\' is a signed year, not a date; '
+                            "article read without it (relative dates left unresolved)")
+    assert article.published is None
+
+
 # --- JSON Lines
 
 
@@ -258,7 +290,8 @@ def test_jsonl_good_lines_are_read_and_bad_lines_named() -> None:
         (2, IngestError, "invalid JSON"),
         (5, IngestError, 'no "text" field'),
         (6, IngestError, 'empty "text"'),
-        (7, IngestWarning, '"published" \'last Tuesday\' is not a date; article read without it'),
+        (7, IngestWarning, '"published" \'last Tuesday\' is not a date; article read without it'
+                           ' (relative dates left unresolved)'),
         (8, IngestError, "expected a JSON object, got list"),
     }
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from events import pipeline as pipeline_module
+from events import runner
 from events.ingest import read_paths
 from events.models import Article
-from events.pipeline import extract_paths
+from events.runner import extract_paths
 from events.store import Store
 
 
@@ -58,7 +58,7 @@ class Recorder:
                 self.log.append(("write", (self.read, [r.article.doc_id for r in batch])))
             return write(store, batch)
 
-        monkeypatch.setattr(pipeline_module, "read_paths", counted_read_paths)
+        monkeypatch.setattr(runner, "read_paths", counted_read_paths)
         monkeypatch.setattr(Store, "write", recorded_write)
 
     def error(self, message: str) -> None:
@@ -70,7 +70,7 @@ class Recorder:
 
 
 def test_first_batch_is_stored_before_the_input_is_read_to_the_end(monkeypatch, tmp_path, three_copies, pipeline):
-    monkeypatch.setattr(pipeline_module, "BATCH_SIZE", 4)
+    monkeypatch.setattr(runner, "BATCH_SIZE", 4)
     recorder = Recorder(monkeypatch)
     summary = extract_paths([three_copies], tmp_path / "e.duckdb", pipeline=pipeline, workers=1)
     assert summary.articles == 27 and recorder.read == 27
@@ -80,7 +80,7 @@ def test_first_batch_is_stored_before_the_input_is_read_to_the_end(monkeypatch, 
 
 
 def test_articles_held_stay_bounded_by_the_batch_size(monkeypatch, tmp_path, three_copies, pipeline):
-    monkeypatch.setattr(pipeline_module, "BATCH_SIZE", 4)
+    monkeypatch.setattr(runner, "BATCH_SIZE", 4)
     recorder = Recorder(monkeypatch)
     extract_paths([three_copies], tmp_path / "e.duckdb", pipeline=pipeline, workers=1)
     stored = 0
@@ -97,7 +97,7 @@ def test_errors_are_reported_between_stored_batches_as_they_are_met(monkeypatch,
     _write_jsonl(folder / "a.jsonl", seeds[:2])
     (folder / "b.txt").write_text("")
     _write_jsonl(folder / "c.jsonl", seeds[2:4])
-    monkeypatch.setattr(pipeline_module, "BATCH_SIZE", 2)
+    monkeypatch.setattr(runner, "BATCH_SIZE", 2)
     recorder = Recorder(monkeypatch)
     summary = extract_paths([folder], tmp_path / "e.duckdb", pipeline=pipeline, on_error=recorder.error, workers=1)
     kinds = [kind for kind, _ in recorder.log]
@@ -117,9 +117,9 @@ def _run_seeds(seeds_dir: Path, db: Path, workers: int, pipeline=None) -> tuple[
 
 def test_one_and_two_workers_give_identical_output_and_rows(monkeypatch, tmp_path, seeds_dir, pipeline):
     # small batches, tasks and look-ahead, so nine articles cross every boundary of the stream
-    monkeypatch.setattr(pipeline_module, "BATCH_SIZE", 2)
-    monkeypatch.setattr(pipeline_module, "CHUNK_SIZE", 1)
-    monkeypatch.setattr(pipeline_module, "AHEAD", 1)
+    monkeypatch.setattr(runner, "BATCH_SIZE", 2)
+    monkeypatch.setattr(runner, "CHUNK_SIZE", 1)
+    monkeypatch.setattr(runner, "AHEAD", 1)
     one = _run_seeds(seeds_dir, tmp_path / "one.duckdb", workers=1, pipeline=pipeline)
     two = _run_seeds(seeds_dir, tmp_path / "two.duckdb", workers=2)
     assert one == two
@@ -131,7 +131,7 @@ def test_one_and_two_workers_give_identical_output_and_rows(monkeypatch, tmp_pat
 def test_unchanged_articles_are_skipped_on_rerun_one_query_per_batch(monkeypatch, tmp_path, seeds_dir, pipeline):
     db = tmp_path / "e.duckdb"
     extract_paths([seeds_dir / "articles.jsonl"], db, pipeline=pipeline, workers=1)
-    monkeypatch.setattr(pipeline_module, "BATCH_SIZE", 4)
+    monkeypatch.setattr(runner, "BATCH_SIZE", 4)
     queries: list[int] = []
     unchanged_batch = Store.unchanged_batch
     monkeypatch.setattr(Store, "unchanged_batch", lambda store, batch: queries.append(len(batch)) or unchanged_batch(store, batch))
@@ -161,7 +161,7 @@ def test_small_input_runs_in_process_without_a_pool(monkeypatch, tmp_path, seeds
     def no_pool(*args, **kwargs):
         raise AssertionError("a pool was started for nine articles")
 
-    monkeypatch.setattr(pipeline_module, "_run_pool", no_pool)
+    monkeypatch.setattr(runner, "_run_pool", no_pool)
     summary = extract_paths([seeds_dir / "articles.jsonl"], tmp_path / "e.duckdb", pipeline=pipeline)
     assert summary.articles == 9 and summary.events > 0
 
@@ -169,14 +169,14 @@ def test_small_input_runs_in_process_without_a_pool(monkeypatch, tmp_path, seeds
 def test_input_reaching_parallel_from_starts_the_pool_with_every_article(monkeypatch, three_copies, pipeline):
     started: list[int] = []
 
-    def in_process_pool(articles, workers, ner):
+    def in_process_pool(articles, workers, config, limits):
         started.append(workers)
         for article in articles:
-            yield (article, *pipeline.extract_counted(article))
+            yield from runner.extract_chunk(pipeline, [article], limits)
 
-    monkeypatch.setattr(pipeline_module, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(pipeline_module, "_run_pool", in_process_pool)
-    monkeypatch.setattr(pipeline_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(runner, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(runner, "_run_pool", in_process_pool)
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
     out = io.StringIO()
     summary = extract_paths([three_copies], None, out=out, pipeline=pipeline)
     assert started == [2]
@@ -188,3 +188,20 @@ def test_input_reaching_parallel_from_starts_the_pool_with_every_article(monkeyp
 def _records_in_order(pipeline, articles: list[Article]) -> list[str]:
     """The JSON Lines output of extracting `articles` one at a time, in input order."""
     return [json.dumps(e.to_record(), ensure_ascii=False) for a in articles for e in pipeline.extract(a)]
+
+
+def test_a_worker_rebuilds_the_same_pipeline_from_a_pickled_config(pipeline):
+    """The runner sends workers a PipelineConfig, never a pipeline: it must survive pickling and
+    build a pipeline that extracts exactly what the parent's does."""
+    import pickle
+
+    from events.pipeline import PipelineConfig
+
+    config = pickle.loads(pickle.dumps(PipelineConfig()))
+    text = "Police detained two activists in Almaty on Monday, the Interior Ministry said."
+    rebuilt = config.build()
+    assert rebuilt.config == config
+    assert [e.type for e in rebuilt.extract_text(text, published="2024-03-27")] == ["COERCE"]
+    assert [e.to_record() for e in rebuilt.extract_text(text, published="2024-03-27")] == [
+        e.to_record() for e in pipeline.extract_text(text, published="2024-03-27")
+    ]
