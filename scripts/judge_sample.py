@@ -30,7 +30,7 @@ FIELDS = ("event_id", "doc_id", "sentence", "trigger", "type", "mode", "confiden
 def lgl_records(lgl: Path) -> list[dict]:
     """Every record the pipeline extracts from LGL's articles (no published dates: LGL has none)."""
     from events.benchmarks.lgl import read_lgl
-    from events.pipeline import extract_paths
+    from events.runner import extract_paths
 
     with tempfile.TemporaryDirectory() as tmp:
         articles = Path(tmp) / "lgl.jsonl"
