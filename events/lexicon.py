@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 GAP = "..."
@@ -44,6 +44,37 @@ class Cues:
     noun_use_before: frozenset[str]
     background_before: frozenset[str]
     cancelling_next: dict[str, tuple[tuple[str, ...], ...]]
+    generic: frozenset[str]
+    generic_phrases: tuple[tuple[str, ...], ...]
+    generic_subjects: tuple[tuple[str, ...], ...]
+    intent: tuple[tuple[str, ...], ...]
+    unasserted: tuple[tuple[str, ...], ...]
+    modal_after: frozenset[str]
+    statistic_after: frozenset[str]
+    statistic_types: frozenset[str]
+    reported_future: frozenset[str]
+    required_next: dict[str, tuple[int, frozenset[str], bool, int]]  # verb form -> within, words, name, before
+    unrealised_before_noun: frozenset[str]
+    protest_content_types: frozenset[str]
+    cargo_subjects: frozenset[str]
+    present_passive: frozenset[str]
+    offence_frames: tuple[tuple[str, ...], ...]
+    document_subjects: frozenset[str]
+    accident_nouns: frozenset[str]
+    accident_types: frozenset[str]
+    aimed_before_to: frozenset[str]
+    perfect_generic: frozenset[str]
+    present_auxiliaries: frozenset[str]
+    reference_frames: frozenset[str]
+    reference_prepositions: frozenset[str]
+    reference_determiners: frozenset[str]
+    gated_triggers: frozenset[str]
+    role_nouns: frozenset[str]
+    participle_not_after: frozenset[str]
+    role_patient_prepositions: frozenset[str]
+    role_noun_skip: frozenset[str]
+    passive_auxiliaries: frozenset[str]
+    state_sectors: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -52,19 +83,15 @@ class Lexicon:
 
     by_first: dict[str, tuple[Pattern, ...]]
     cues: Cues
+    # phrases in which a trigger word has another sense (data/senses.tsv); `type` holds the class
+    senses_by_first: dict[str, tuple[Pattern, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Lexicon":
         irregular = _read_irregular()
-        index: dict[str, list[Pattern]] = {}
-        for row in _read_tsv("triggers.tsv"):
-            pattern = _compile(row["phrase"], row["kind"], row["type"], row["mode"], irregular)
-            first = pattern.slots[0]
-            assert first is not None, f"triggers.tsv: phrase starts with a gap: {row['phrase']}"
-            for form in first:
-                index.setdefault(form, []).append(pattern)
-        by_first = {k: tuple(sorted(v, key=lambda p: -len(p.slots))) for k, v in index.items()}
-        return cls(by_first=by_first, cues=_read_cues())
+        by_first = _index("triggers.tsv", "type", irregular)
+        senses = _index("senses.tsv", "class", irregular)
+        return cls(by_first=by_first, cues=_read_cues(), senses_by_first=senses)
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -120,6 +147,22 @@ def _compile(phrase: str, kind: str, type_: str, mode: str, irregular: dict[str,
     return Pattern(tuple(slots), type_, None if mode in ("", "-") else mode, phrase, kind)
 
 
+def _index(name: str, label: str, irregular: dict[str, tuple[str, ...]]) -> dict[str, tuple[Pattern, ...]]:
+    """Patterns of a phrase table indexed by the forms of their first word, longest first."""
+    index: dict[str, list[Pattern]] = {}
+    for row in _read_tsv(name):
+        try:
+            pattern = _compile(row["phrase"], row["kind"], row[label], row.get("mode") or "", irregular)
+        except (KeyError, IndexError, TypeError) as err:
+            raise ValueError(f"{name}: bad row {row!r}: {err}") from err
+        first = pattern.slots[0]
+        if first is None:
+            raise ValueError(f"{name}: phrase starts with a gap: {row['phrase']}")
+        for form in first:
+            index.setdefault(form, []).append(pattern)
+    return {k: tuple(sorted(v, key=lambda p: -len(p.slots))) for k, v in index.items()}
+
+
 def _read_tsv(name: str) -> list[dict[str, str]]:
     text = resources.files("events").joinpath("data", name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
@@ -132,6 +175,13 @@ def _read_irregular() -> dict[str, tuple[str, ...]]:
 
 def _read_cues() -> Cues:
     raw = json.loads(resources.files("events").joinpath("data", "cues.json").read_text(encoding="utf-8"))
+    try:
+        return _cues(raw)
+    except KeyError as err:
+        raise ValueError(f"cues.json: missing cue list {err}") from err
+
+
+def _cues(raw: dict) -> Cues:
     return Cues(
         negation=frozenset(raw["negation"]),
         hypothetical=frozenset(raw["hypothetical"]),
@@ -146,4 +196,51 @@ def _read_cues() -> Cues:
             word: tuple(tuple(w for w, _, _ in tokenize(p)) for p in following)
             for word, following in raw["cancelling_next"].items()
         },
+        generic=frozenset(raw["generic"]),
+        generic_phrases=_phrases(raw["generic_phrases"]),
+        generic_subjects=_phrases(raw["generic_subjects"]),
+        intent=_phrases(raw["intent"]),
+        unasserted=_phrases(raw["unasserted"]),
+        modal_after=frozenset(raw["modal_after"]),
+        statistic_after=frozenset(raw["statistic_after"]),
+        statistic_types=frozenset(raw["statistic_types"]),
+        reported_future=frozenset(raw["reported_future"]),
+        required_next=_required_next(raw["required_next"]),
+        unrealised_before_noun=frozenset(raw["unrealised_before_noun"]),
+        protest_content_types=frozenset(raw["protest_content_types"]),
+        cargo_subjects=frozenset(raw["cargo_subjects"]),
+        present_passive=frozenset(raw["present_passive"]),
+        offence_frames=_phrases(raw["offence_frames"]),
+        document_subjects=frozenset(raw["document_subjects"]),
+        accident_nouns=frozenset(raw["accident_nouns"]),
+        accident_types=frozenset(raw["accident_types"]),
+        aimed_before_to=frozenset(raw["aimed_before_to"]),
+        perfect_generic=frozenset(raw["perfect_generic"]),
+        present_auxiliaries=frozenset(raw["present_auxiliaries"]),
+        reference_frames=frozenset(raw["reference_frames"]),
+        reference_prepositions=frozenset(raw["reference_prepositions"]),
+        reference_determiners=frozenset(raw["reference_determiners"]),
+        role_nouns=frozenset(raw["role_nouns"]),
+        participle_not_after=frozenset(raw["participle_not_after"]),
+        role_patient_prepositions=frozenset(raw["role_patient_prepositions"]),
+        role_noun_skip=frozenset(raw["role_noun_skip"]),
+        passive_auxiliaries=frozenset(raw["passive_auxiliaries"]),
+        gated_triggers=frozenset(raw["gated_triggers"]),
+        state_sectors=frozenset(raw["state_sectors"]),
     )
+
+
+def _required_next(raw: dict[str, dict]) -> dict[str, tuple[int, frozenset[str], bool, int]]:
+    """Each form of each verb lemma -> (words to look within after it, object words, a name counts,
+    words to look within before it)."""
+    irregular = _read_irregular()
+    out: dict[str, tuple[int, frozenset[str], bool, int]] = {}
+    for lemma, rule in raw.items():
+        spec = (int(rule["within"]), frozenset(rule["words"]), bool(rule["name"]), int(rule.get("before", 0)))
+        for form in verb_forms(lemma, irregular):
+            out[form] = spec
+    return out
+
+
+def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(w for w, _, _ in tokenize(p)) for p in items)

@@ -22,7 +22,8 @@ from events.attach import event_date, roles
 from events.budget import time_limit
 from events.place_links import link_clauses
 from events.places import DocumentFacts, PlaceStage, geo_precision
-from events.classify import TriggerFinder
+from events.classify import TriggerFinder, in_ontology
+from events.confidence import ConfidenceModel
 from events.errors import FAILED, InputError, InputWarning
 from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
@@ -86,7 +87,9 @@ class Pipeline:
         self.splitter = SentenceSplitter()
         self.tagger = TimexTagger()
         self.geoparser = Geoparser(self.gazetteer)
-        self.triggers = TriggerFinder(Lexicon.load())
+        self.lexicon = Lexicon.load()
+        self.triggers = TriggerFinder(self.lexicon)
+        self.confidence = ConfidenceModel.load()
         self.actors = ActorFinder(ActorLexicon.load(), self.gazetteer)
         self.places = PlaceStage(self.gazetteer, geocoder)
         self.casualties = CasualtyReader()
@@ -155,7 +158,9 @@ class Pipeline:
             )
             drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, facts, local))
             events.extend(link_clauses(sentence.text, drafts, local_toponyms, self.places.cues))
-        return self.places.document(text, events, toponyms, facts), len(sentences)
+        events = self.places.document(text, events, toponyms, facts)
+        events = in_ontology(events, self.lexicon.cues, self.gazetteer)  # private buying, lending: no PLOVER act
+        return self.confidence.score(events, len(text)), len(sentences)
 
     def _sentence_events(
         self,
@@ -218,7 +223,7 @@ class Pipeline:
                 place_basis="sentence" if place else None,
                 geonames_id=place.geonames_id if place else None,
                 status="scheduled" if trigger.scheduled else "occurred",
-                confidence=_confidence(bool(who.actors), when is not None, place is not None),
+                confidence=0.0,  # set once the article is read: events.confidence
             )
 
 
@@ -239,10 +244,6 @@ def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
 def _event_id(doc_id: str, sentence: Sentence, trigger: Trigger) -> str:
     key = f"{doc_id}\t{sentence.start}\t{trigger.start}\t{trigger.type}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
-def _confidence(has_actor: bool, has_date: bool, has_place: bool) -> float:
-    return round(0.4 + 0.2 * has_actor + 0.2 * has_date + 0.2 * has_place, 2)
 
 
 def _within(spans: Sequence[S], starts: list[int], sentence: Sentence) -> list[S]:

@@ -176,3 +176,282 @@ def test_a_noun_trigger_in_its_own_clause_stays(finder) -> None:
 def test_receiving_threats_is_no_meeting(finder) -> None:
     found = _types(finder, "The FBI continues to receive threats from individuals with ties to Bin Laden.")
     assert "CONSULT" not in [t for t, _, _ in found]
+
+
+# Sense, genericity, modality and ontology (issue 11): for each class, wording where the rule must
+# fire and the same words where it must not.
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # compounds that name a unit, a document, a role or a facility
+        ("Riot police were deployed outside the stadium on Saturday.", "PROTEST", None),
+        ("Hundreds of people took part in a riot in the city centre on Saturday.", None, "PROTEST"),
+        ("The ministry said in a press release that the talks would resume.", "CONCEDE", None),
+        ("The rebels agreed to release the hostages on Friday.", None, "CONCEDE"),
+        ("The mayor spoke at a press conference on Monday.", "CONSULT", None),
+        ("Foreign ministers attended a conference on regional security in Geneva.", None, "CONSULT"),
+        ("Qatar, the host nation, spent billions on stadiums.", "CONSULT", None),
+        ("Qatar hosted talks between the two sides last week.", None, "CONSULT"),
+        ("A new detention facility is planned for the county.", "COERCE", None),
+        ("Police placed the suspect in detention on Tuesday.", None, "COERCE"),
+        # medical and sporting senses
+        ("The patient had a seizure in the waiting room.", "COERCE", None),
+        ("Customs officers made a seizure of 40 kilograms of cocaine at the port.", None, "COERCE"),
+        ("The senator died of a heart attack on Sunday.", "ASSAULT", None),
+        ("Militants launched an attack on an army post on Sunday.", None, "ASSAULT"),
+        ("Johnson was always ready to shoot a three-pointer in the final seconds.", "ASSAULT", None),
+        ("A man was shot outside a bar on Main Street late Friday.", None, "ASSAULT"),
+        ("The district will fight for funding for the new school.", "ASSAULT", None),
+        ("Rebels and government troops fought for control of the town on Monday.", None, "ASSAULT"),
+        # legal formulas
+        ("The former mayor pleaded guilty to fraud on Wednesday.", "REQUEST", None),
+        ("The mayor pleaded with residents to stay indoors.", None, "REQUEST"),
+        # accidents are no assault
+        ("Four children were killed in a house fire early Sunday.", "ASSAULT", None),
+        ("Four soldiers were killed in a rocket attack early Sunday.", None, "ASSAULT"),
+        # private acts named by a political trigger word
+        ("She attended nursing school in Atlanta before the war.", "CONSULT", None),
+        ("The president attended a summit of African leaders in Addis Ababa.", None, "CONSULT"),
+        ("The crew spent three days shooting footage in Los Angeles.", "ASSAULT", None),
+        ("The company negotiated a lease for a new warehouse.", "CONSULT", None),
+        ("The two governments negotiated a ceasefire in Doha.", None, "CONSULT"),
+        # people done to are no protest; people acting are
+        ("Police fired tear gas at demonstrators in the capital on Sunday.", "PROTEST", None),
+        ("More than 300 protesters were detained by police near parliament.", "PROTEST", None),
+        ("Protesters looted shops and blocked roads in the capital.", None, "PROTEST"),
+        ("At least 12 protesters broke through barricades on Monday.", None, "PROTEST"),
+        # a known event as the object of a preposition, but not the start of one
+        ("Officials denied any involvement of the group in the attack.", "ASSAULT", None),
+        ("Tomorrow marks the anniversary of the start of Russia's invasion of Ukraine.", None, "ASSAULT"),
+    ],
+)
+def test_trigger_counts_only_in_its_event_sense(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # generic and habitual clauses
+        ("Police often arrest people for minor offences in the district.", "COERCE", None),
+        ("Police arrested three men for minor offences on Friday.", None, "COERCE"),
+        ("The army has repeatedly said it does not attack civilians.", "ASSAULT", None),
+        ("Police had repeatedly asked the crowd to disperse before the arrests.", None, "REQUEST"),
+        ("Throughout the years, I met all kinds of people.", "CONSULT", None),
+        ("The prime minister met the Chinese ambassador on Tuesday.", None, "CONSULT"),
+        ("The two leaders meet regularly to discuss border issues.", "CONSULT", None),
+        # hypothetical, wished-for and future-intent clauses
+        ("His family has been working for his release since 2019.", "CONCEDE", None),
+        ("The rebels released him on Friday after two years in captivity.", None, "CONCEDE"),
+        ("\"I'm going to fight for every vote,\" the candidate said.", "ASSAULT", None),
+        ("The minister hopes to meet his Chinese counterpart next month.", "CONSULT", None),
+        ("The minister met his Chinese counterpart in Beijing last month.", None, "CONSULT"),
+        ("Kazakhstan is ready to host talks between the two sides.", "CONSULT", None),
+        ("The deal includes an obligation to sever ties with armed groups.", "SANCTION", None),
+        ("Both countries severed ties with the regime in 2017.", None, "SANCTION"),
+        ("Militants used the truce to recruit new fighters.", None, "MOBILIZE"),
+    ],
+)
+def test_generic_and_unrealised_clauses_are_not_events(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # acts told as the content of an accusation or a rumour are not asserted
+        ("The party refuted accusations that its members attacked protesters.", "ASSAULT", "ACCUSE"),
+        ("Party members attacked protesters outside the court on Monday.", None, "ASSAULT"),
+        # triggers whose event sense needs an object
+        ("\"Where were you?\" he asked.", "REQUEST", None),
+        ("The city asked the state for emergency funds.", None, "REQUEST"),
+        ("Her family received a call from the hospital on Friday.", "CONSULT", None),
+        ("The president received the Chinese ambassador on Friday.", None, "CONSULT"),
+        ("The store offered discounts on winter coats.", "AGREE", None),
+        ("Norway offered to mediate between the two sides.", None, "AGREE"),
+        ("Admission to the museum is free of charge.", "CONCEDE", None),
+        ("Rebels free two hostages in northern Mali.", None, "CONCEDE"),
+        ("He spent two nights in the county jail.", "COERCE", None),
+        # participles that describe people, not an act of their own
+        ("The deal inspired militant groups fighting in the north.", "ASSAULT", None),
+        ("Militants were fighting government troops in the north on Monday.", None, "ASSAULT"),
+        ("Thousands joined protests demanding the minister's resignation.", "REQUEST", None),
+    ],
+)
+def test_unasserted_acts_and_objectless_triggers_are_not_events(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # police repression of a crowd is coercion
+        ("Police fired tear gas at students blocking the main road.", None, "COERCE"),
+        ("Riot police dispersed the crowd outside parliament on Sunday.", None, "COERCE"),
+        # expelling diplomats is a diplomatic sanction, expelling journalists coercion
+        ("Moscow expelled two Polish diplomats on Friday.", None, "SANCTION"),
+        ("The junta expelled the correspondents of two French newspapers.", "SANCTION", "COERCE"),
+        # a refused request is a rejection, a denied claim a denial
+        ("Her request for asylum was denied in March.", "ACCUSE", "REJECT"),
+        ("The ministry denied that troops had entered the village.", None, "ACCUSE"),
+        # a trade noun with a verb of change is a statistic; a rising death toll is the attack's news
+        ("Russian imports of cotton pulp surged 70% in 2022.", "COOPERATE", None),
+        ("Russia boosted its imports of cotton pulp in 2022.", None, "COOPERATE"),
+        ("Russia arrested 11 suspects and the death toll rose to 133.", None, "ASSAULT"),
+        # a noun trigger as the subject of a modal is hypothetical, unless the modal reports a decision
+        ("To be effective, sanctions must also apply to suppliers, an analyst said.", "SANCTION", None),
+        ("The prime minister said the curfew would run from 8 pm to 4 am.", None, "COERCE"),
+        # sanctions as a standing regime, and showing rather than demonstrating
+        ("Two of his sisters who face related sanctions filed appeals in April.", "SANCTION", None),
+        ("The government demonstrated its resolve to end the strike.", "PROTEST", None),
+        ("Thousands demonstrated in the capital on Sunday against the new law.", None, "PROTEST"),
+    ],
+)
+def test_trigger_types_and_nouns_read_from_their_predicate(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a charge in a reduced relative is background; an accusation made is an event
+        ("A man accused of robbing a bank appeared in court on Monday.", "ACCUSE", None),
+        ("The minister accused the opposition of inciting violence.", None, "ACCUSE"),
+        # signing is an agreement only with an agreement nearby
+        ("The governor signed a bill raising the minimum wage.", "AGREE", None),
+        ("The two countries signed a treaty on border security.", None, "AGREE"),
+        ("The accord was signed in Doha in February 2020.", None, "AGREE"),
+        # a meeting not yet held, or only proposed
+        ("The plan will be discussed at the next meeting of the board.", "CONSULT", None),
+        ("The board held a meeting on Tuesday to discuss the plan.", None, "CONSULT"),
+        # weather and telephones
+        ("A winter storm knocked out power to thousands of homes.", "ASSAULT", None),
+        ("Protesters stormed the parliament building on Monday.", None, "ASSAULT"),
+        ("Police found a cell phone in the car.", "CONSULT", None),
+    ],
+)
+def test_legal_background_signing_and_unheld_meetings(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        ("Thousands of demonstrators gathered outside parliament, demanding the minister's resignation.",
+         "REQUEST", "PROTEST"),
+        ("The opposition leader wrote to parliament on Monday, demanding the minister's resignation.",
+         None, "REQUEST"),
+        ("Two naval ships arrived in Havana on Wednesday loaded with food.", "CONSULT", None),
+        ("The Mexican foreign minister arrived in Havana on Wednesday.", None, "CONSULT"),
+    ],
+)
+def test_protest_demands_and_deliveries(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # offences named in a formal charge are not events of their own
+        ("He was charged with burglary, threatening and assault.", "THREATEN", "COERCE"),
+        ("The man threatened a clerk with a knife on Friday, police said.", None, "THREATEN"),
+        # a present-tense passive tells a habit
+        ("People who sell stolen goods there are arrested, the chief said.", "COERCE", None),
+        ("Three people were arrested at the market on Friday.", None, "COERCE"),
+        ("One person a year is killed on that stretch of highway.", "ASSAULT", None),
+        # a document's content is no request
+        ("The spending plan calls for a reduction of 18 staff.", "REQUEST", None),
+        ("The mayor calls for calm after the shooting.", None, "REQUEST"),
+        # a terrorist designation is a sanction; a road designated as a project is not
+        ("The board passed a resolution to designate the road as a freight corridor.", "SANCTION", None),
+        ("Washington designated the militia a terrorist organization in 2019.", None, "SANCTION"),
+        # dismissing a claim is a denial; dismissing governors is not
+        ("Medvedev dismissed four governors in February.", "ACCUSE", None),
+        ("The ministry dismissed the allegations as baseless.", None, "ACCUSE"),
+        # films, bees, chess and sentencing law
+        ("The movie was shot in 18 days in Los Angeles.", "ASSAULT", None),
+        ("A man was hospitalised after a killer bee attack.", "ASSAULT", None),
+        ("The players agreed to a draw after two hours.", "AGREE", None),
+        ("The offence carries a sentence of up to three years.", "COERCE", None),
+        ("A judge sentenced him to three years in prison on Monday.", None, "COERCE"),
+    ],
+)
+def test_charges_habits_documents_and_other_senses(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        ("The most common reasons for ER visits were dental pain and ear complaints.", "CONSULT", None),
+        ("Police said the UN study released Tuesday was flawed.", "CONCEDE", None),
+        ("The militia released 12 hostages on Tuesday.", None, "CONCEDE"),
+        ("Alleged drug dealer's girlfriend will testify.", "ACCUSE", None),
+        ("The lawsuit alleged that the officers used excessive force.", None, "ACCUSE"),
+        ("A rain garden can capture 90 percent of the rain.", "COERCE", None),
+        ("Troops captured the town after a week of fighting.", None, "COERCE"),
+        ("Severe storms dropped large hail on the city on Monday.", "SUPPORT", None),
+        ("The president hailed the agreement as historic.", None, "SUPPORT"),
+        ("The woman evacuated safely, but two dogs had to be rescued.", "RETREAT", None),
+        ("The United States evacuated its embassy staff from Khartoum.", None, "RETREAT"),
+        ("Classes were canceled as a result of the slide.", "CONCEDE", None),
+        ("The government canceled the constitutional reform after the protests.", None, "CONCEDE"),
+        ("He met up with a friend from Dallas at the festival.", "CONSULT", None),
+        ("The board approved hiring two consulting groups.", "CONSULT", None),
+    ],
+)
+def test_everyday_senses_of_political_trigger_words(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        ("A canopy collapse at the station last November, which killed 16 people, sparked protests.", "ASSAULT", None),
+        ("Gunmen stormed the station last November and killed 16 people.", None, "ASSAULT"),
+        ("Cuba lacks food and medical supplies.", "COOPERATE", None),
+        ("Another shipment of 1,500 tons of aid is ready to be delivered.", "AID", None),
+        ("Imports of cotton pulp, a product used in gunpowder, surged 70% in 2022.", "COOPERATE", None),
+        ("China increased its supplies after U.S. and European (EU) sanctions.", "SANCTION", None),
+        ("The EU imposed sanctions on the company in May.", None, "SANCTION"),
+    ],
+)
+def test_disasters_goods_and_background_sanctions(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types

@@ -47,7 +47,8 @@ def test_the_sentence_names_the_scene(pipeline, text, trigger, place, country, p
     ("Poland has condemned the vandalism of Polish graves in Belarus.", "condemned"),
     ("Russia's foreign ministry condemned the attack in Kabul.", "condemned"),
     # a place that belongs to another noun ("the war in Ukraine") or describes a company
-    ("Kazakhstan is prepared to host negotiations to settle the war in Ukraine.", "host"),
+    # (the offer is the event: hosting is only offered, so no CONSULT is read, issue 11)
+    ("Kazakhstan is prepared to host negotiations to settle the war in Ukraine.", "is prepared to"),
     # a capital standing for its government is an actor
     ("The opposition leader was arrested on Tuesday in what Moscow says was a lawful operation.", "arrested"),
     # two destinations in two countries are no one scene

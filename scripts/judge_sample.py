@@ -1,0 +1,96 @@
+"""Draw a random sample of extracted records from LGL for judging by hand, and score judged samples.
+
+LGL (Lieberman et al. 2010; GPL v3, in ../shared/benchmarks) holds 588 local
+news stories and no event gold, so it shows how the extractor does on news
+that is not about politics: crime, courts, schools, health, business, sport.
+The articles are written to a temporary JSON Lines file (never into the
+repository), extracted, and `--n` records are drawn with a fixed `--seed`.
+Each drawn record is written with an empty `verdict` for a person to fill in
+against EVENTS.md sections 1-2 (`event` or `not`, with a short `reason`);
+the judged files live in scripts/judged/ as data.
+
+    .venv/bin/python scripts/judge_sample.py draw --seed 11 --out scripts/judged/lgl_before.jsonl
+    .venv/bin/python scripts/judge_sample.py score scripts/judged/lgl_before.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LGL = ROOT.parent / "shared" / "benchmarks" / "geoparsing" / "lgl.xml"
+FIELDS = ("event_id", "doc_id", "sentence", "trigger", "type", "mode", "confidence")
+
+
+def lgl_records(lgl: Path) -> list[dict]:
+    """Every record the pipeline extracts from LGL's articles (no published dates: LGL has none)."""
+    from events.benchmarks.lgl import read_lgl
+    from events.runner import extract_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        articles = Path(tmp) / "lgl.jsonl"
+        with articles.open("w", encoding="utf-8") as out:
+            for article in read_lgl(lgl):
+                out.write(json.dumps({"id": f"lgl-{article.doc_id}", "text": article.text}) + "\n")
+        records = Path(tmp) / "records.jsonl"
+        with records.open("w", encoding="utf-8") as out:
+            extract_paths([articles], None, out=out)
+        return [json.loads(line) for line in records.read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
+def draw(records: list[dict], n: int, seed: int) -> list[dict]:
+    """`n` records drawn at random with `seed`, in drawing order, with an empty verdict."""
+    chosen = random.Random(seed).sample(records, min(n, len(records)))
+    return [{**{k: r.get(k) for k in FIELDS}, "verdict": "", "reason": ""} for r in chosen]
+
+
+def score(path: Path) -> dict[str, float]:
+    """Precision of a judged file, overall and among records of confidence >= 0.8."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    bad = [r["event_id"] for r in rows if r.get("verdict") not in ("event", "not")]
+    if bad:
+        raise SystemExit(f"{path}: {len(bad)} records have no verdict 'event' or 'not' (first: {bad[0]})")
+    events = sum(r["verdict"] == "event" for r in rows)
+    high = [r for r in rows if (r.get("confidence") or 0) >= 0.8]
+    return {
+        "records": len(rows),
+        "events": events,
+        "precision": round(events / len(rows), 3) if rows else float("nan"),
+        "records_conf_0.8": len(high),
+        "precision_conf_0.8": round(sum(r["verdict"] == "event" for r in high) / len(high), 3)
+        if high else float("nan"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("draw", help="extract LGL and draw a sample to judge")
+    d.add_argument("--lgl", type=Path, default=LGL)
+    d.add_argument("--n", type=int, default=60)
+    d.add_argument("--seed", type=int, required=True)
+    d.add_argument("--out", type=Path, required=True)
+    s = sub.add_parser("score", help="precision of judged samples")
+    s.add_argument("files", type=Path, nargs="+")
+    args = parser.parse_args()
+    if args.command == "draw":
+        if not args.lgl.exists():
+            sys.exit(f"{args.lgl}: not found (LGL lives in ../shared/benchmarks/geoparsing/)")
+        if args.out.exists():
+            sys.exit(f"{args.out}: exists; judged samples are not overwritten")
+        rows = draw(lgl_records(args.lgl), args.n, args.seed)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        print(f"{args.out}: {len(rows)} records to judge")
+    else:
+        for path in args.files:
+            print(path, json.dumps(score(path)))
+
+
+if __name__ == "__main__":
+    main()

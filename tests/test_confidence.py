@@ -1,0 +1,85 @@
+"""The learned confidence (events.confidence) and the ontology gate, on real news wording."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from events.confidence import ConfidenceModel, features
+
+ARTICLE = (
+    "Police in Almaty detained two opposition activists on Monday, the Interior Ministry said. "
+    "The activists had organised a rally outside the city hall on Sunday. "
+    "Analysts say sanctions could follow if the crackdown continues."
+)
+
+
+@pytest.fixture(scope="module")
+def events(pipeline):
+    return pipeline.extract_text(ARTICLE, published="2024-03-27")
+
+
+def test_confidence_is_a_probability_with_two_decimals(events):
+    assert events
+    for event in events:
+        assert 0.0 <= event.confidence <= 1.0
+        assert round(event.confidence, 2) == event.confidence
+
+
+def test_a_dated_arrest_with_its_actor_outranks_a_hedged_mention(pipeline):
+    found = pipeline.extract_text(
+        "Police detained two opposition activists in Almaty on Monday, the Interior Ministry said. "
+        "Such measures, critics say, are a threat that hangs over every protest movement in the region.",
+        published="2024-03-27",
+    )
+    by_type = {e.type: e for e in found}
+    assert "COERCE" in by_type and "THREATEN" in by_type
+    assert by_type["COERCE"].confidence > by_type["THREATEN"].confidence
+
+
+def test_features_read_what_was_attached_and_the_rest_of_the_article(events):
+    arrest = next(e for e in events if e.type == "COERCE")
+    f = features(arrest, events, len(ARTICLE))
+    assert f["has_actor"] == 1.0
+    assert f["date=day"] == 1.0
+    assert f["trigger_past"] == 1.0
+    assert f["first_sentences"] == 1.0
+    alone = features(arrest, [arrest], len(ARTICLE))
+    echoed = features(arrest, [arrest, replace(arrest, char_start=arrest.char_start + 90)], len(ARTICLE))
+    assert alone["same_type_elsewhere"] == 0.0 and echoed["same_type_elsewhere"] == 1.0
+
+
+def test_an_unknown_feature_weighs_nothing():
+    model = ConfidenceModel({"bias": 0.0, "has_actor": 2.0})
+    assert model.raw_score({"bias": 1.0, "has_actor": 1.0, "something_new": 5.0}) == 2.0
+    assert model.probability({"bias": 1.0}) == 0.5
+
+
+def test_a_broken_model_file_is_a_one_line_error_naming_it(tmp_path):
+    path = tmp_path / "confidence.json"
+    path.write_text(json.dumps({"weights": {"bias": 1.0}}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"confidence\.json: not a confidence model"):
+        ConfidenceModel.load(path)
+
+
+def test_the_packaged_model_loads():
+    model = ConfidenceModel.load()
+    assert "bias" in model.weights and model.platt_a > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # private commerce is outside PLOVER ...
+        ("A winning lottery ticket was sold at a gas station in Dayton on Saturday.", False),
+        ("The couple bought a house on Elm Street last year with a mortgage loan.", False),
+        # ... unless a state takes part
+        ("In 2021, Kyrgyzstan purchased drones from Turkey.", True),
+        ("The Indian government bought 36 fighter jets from France in 2016.", True),
+    ],
+)
+def test_buying_and_selling_count_only_when_a_state_takes_part(pipeline, text, present):
+    found = pipeline.extract_text(text, published="2024-03-27")
+    assert any(e.type == "COOPERATE" for e in found) == present
