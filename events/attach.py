@@ -92,6 +92,7 @@ _OPENING_LOCATIVE = re.compile(r"^\s*(?:in|at|near|outside|inside)\s+(?:the\s+)?
 _RELATIVE_ASIDE = re.compile(
     r",\s+(?:who|which|whose|whom|one of|home to|a|an)\b[^,;]*,"
     r"|\s[-\u2013\u2014]\s+(?:who|which|whose|whom)\b[^\u2013\u2014;]*?\s[-\u2013\u2014]\s"
+    r"|\((?:as|like|such as|including|unlike|as in|as did|as with)\b[^()]*\)"  # "(as in Mali and Niger)"
 )
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–|—)\s*", re.IGNORECASE)
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"

@@ -142,7 +142,7 @@ class Pipeline:
         doc = DocumentActors(main_country=story_country(toponyms, text),
                              as_of=int(anchor.strftime("%Y%m%d")) if anchor else None)
         events: list[Event] = []
-        facts = DocumentFacts()
+        facts = DocumentFacts(anchor=anchor)
         sentences = self.splitter.split(text)
         entities = sorted(entities, key=lambda e: e.start)
         by_start = [[e.start for e in entities], [t.start for t in timexes], [t.start for t in toponyms]]

@@ -51,6 +51,7 @@ class DocumentFacts:
     domestic: dict[str, str] = field(default_factory=dict)  # event id -> country whose institutions act at home
     countries: dict[int, set[str]] = field(default_factory=dict)  # sentence start -> countries it names
     order: dict[int, int] = field(default_factory=dict)  # sentence start -> its number in the article
+    anchor: date | None = None  # the article's date: an undated incident happened shortly before it
 
     def note_sentence(
         self, start: int, sentence: str, toponyms: Sequence[Toponym], mentions: Sequence[Mention]
@@ -319,7 +320,7 @@ class PlaceStage:
             return False  # "the closure, ordered by a Russian court": Russia's act, whatever the story
         if event.status == "scheduled" and incident.status != "scheduled" and not incident.date:
             return False  # a plan continues an ongoing visit of known date, not some earlier act
-        return _dates_close(event, incident, self.story_cues.max_days)
+        return _dates_close(event, incident, self.story_cues.max_days, facts.anchor)
 
 
 def dateline_place(text: str, gazetteer: Gazetteer) -> Place | None:
@@ -358,9 +359,14 @@ def _foreign_places(toponyms: Sequence[Toponym], start: int, end: int, country: 
     )
 
 
-def _dates_close(event: Event, incident: Event, max_days: int) -> bool:
+def _dates_close(event: Event, incident: Event, max_days: int, anchor: date | None = None) -> bool:
     """Undated reports continue any incident; dated ones only one within `max_days` (or the same
-    month or year, at the coarser of the two precisions)."""
+    month or year, at the coarser of the two precisions). An undated incident is news of the
+    days before the article's `anchor`: "Bazoum was overthrown on July 26", in a story of
+    August 11 about a suspension, is another incident."""
+    if event.date and not incident.date and anchor is not None and len(event.date) == 10:
+        day = date.fromisoformat(event.date)
+        return anchor - date.resolution * (7 + max_days) <= day <= anchor + date.resolution * max_days
     if not event.date or not incident.date:
         return True
     if len(event.date) == 10 and len(incident.date) == 10:

@@ -147,3 +147,18 @@ def test_a_state_acting_at_home_places_the_act_in_its_country(pipeline, text, tr
 def test_a_state_acting_abroad_is_not_placed_at_home(pipeline):
     event = _of(pipeline, "Russia's government imposed sanctions on Lithuania on Monday.", "imposed sanctions")
     assert event.place is None
+
+
+def test_a_dated_act_weeks_before_the_story_does_not_continue_its_undated_incident(pipeline):
+    text = ("Burkina Faso's junta-led government has suspended one of the country's most popular radio stations. "
+            "On July 26, Bazoum was overthrown by members of the Presidential Guard.")
+    events = pipeline.extract(Article("t1", text, published="2023-08-11"))
+    coup = next(e for e in events if e.trigger == "overthrown")
+    assert coup.place_basis != "story"
+    later = pipeline.extract(Article("t1", text.replace("On July 26", "On Thursday"), published="2023-08-11"))
+    assert next(e for e in later if e.trigger == "overthrown").place_basis == "story"
+
+
+def test_a_place_in_a_parenthetical_comparison_is_not_the_scene(pipeline):
+    text = "In 2022, Burkina Faso underwent two military coups, each triggered in part (as in Mali and Niger) by anger."
+    assert _of(pipeline, text, "military coups").country != "ML"
