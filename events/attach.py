@@ -13,22 +13,48 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
-from events.models import Event, Mention, Timex, Toponym, Trigger
-from events.place_links import PlaceCues, with_place_of
+from events.actors import StoryActors
+from events.models import Mention, Timex, Toponym, Trigger
+from events.place_links import PlaceCues
 
+# a word that may stand between a locative and its place: no verb, clause word or number
+# ("in a ruling cited Lahore", "In 2021, Poland said"), so the search moves on to a nearer preposition
+_GAP_WORD = (
+    r"(?!(?:is|was|were|are|has|have|had|says|said|which|who|that|and|or|but|to|as|where)\b)"
+    r"(?![\w\-’']*\d)"
+    r"(?!(?!(?:occupied|embattled|besieged|disputed|annexed|contested|troubled|neighbou?red|landlocked|united|"
+    r"oil-rich|war-torn|rebel-held)\b)[a-z]+ed\b)"
+    r"[\w\-’']+,?\s+"
+)
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|near|outside|inside|into|across|throughout|on the outskirts of|in the city of|"
-    r"in the region of|held in|based in)\s+(?:the\s+)?(?:[\w\-’']+\s+){0,3}$",
+    r"\b(?:in|at|near|outside|inside|across|throughout|on the outskirts of|in the city of|"
+    rf"in the region of|held in)\s+(?:the\s+)?(?:{_GAP_WORD}){{0,3}}$"
+    # "in the eastern Ukrainian city of Kharkiv", "in the restive southern province of Balochistan"
+    r"|\b(?:in|at|near|outside|inside|into|across|throughout|to)\s+(?:the\s+|a\s+)?(?:[\w\-’']+\s+){0,4}"
+    r"(?:city|town|village|region|province|district|capital|state|county|area|republic|port|island|enclave|"
+    r"suburb|neighbou?rhood|governorate|oblast|municipality)\s+of\s+$",
     re.IGNORECASE,
 )
 _DESTINATION = re.compile(r"\b(?:to|visited|visiting|visits|visit|toured|arrived in)\s+(?:the\s+)?$", re.IGNORECASE)
-_PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "by the US", "by a Belarusian court", "by the paramilitary Rapid Support Forces"
+_PASSIVE_BY = re.compile(r"\bby\s+(?:(?:the|a|an)\s+)?(?:[a-z][a-z\-]+\s+){0,2}$")
+# "fighting between the Sudanese army and the RSF": both sides of a clash are its actors
+_BETWEEN = re.compile(r"\s+(?:[a-z]+\s+){0,2}?between\s+[^,;:.]{3,120}")
 _REPORTING = re.compile(
     r"\b(?:said|says|stated|told|reported|announced|added|noted|declared|according to|claimed)\b(?:\s+(?:that|on\s+\w+))?",
     re.IGNORECASE,
 )
+_LONG_AGENT_GAP = 8  # the same after a passive trigger, within its clause
+_ORDERED_TO = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:ordered|told|forced)\s+to\s+$",
+                         re.IGNORECASE)
+# "the attack", "Monday's attack", "the deadly strike": an attack named as a thing already told
+_THE_EVENT = re.compile(r"\b(?:the|this|that|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                        r"[Yy]esterday|[Tt]oday|[Ww]eekend)['’]s)\s+(?:[a-z\-]+\s+)?$")
+_VERB_BEFORE = re.compile(r"\b([a-z]+)\s+(?:(?:responsibility|credit)\s+for\s+)?(?:the|this|that|\w+['’]s)\s+"
+                          r"(?:[a-z\-]+\s+)?$")
 _AGENT_GAP = 3  # words between a trigger and its "by" agent without an auxiliary ("seized last week by")
 # "the attack ... was claimed by": a passive verb right before the agent
 _BE_PARTICIPLE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|ne)\s+$", re.IGNORECASE)
@@ -55,12 +81,11 @@ _ATTRIBUTION_AFTER = re.compile(
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 _REACH = 140
 _CLAUSE_COST = 60
-_POINTS_BACK = re.compile(
-    r"^(?:during|at|after|on|in the course of)\s+(?:the|this|that|his|her|their|its)\s+(?:[\w\-]+\s+){0,2}"
-    r"(?:visit|meeting|talks|summit|trip|tour|conference|ceremony|attack|clash|protest|rally|raid)\b|^there\b",
-    re.IGNORECASE,
-)
 _FRAME_CHARS = 40
+_CLAUSE_MARK = re.compile(r"[,;:()\u2013\u2014]")
+_OPENING_PARTICIPLE = re.compile(r"^\s*[A-Z][a-z]+ing\b[^,;:]{0,120},")
+_OFFSET_UNITS = {"D": 1, "W": 7}
+_OFFSET_LINK = re.compile(r"\s+(after|before)\b", re.IGNORECASE)
 _OPENING_LOCATIVE = re.compile(r"^\s*(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:(?:city|town|region|province|village)\s+of\s+)?$", re.IGNORECASE)
 # ", who was appointed in 2005,", ", one of the largest producers in Uzbekistan,", "– which opposes
 # the regime in Syria -": a date or place inside such an aside belongs to the aside only
@@ -71,9 +96,11 @@ _RELATIVE_ASIDE = re.compile(
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–|—)\s*", re.IGNORECASE)
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
 _OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
+_INTO = re.compile(r"\binto\s+(?:the\s+)?(?:[\w\-’']+\s+){0,2}$", re.IGNORECASE)
 _OBJECT_GAP = re.compile(r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?", re.IGNORECASE)
 _KIND_ORDER = {"person": 0, "country": 1, "org": 2, "group": 2}
 _VISIT_MODES = frozenset({"visit"})
+_AGENT_SUFFIXES = ("ers", "ors", "ists", "ants")  # protesters, demonstrators, activists, militants
 
 
 @dataclass(frozen=True)
@@ -82,6 +109,7 @@ class Roles:
     targets: list[str]
     countries: list[str]
     actor_mentions: list[Mention]
+    sectors: list[str | None] = field(default_factory=list)  # parallel to `actors` (EVENTS.md section 3)
 
 
 def roles(
@@ -91,13 +119,18 @@ def roles(
     triggers: Sequence[Trigger],
     country_name: Callable[[str], str],
     referent: Mention | None = None,
+    story: StoryActors | None = None,
 ) -> Roles:
     """Actors and targets of `trigger` from their positions around it.
 
-    `referent` is the person "he" or "she" most likely means (the last person
-    named before this sentence). An official or a ministry acts for its state,
-    so the state joins the actors ("Sergei Lavrov" -> also "Russia").
+    `referent` is the person "he" or "she" most likely means (the subject of
+    the last sentence that named someone). An official or a ministry acts for
+    its state, so the state joins the actors ("Sergei Lavrov" -> also
+    "Russia"). `story` names the doers the story made known: its state does a
+    state-only act told with no agent ("Dozens have been detained", "were
+    ordered to suspend"); its armed group did "the attack" that others confirm.
     """
+    implicit_state = story.state if story is not None and story.state_act else None
     prev_end = max((t.end for t in triggers if t.end <= trigger.start), default=0)
     # in reported speech the speaker is not the doer: "X said Y arrested Z" -> Y
     reporting = [m.end() for m in _REPORTING.finditer(sentence, prev_end, trigger.start)]
@@ -113,18 +146,17 @@ def roles(
     in_aside = (lambda m: aside.start() <= m.start < aside.end()) if aside is not None else (lambda m: False)
     # "In Cuba, people rallied": a country named as the scene is not a doer
     scenes = {m for m in mentions if m.kind == "country" and _SCENE_BEFORE.search(sentence, 0, m.start)}
-    before = [
-        m for m in mentions
-        if window_start <= m.start and m.end <= trigger.start and not in_aside(m) and m not in scenes
-    ]
+    # a newspaper or agency that reports is no actor (EVENTS.md section 3)
+    doers = [m for m in mentions if m not in scenes and m.sector != "media"]
+    before = [m for m in doers if window_start <= m.start and m.end <= trigger.start and not in_aside(m)]
     if not before:
-        before = [m for m in mentions if m.end <= trigger.start and m not in scenes]
+        before = [m for m in doers if m.end <= trigger.start]
     after = [m for m in mentions if m.start >= trigger.end and m.start < next_start]
     passive = [m for m in after if _passive_agent(sentence, trigger, m)]
     relative = _relative_subject(sentence, trigger, mentions)
     if passive or _PASSIVE_VERB.search(sentence, 0, trigger.start) and _participle(trigger.text):
         # "Slepian was killed by a gunshot", "14 foreigners were arrested": the subject suffered it
-        actors_m = passive
+        actors_m = passive or _announced_by(sentence, trigger, prev_end, mentions, implicit_state)
         targets_m = before[-3:] + [m for m in after if m not in passive]
     elif relative is not None:
         actors_m = [relative]
@@ -135,30 +167,70 @@ def roles(
     earlier = [t for t in triggers if t.end <= trigger.start]
     if not passive and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
         # "Estrada condemned the bombings in Kenya and offered condolences": one subject, two verbs
-        actors_m = roles(sentence, earlier[-1], mentions, triggers, country_name, referent).actor_mentions
-        targets_m = after
+        shared = roles(sentence, earlier[-1], mentions, triggers, country_name, referent, story)
+        if shared.actor_mentions:  # else the subject stands between: "clashes continued as authorities ... and shut down"
+            actors_m = shared.actor_mentions
+            targets_m = after
+    if not actors_m and trigger.type == "ASSAULT":
+        between = _BETWEEN.match(sentence, trigger.end)
+        if between is not None:
+            actors_m = [m for m in mentions if between.start() <= m.start and m.end <= between.end()]
     if not actors_m and referent is not None and _PRONOUN.search(sentence, window_start, trigger.start):
         actors_m = [referent]
     if not actors_m:
         actors_m = _quoted_speaker(sentence, trigger, mentions, referent)
+    if not actors_m and implicit_state is not None:
+        actors_m = [implicit_state]  # "a curfew is in place": only a state imposes one
+    if not passive and story is not None and story.state is not None and _ORDERED_TO.search(sentence, 0, trigger.start):
+        actors_m = [story.state]  # "companies were ordered to suspend services": by the authorities
+    if not passive and trigger.type == "ASSAULT" and story is not None and _THE_EVENT.search(sentence, 0, trigger.start):
+        # "X confirmed the attack": X reports it; the story's armed group did it, unless X "claimed" it
+        verb = _VERB_BEFORE.search(sentence, 0, trigger.start)
+        if verb is None or verb.group(1).lower() not in story.doer_verbs:
+            actors_m = [story.group] if story.group is not None else []
     states = [
-        Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country)
+        Mention(m.start, m.end, m.text, country_name(m.country), "country", m.country, sector=m.sector)
         for m in actors_m if m.for_state and m.country
     ]
     actors = _ordered_names([*actors_m, *states])
     targets = [n for n in _ordered_names(targets_m, keep_order=True) if n not in actors]
     countries = sorted({m.country for m in actors_m if m.country})
-    return Roles(actors, targets, countries, list(actors_m))
+    sector_of: dict[str, str | None] = {}
+    for m in [*actors_m, *states]:
+        if sector_of.get(m.name) is None:
+            sector_of[m.name] = m.sector
+    return Roles(actors, targets, countries, list(actors_m), [sector_of.get(name) for name in actors])
+
+
+def _announced_by(
+    sentence: str, trigger: Trigger, prev_end: int, mentions: Sequence[Mention], implicit_state: Mention | None
+) -> list[Mention]:
+    """The doer of an agentless passive state act: the state official or body that announces it ("Minister X
+    said Radio Omega was suspended" -> X, and the state), else the story's state; none for other acts."""
+    if implicit_state is None:
+        return []
+    said = [m.start() for m in _REPORTING.finditer(sentence, prev_end, trigger.start)]
+    if said:
+        speakers = [m for m in mentions if m.end <= said[-1] and m.for_state]
+        if speakers and speakers[-1].name != implicit_state.name:
+            return [speakers[-1], implicit_state]
+        if speakers:
+            return [speakers[-1]]
+    return [implicit_state]
 
 
 def _passive_agent(sentence: str, trigger: Trigger, mention: Mention) -> bool:
     """Whether "by <mention>" is the trigger's own passive agent: "was seized by German authorities",
     "sanctioned by the US", but not "asked media to rely on information distributed by the authorities"."""
-    if not _PASSIVE_BY.search(sentence[max(0, mention.start - 8) : mention.start]):
+    if not _PASSIVE_BY.search(sentence[max(0, mention.start - 40) : mention.start]):
         return False
     by = sentence.rfind("by", trigger.end, mention.start)
     gap = len(sentence[trigger.end : by].split())
-    return gap <= _AGENT_GAP or bool(_BE_PARTICIPLE.search(sentence, max(0, by - 40), by))
+    if gap <= _AGENT_GAP or _BE_PARTICIPLE.search(sentence, max(0, by - 40), by):
+        return True
+    # "was sentenced to eight years in prison by a Belarusian court": the trigger's own passive, same clause
+    passive_trigger = _PASSIVE_VERB.search(sentence, 0, trigger.start) and _participle(trigger.text)
+    return bool(passive_trigger) and gap <= _LONG_AGENT_GAP and not re.search(r"[,;:]", sentence[trigger.end : by])
 
 
 def _participle(text: str) -> bool:
@@ -208,18 +280,60 @@ def event_date(
     """
     asides = _asides_apart_from(sentence, trigger)
     dated = [t for t in timexes if t.date is not None and not any(a <= t.start and t.end <= b for a, b in asides)]
+    shifted = _offset_date(sentence, trigger, timexes, dated)
+    if shifted is not None:
+        return shifted
     own = [
         t for t in dated
         if _cost(sentence, t, trigger) <= min(_cost(sentence, t, other) for other in triggers)
+        or _plain_tie(sentence, t, trigger, triggers)
     ]
     if not own:
         # a date that opens the sentence ("Earlier in July 2022, ...") frames every event in it
         first_trigger = min(t.start for t in triggers)
         own = [t for t in dated if t.end <= first_trigger and t.start < _FRAME_CHARS]
     if not own:
+        # so does one in an opening participle ("Speaking at a press conference on Sunday, Vucic accused")
+        opening = _OPENING_PARTICIPLE.match(sentence)
+        if opening is not None and trigger.start >= opening.end():
+            own = [t for t in dated if t.end <= opening.end()]
+    if not own:
         return None
     best = min(own, key=lambda t: (_cost(sentence, t, trigger), t.start > trigger.start))
     return _joined_range(sentence, best, dated)
+
+
+def _plain_tie(sentence: str, timex: Timex, trigger: Trigger, triggers: Sequence[Trigger]) -> bool:
+    """A date in the trigger's own clause with nothing between them but words: no clause break
+    and no other trigger ("demonstrators gathered near parliament in Tbilisi on Thursday,
+    demanding ...": Thursday dates the gathering, though "demanding" stands nearer)."""
+    lo, hi = (timex.end, trigger.start) if timex.end <= trigger.start else (trigger.end, timex.start)
+    if hi - lo > _REACH or _CLAUSE_MARK.search(sentence, lo, hi):
+        return False
+    return not any(lo <= other.start < hi for other in triggers if other is not trigger)
+
+
+def _offset_date(
+    sentence: str, trigger: Trigger, timexes: Sequence[Timex], dated: Sequence[Timex]
+) -> Timex | None:
+    """"announced a curfew on Tuesday, a day after 18 people were killed": the killing is dated
+    from the main clause's date, not from the article's."""
+    for duration in timexes:
+        unit = _OFFSET_UNITS.get((duration.value or "")[-1:]) if duration.type == "DURATION" else None
+        if unit is None or not (duration.value or "")[1:-1].isdigit() or duration.end > trigger.start:
+            continue
+        link = _OFFSET_LINK.match(sentence, duration.end)
+        if link is None or _CLAUSE_MARK.search(sentence, link.end(), trigger.start):
+            continue
+        main = [t for t in dated if t.end <= duration.start and t.precision == "day" and t.date]
+        if not main:
+            continue
+        days = int((duration.value or "")[1:-1]) * unit * (1 if link.group(1).lower() in ("after", "later") else -1)
+        # "a day after X" dates X a day BEFORE the main clause's date, and "a day before X" a day after it
+        day = date.fromisoformat(main[-1].date[:10]) - timedelta(days=days)
+        text = sentence[duration.start : link.end()].strip()
+        return Timex(duration.start, link.end(), text, "DATE", day.isoformat(), day.isoformat(), None, "day")
+    return None
 
 
 def _asides_apart_from(sentence: str, trigger: Trigger) -> list[tuple[int, int]]:
@@ -262,8 +376,10 @@ def event_place(
     resolved = [t for t in toponyms if t.place is not None]
     if not resolved:
         return None
-    lo = max((t.end for t in triggers if t.end <= trigger.start), default=0)
-    hi = min((t.start for t in triggers if t.start >= trigger.end), default=len(sentence))
+    # people named by a trigger word ("detained 12 protesters in Kazan") share the scene of the act done to them
+    bounds = [t for t in triggers if not (t.argument and t.text.lower().endswith(_AGENT_SUFFIXES))]
+    lo = max((t.end for t in bounds if t.end <= trigger.start), default=0)
+    hi = min((t.start for t in bounds if t.start >= trigger.end), default=len(sentence))
     taken = [(m.start, m.end) for m in actor_spans]
     # "condemned the bombings in Kenya and offered condolences": places before the "and" are the first verb's
     coordinated = _COORDINATED_VERB.search(sentence, 0, trigger.start)
@@ -281,12 +397,22 @@ def event_place(
             continue
         if sentence[top.end : top.end + 2] in ("'s", "’s"):
             continue
-        if cues is not None and cues.owner_not_host(sentence, top):
+        if cues is not None and (
+            cues.owner_not_host(sentence, top) or cues.speaks(sentence, top) or cues.topic_of_noun(sentence, top, trigger)
+        ):
             continue
-        left = sentence[max(0, top.start - 40) : top.start]
+        if cues is not None and trigger.type in cues.verbal_types and top.start >= trigger.end:
+            words_between = len(sentence[trigger.end : top.start].split())
+            if words_between > cues.verbal_gap + 1:  # the preposition itself is one of them
+                continue  # "condemned the vandalism of graves in Belarus": the topic, not the scene
+        left = sentence[max(0, top.start - 60) : top.start]
         between = sentence[trigger.end : top.start] if top.start >= trigger.end else None
         if _LOCATIVE.search(left):
             candidates.append((distance, top))
+        elif trigger.type in _OBJECT_IS_PLACE and _INTO.search(left):
+            candidates.append((distance, top))  # "fired rockets into Israel"; an arrest "as they crossed into" is not there
+        elif between is not None and cues is not None and cues.scene_verb.fullmatch(between):
+            candidates.append((distance, top))  # "the protests engulfed Nairobi"
         elif between is not None and trigger.type in _OBJECT_IS_PLACE and _OBJECT_GAP.fullmatch(between):
             candidates.append((distance, top))
         elif trigger.mode in _VISIT_MODES and top.start >= trigger.start and _DESTINATION.search(left):
@@ -334,25 +460,6 @@ def _ordered_names(mentions: Sequence[Mention], keep_order: bool = False) -> lis
         if m.name not in names:
             names.append(m.name)
     return names
-
-
-def continued_place(event: Event, previous: Sequence[Event], sentence: str) -> Event:
-    """Give a place-less event the place of the incident it continues (EVENTS.md section 5).
-
-    Only where the link is clear: the sentence before told an event of the
-    same type with a place ("the attack ... in Moscow" / "gunmen opened
-    fire"), or this sentence opens by pointing back at it ("During the visit,
-    ..."). The borrowed place costs some confidence.
-    """
-    if event.place is not None:
-        return event
-    placed = [e for e in previous if e.place is not None]
-    source = next((e for e in placed if e.type == event.type), None)
-    if source is None and placed and _POINTS_BACK.match(sentence):
-        source = placed[0]
-    if source is None:
-        return event
-    return with_place_of(event, source, basis="story")
 
 
 _UNKNOWN_PLACE = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?((?:[A-Z][\w\-’']+)(?:\s+[A-Z][\w\-’']+){0,2})")

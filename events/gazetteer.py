@@ -96,6 +96,7 @@ class Gazetteer:
     countries: dict[str, int]
     _places: dict[int, Place] = field(default_factory=dict, repr=False)
     _country_keys: list[str] | None = field(default=None, repr=False)
+    _capitals: dict[str, int] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, folder: Path | None = None) -> "Gazetteer":
@@ -187,6 +188,16 @@ class Gazetteer:
     def country(self, code: str) -> Place | None:
         """The country entry (centroid) for an ISO alpha-2 code."""
         row = self.countries.get(code.upper())
+        return None if row is None else self.place(row)
+
+    def capital(self, code: str) -> Place | None:
+        """The national capital of a country ("the Kenyan capital" -> Nairobi); None when unknown."""
+        if self._capitals is None:  # one scan on first use: the flag is the row's last cell
+            self._capitals = {}
+            for row, line in enumerate(self.lines):
+                if line.endswith("\t1"):
+                    self._capitals.setdefault(line.split("\t", 3)[2], row)
+        row = self._capitals.get(code.upper())
         return None if row is None else self.place(row)
 
     def country_name(self, code: str) -> str:

@@ -89,6 +89,7 @@ class Mention:
     kind: str  # country, person, org, group
     country: str | None = None  # ISO alpha-2 where known
     for_state: bool = False  # acts for its country (an official, a ministry), so the country acts too
+    sector: str | None = None  # EVENTS.md section 3 sector (government, military, police, ...) where known
 
 
 @dataclass(frozen=True)

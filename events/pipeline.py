@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from events.actors import ActorFinder, ActorLexicon, DocumentActors
-from events.attach import continued_place, event_date, event_place, roles, unknown_place_name
-from events.place_links import PlaceCues, domestic_country, link_clauses, named_site
+from events.actors import ActorFinder, ActorLexicon, DocumentActors, story_country
+from events.attach import event_date, roles
 from events.budget import time_limit
+from events.place_links import link_clauses
+from events.places import DocumentFacts, PlaceStage, geo_precision
 from events.classify import TriggerFinder
 from events.errors import FAILED, InputError, InputWarning
 from events.gazetteer import Gazetteer
@@ -28,8 +29,9 @@ from events.geoparse import Geoparser
 from events.ingest import derive_doc_id
 from events.lexicon import Lexicon
 from events.limits import ArticleLimits, label, prepare
+from events.magnitude import CasualtyReader
 from events.ner import Entity, SpacyNER
-from events.models import Article, Event, Mention, Place, Sentence, Timex, Toponym, Trigger
+from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
 from events.sentences import SentenceSplitter
 from events.timex import TimexTagger, find_anchor
 
@@ -86,7 +88,8 @@ class Pipeline:
         self.geoparser = Geoparser(self.gazetteer)
         self.triggers = TriggerFinder(Lexicon.load())
         self.actors = ActorFinder(ActorLexicon.load(), self.gazetteer)
-        self.place_cues = PlaceCues.load()
+        self.places = PlaceStage(self.gazetteer, geocoder)
+        self.casualties = CasualtyReader()
 
     def extract(self, article: Article) -> list[Event]:
         """Every event the article states, in text order."""
@@ -133,26 +136,25 @@ class Pipeline:
         timexes = self.tagger.tag(text, anchor)
         toponyms = self.geoparser.parse(text)
         entities = self.ner.entities(text) if self.ner is not None else []
-        doc = DocumentActors()
+        doc = DocumentActors(main_country=story_country(toponyms, text))
         events: list[Event] = []
+        facts = DocumentFacts()
         sentences = self.splitter.split(text)
-        previous: list[Event] = []
         entities = sorted(entities, key=lambda e: e.start)
         by_start = [[e.start for e in entities], [t.start for t in timexes], [t.start for t in toponyms]]
-        for sentence in sentences:
+        for number, sentence in enumerate(sentences):
+            facts.order[sentence.start] = number
             local = [
                 Entity(e.start - sentence.start, e.end - sentence.start, e.text, e.kind)
                 for e in _within(entities, by_start[0], sentence)
             ]
             local_timexes = [_shift(t, -sentence.start) for t in _within(timexes, by_start[1], sentence)]
-            local_toponyms = [_shift_toponym(t, -sentence.start) for t in _within(toponyms, by_start[2], sentence)]
-            drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, local))
-            found = link_clauses(sentence.text, drafts, local_toponyms, self.place_cues)
-            if not any(t.place for t in local_toponyms):
-                found = [continued_place(e, previous, sentence.text) for e in found]
-            events.extend(found)
-            previous = found
-        return events, len(sentences)
+            local_toponyms = self.places.scene_toponyms(
+                sentence.text, [_shift_toponym(t, -sentence.start) for t in _within(toponyms, by_start[2], sentence)]
+            )
+            drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, facts, local))
+            events.extend(link_clauses(sentence.text, drafts, local_toponyms, self.places.cues))
+        return self.places.document(text, events, toponyms, facts), len(sentences)
 
     def _sentence_events(
         self,
@@ -161,21 +163,33 @@ class Pipeline:
         local_timexes: Sequence[Timex],
         local_toponyms: Sequence[Toponym],
         doc: DocumentActors,
+        facts: DocumentFacts,
         entities: Sequence[Entity] = (),
     ) -> Iterator[tuple[Trigger, Event]]:
-        """The sentence's events with their triggers; timexes and toponyms come in sentence offsets."""
+        """The sentence's events with their triggers; timexes and toponyms come in sentence offsets.
+
+        `facts` collects what the document's place rules need (EVENTS.md section 5,
+        rules 2 and 3, applied over the whole document).
+        """
         referent = doc.last_person
         mentions = self.actors.find(sentence.text, doc, entities)
         found = self.triggers.find(sentence.text)
         triggers = _one_per_type([t for t in found if not t.argument])
         if not triggers:
             return
+        facts.note_sentence(sentence.start, sentence.text, local_toponyms, mentions)
         for trigger in triggers:
-            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent)
+            story = self.actors.story(trigger.text, trigger.type, doc)
+            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent, story)
             when = event_date(sentence.text, trigger, local_timexes, triggers)
-            place, basis = self._place(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
+            place = self.places.scene(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
+            event_id = _event_id(article.doc_id, sentence, trigger)
+            toll = self.casualties.read(sentence.text) if trigger.type in _CASUALTY_TYPES else None
+            home = self.places.domestic(sentence.text, trigger, local_toponyms, who.actor_mentions, mentions)
+            if home is not None:
+                facts.domestic[event_id] = home
             yield trigger, Event(
-                event_id=_event_id(article.doc_id, sentence, trigger),
+                event_id=event_id,
                 doc_id=article.doc_id,
                 doc_title=article.title,
                 sentence=sentence.text,
@@ -187,7 +201,9 @@ class Pipeline:
                 actors=who.actors,
                 targets=who.targets,
                 actor_countries=who.countries,
-                actor_sectors=[None] * len(who.actors),
+                actor_sectors=who.sectors,
+                killed=toll.killed if toll else None,
+                injured=toll.injured if toll else None,
                 date=when.date if when else None,
                 date_end=_end_at_precision(when),
                 date_precision=when.precision if when else "none",
@@ -197,47 +213,15 @@ class Pipeline:
                 admin1=place.admin1 if place else None,
                 lat=place.lat if place else None,
                 lon=place.lon if place else None,
-                geo_precision=_geo_precision(place.feature) if place else "none",
-                place_basis=basis,
+                geo_precision=geo_precision(place.feature) if place else "none",
+                place_basis="sentence" if place else None,
                 geonames_id=place.geonames_id if place else None,
                 status="scheduled" if trigger.scheduled else "occurred",
                 confidence=_confidence(bool(who.actors), when is not None, place is not None),
             )
 
-    def _place(
-        self,
-        sentence: str,
-        trigger: Trigger,
-        triggers: Sequence[Trigger],
-        toponyms: Sequence[Toponym],
-        actor_mentions: Sequence[Mention],
-        mentions: Sequence[Mention],
-    ) -> tuple[Place | None, str | None]:
-        """Where the event happened and the section 5 rule that says so, from the plainest tie to the loosest.
 
-        A locative in the trigger's own stretch of the sentence wins; then a
-        named site the event involves; then the stretch of another trigger of
-        the same type (one event per type and sentence absorbs them: "claimed
-        responsibility for a bombing at the embassy in Kabul"); then the online
-        geocoder for an unknown locative name; last a domestic authority's country.
-        """
-        where = event_place(sentence, trigger, toponyms, actor_mentions, triggers, self.place_cues)
-        where = where or named_site(sentence, trigger, toponyms, actor_mentions, self.place_cues)
-        for sibling in triggers:
-            if where is not None:
-                break
-            if sibling.type == trigger.type and sibling is not trigger:
-                where = event_place(sentence, sibling, toponyms, actor_mentions, triggers, self.place_cues)
-        if where is not None:
-            return where.place, "sentence"
-        if self.geocoder is not None:
-            name = unknown_place_name(sentence, trigger, toponyms, mentions)
-            place = self.geocoder.lookup(name) if name else None
-            if place is not None:
-                return place, "sentence"
-        code = domestic_country(trigger.type, actor_mentions, self.place_cues)
-        country = self.gazetteer.country(code) if code else None
-        return country, "actor" if country is not None else None
+_CASUALTY_TYPES = frozenset({"ASSAULT"})  # EVENTS.md section 3: casualties are stated for attacks
 
 
 def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
@@ -269,12 +253,6 @@ def _end_at_precision(when: Timex | None) -> str | None:
     if when is None or when.date_end is None:
         return None
     return when.date_end if len(when.date_end) == _ISO_LENGTH.get(when.precision) else None
-
-
-def _geo_precision(feature: str) -> str:
-    return {"city": "point", "other": "point", "admin1": "admin1", "country": "country", "region": "admin1"}.get(
-        feature, "point"
-    )
 
 
 def _confidence(has_actor: bool, has_date: bool, has_place: bool) -> float:

@@ -31,6 +31,8 @@ from events.models import Event, Mention, Toponym, Trigger
 CUES_FILE = "place_cues.json"
 _SITE_GAP_WORDS = 4  # "attended in June the St. Petersburg Economic Forum"
 _WORD = re.compile(r"[^\W_][\w\-’'.]*")
+# "war in ", "crisis across the ": the noun right before a place's preposition
+_NOUN_PREP = re.compile(r"\b([a-z]+)\s+(?:in|across|inside|throughout|of|with)\s+(?:the\s+)?$")
 _CLAUSE_END = re.compile(r"[,;:()\u2013\u2014]")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:and|but|which|who|that)\b")
 # ", killing five" / ", and signing" / ", personally traveling": a participle that goes on with the clause before
@@ -47,6 +49,11 @@ class PlaceCues:
     domestic_types: frozenset[str]
     owned_abroad: frozenset[str]
     clause_link: re.Pattern[str]
+    scene_verb: re.Pattern[str]  # what lies between a subject trigger and its scene: " engulfed ", " spread to the "
+    metonymy_verbs: frozenset[str]
+    topic_nouns: frozenset[str]
+    verbal_types: frozenset[str]
+    verbal_gap: int
 
     @classmethod
     def load(cls) -> "PlaceCues":
@@ -60,6 +67,35 @@ class PlaceCues:
             # "when he attended", "while visiting", "during his visit to"
             clause_link=re.compile(rf"\b(?:{links})\s+(?:[\w’']+\s+){{0,2}}$", re.IGNORECASE),
             owned_abroad=frozenset(data["owned_abroad"]["words"]),
+            scene_verb=re.compile(
+                r"\s+(?:(?:have|has|had)\s+)?(?:also\s+|quickly\s+|again\s+)?(?:"
+                + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in data["scene_verbs"]["words"])
+                + r")\s+(?:the\s+|parts\s+of\s+(?:the\s+)?|much\s+of\s+(?:the\s+)?)?",
+                re.IGNORECASE,
+            ),
+            metonymy_verbs=frozenset(data["metonymy_verbs"]["words"]),
+            topic_nouns=frozenset(data["topic_nouns"]["words"]),
+            verbal_types=frozenset(data["verbal_types"]["types"]),
+            verbal_gap=int(data["verbal_types"]["max_gap"]),
+        )
+
+    def topic_of_noun(self, sentence: str, top: Toponym, trigger: Trigger) -> bool:
+        """A place that belongs to the noun before its preposition ("the war in Ukraine"), unless
+        that noun is the trigger itself ("fighting in Kharkiv")."""
+        before = _NOUN_PREP.search(sentence, max(0, top.start - 40), top.start)
+        return (
+            before is not None
+            and before.group(1).lower() in self.topic_nouns
+            and not trigger.start <= before.start(1) < trigger.end
+        )
+
+    def speaks(self, sentence: str, top: Toponym) -> bool:
+        """A place name used for its government, as the subject of a speech verb ("Warsaw says")."""
+        following = _WORD.search(sentence, top.end)
+        return (
+            following is not None
+            and not sentence[top.end : following.start()].strip()
+            and following.group().lower() in self.metonymy_verbs
         )
 
     def owner_not_host(self, sentence: str, top: Toponym) -> bool:

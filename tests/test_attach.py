@@ -179,3 +179,38 @@ def test_a_given_name_is_not_dropped_for_a_known_surname(pipeline):
     request = next(e for e in events if e.type == "REQUEST")
     assert request.actors == ["Jeb Bush"] and request.targets == ["Bill Clinton"]
     assert "CONCEDE" not in [e.type for e in events]  # what he was asked to do has not happened
+
+
+# -- dates tied by the clause, not by nearness alone --------------------------------------------
+
+def _dates(pipeline, text, published="2023-01-11"):
+    from events.models import Article
+
+    return {e.trigger: e.date for e in pipeline.extract(Article("d", text, published=published))}
+
+
+def test_a_day_after_dates_the_clause_from_the_main_clauses_date(pipeline):
+    dates = _dates(pipeline, "Peru on Tuesday announced a curfew in the Puno region, a day after 18 people were "
+                             "killed in clashes between demonstrators and security forces.")
+    assert dates["curfew"] == "2023-01-10" and dates["killed"] == "2023-01-09"
+
+
+def test_a_duration_without_after_or_before_shifts_nothing(pipeline):
+    dates = _dates(pipeline, "Peru on Tuesday announced a curfew for a day, and 18 people were killed in clashes.")
+    assert dates["killed"] != "2023-01-09"
+
+
+def test_a_date_in_the_subjects_own_clause_dates_it_though_a_participle_is_nearer(pipeline):
+    dates = _dates(pipeline, "Several thousand demonstrators gathered near the national parliament in the center "
+                             "of Tbilisi on Thursday, demanding the resignation of the interior minister.")
+    assert dates["demonstrators"] == "2023-01-05"
+
+
+def test_an_opening_participle_dates_the_main_clause(pipeline):
+    dates = _dates(pipeline, "Speaking at a press conference on Sunday, Vucic accused protest leaders of violence.")
+    assert dates["accused"] == "2023-01-08"
+
+
+def test_a_date_in_a_relative_aside_still_dates_only_the_aside(pipeline):
+    dates = _dates(pipeline, "KTJ, which swore allegiance to al-Qaeda in 2015, praised the Taliban.")
+    assert dates.get("praised") is None
