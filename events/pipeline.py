@@ -211,7 +211,7 @@ class Pipeline:
                 killed=toll.killed if toll else None,
                 injured=toll.injured if toll else None,
                 date=when.date if when else None,
-                date_end=when.date_end if when else None,
+                date_end=_end_at_precision(when),
                 date_precision=when.precision if when else "none",
                 date_text=when.text if when else None,
                 place=place.name if place else None,
@@ -244,6 +244,21 @@ def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
 def _event_id(doc_id: str, sentence: Sentence, trigger: Trigger) -> str:
     key = f"{doc_id}\t{sentence.start}\t{trigger.start}\t{trigger.type}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+_ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
+def _end_at_precision(when: Timex | None) -> str | None:
+    """The span's end when it is written at the date's own precision, else None.
+
+    The record contract has one `date_precision` for `date` and `date_end`; a
+    span joined from two dates of different precisions ("March 3, 2024 and
+    2024", found by fuzzing) keeps its start only.
+    """
+    if when is None or when.date_end is None:
+        return None
+    return when.date_end if len(when.date_end) == _ISO_LENGTH.get(when.precision) else None
 
 
 def _within(spans: Sequence[S], starts: list[int], sentence: Sentence) -> list[S]:

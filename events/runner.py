@@ -54,6 +54,8 @@ Progress = Callable[[int, int | None], None]
 """on_progress(articles done, total): total is None while input is still being read, the final count at the end."""
 
 HARD_LIMIT_GRACE = 60.0  # seconds a worker may overrun its chunk's budgets before the pool is replaced
+STARTUP_SECONDS = 120.0  # extra patience for a new pool's workers to load their pipelines
+POLL_SECONDS = 1.0  # how often the parent looks whether a missing chunk's pool still makes progress
 T = TypeVar("T")
 Pending = deque[tuple[list[Article], AsyncResult]]
 """Chunks out at the pool's workers, oldest first, with their pending results."""
@@ -369,23 +371,24 @@ def _run_pool(
     work queued not to idle meanwhile.
 
     Each article has its budget inside the worker (`extract_chunk`). As a
-    last resort, a chunk whose answer is later than all its articles' budgets
-    plus HARD_LIMIT_GRACE (a worker stuck in C code, or killed) is reported
-    as timed out, and the pool is replaced; the chunks still out are sent to
-    the new pool.
+    last resort, when the oldest chunk is missing and no chunk has finished
+    for all its articles' budgets plus HARD_LIMIT_GRACE (a worker stuck in C
+    code, or killed), that chunk is reported, and the pool is replaced; the
+    unfinished chunks are sent to the new pool.
     """
     context = multiprocessing.get_context("spawn")  # no fork: the parent may hold a DuckDB connection
     hard = None if not limits.timeout else limits.timeout * CHUNK_SIZE + HARD_LIMIT_GRACE
     pending: Pending = deque()
     pool = context.Pool(workers, initializer=_init_worker, initargs=(config,))
+    started = [False]  # whether the current pool has returned a chunk yet
     try:
         for chunk in _batches(articles, CHUNK_SIZE):
             pending.append((chunk, pool.apply_async(_work, (chunk, limits))))
             while len(pending) >= max(workers, AHEAD // CHUNK_SIZE):
-                outcomes, pool = _collect(pending, pool, hard, context, workers, config, limits)
+                outcomes, pool = _collect(pending, pool, hard, context, workers, config, limits, started)
                 yield from outcomes
         while pending:
-            outcomes, pool = _collect(pending, pool, hard, context, workers, config, limits)
+            outcomes, pool = _collect(pending, pool, hard, context, workers, config, limits, started)
             yield from outcomes
     finally:
         pool.terminate()
@@ -394,20 +397,45 @@ def _run_pool(
 
 def _collect(
     pending: Pending, pool: Pool, hard: float | None, context: SpawnContext, workers: int,
-    config: PipelineConfig, limits: ArticleLimits,
+    config: PipelineConfig, limits: ArticleLimits, started: list[bool],
 ) -> tuple[list[ArticleOutcome], Pool]:
-    """The oldest chunk's outcomes and the pool to go on with (a new one if that chunk never came back)."""
-    chunk, result = pending.popleft()
-    try:
-        return result.get(hard), pool
-    except multiprocessing.TimeoutError:
-        pool.terminate()
-        pool.join()
-        pool = context.Pool(workers, initializer=_init_worker, initargs=(config,))
-        for index, (other, _) in enumerate(pending):
+    """The oldest chunk's outcomes and the pool to go on with (a new one if that chunk never came back).
+
+    The oldest chunk counts as lost only when no chunk out at the pool has
+    finished for `hard` seconds: waiting alone proves nothing, since the
+    chunk may sit in the queue or behind the workers' start-up. Until a
+    pool's first chunk comes back (`started[0]` False), its start-up
+    (loading the gazetteer in every worker, slow on a loaded machine) gets
+    STARTUP_SECONDS more.
+    """
+    chunk, result = pending[0]
+    if hard is None:
+        pending.popleft()
+        return result.get(), pool
+    finished, since = sum(r.ready() for _, r in pending), time.monotonic()
+    while True:
+        try:
+            outcomes = result.get(POLL_SECONDS)
+            pending.popleft()
+            started[0] = True
+            return outcomes, pool
+        except multiprocessing.TimeoutError:
+            now_finished = sum(r.ready() for _, r in pending)
+            if now_finished != finished:
+                finished, since = now_finished, time.monotonic()
+                started[0] = True
+            elif time.monotonic() - since > hard + (0 if started[0] else STARTUP_SECONDS):
+                break
+    pending.popleft()
+    pool.terminate()
+    pool.join()
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(config,))
+    started[0] = False
+    for index, (other, waiting) in enumerate(pending):
+        if not waiting.ready():  # what the old pool finished stays; the rest goes to the new one
             pending[index] = (other, pool.apply_async(_work, (other, limits)))
-        message = f"no answer from its worker process within {hard:g} s; the worker was replaced"
-        return [ArticleOutcome(article, error=f"{label(article)}: {message}") for article in chunk], pool
+    message = f"no answer from its worker process for {hard:g} s (stuck or killed); the workers were replaced"
+    return [ArticleOutcome(article, error=f"{label(article)}: {message}") for article in chunk], pool
 
 
 _worker_pipeline: list[Pipeline] = []  # the one Pipeline of a worker process, set by its initializer

@@ -66,6 +66,8 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10_000, help="number of inputs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-repeat", type=int, default=300, help="how often a stretch of text may repeat")
+    parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes.txt"),
+                        help="file the crashing inputs are appended to (repr of each)")
     parser.add_argument("--hang", type=float, default=30.0, help="seconds after which an input counts as a hang")
     args = parser.parse_args()
 
@@ -92,6 +94,8 @@ def main() -> None:
             tally.hangs.append(f"{kind}, {size or len(text)} bytes")
         except Exception as err:  # noqa: BLE001 - a crash is what this script counts
             tally.crashes.append(f"{kind}: {type(err).__name__}: {err}\n{traceback.format_exc(limit=3)}")
+            with open(args.crashes, "a", encoding="utf-8", errors="backslashreplace") as file:
+                file.write(repr(case) + "\n")  # to reproduce it
         seconds = time.perf_counter() - started
         size = max(size, 1)
         tally.total_bytes += size

@@ -87,3 +87,12 @@ def test_the_overflowing_anchors_of_issue_10_give_no_error_and_no_year_0000(pipe
         events = pipeline.extract_text("Police arrested two men in Almaty yesterday; they go on trial tomorrow.",
                                        published=published)
     assert events and all(e.date is None for e in events)
+
+
+def test_a_span_joined_from_a_day_and_a_year_keeps_one_precision(pipeline):
+    """Found by scripts/fuzz.py: "March 3, 2024 and 2024" gave date 2024-03-03 with date_end "2024" at day precision."""
+    (event,) = pipeline.extract_text("Police arrested protesters in Almaty on March 3, 2024 and 2024.",
+                                     published="2024-05-01")
+    assert (event.date, event.date_end, event.date_precision) == ("2024-03-03", None, "day")
+    (event,) = pipeline.extract_text("Troops attacked the town from Aug. 26 to Oct. 20, 2023.", published="2024-05-01")
+    assert (event.date, event.date_end, event.date_precision) == ("2023-08-26", "2023-10-20", "day")
