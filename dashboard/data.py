@@ -25,6 +25,7 @@ import streamlit as st
 
 from events import queries
 from events.queries import Catalog, Counts, EventDetail, Filters
+from events_dashboard import basemap
 
 DEFAULT_DB = Path("data") / "events.duckdb"
 MAX_POINTS = 20_000  # above this many placed events the map aggregates into hexagons
@@ -62,6 +63,7 @@ class View:
     cells: pd.DataFrame | None  # hexagons when more than `max_points` events are placed
     arcs: pd.DataFrame | None
     table: pd.DataFrame
+    bounds: tuple[float, float, float, float] | None = None  # extent of the matching placed events: the map fits it
 
 
 def compute_view(
@@ -73,6 +75,7 @@ def compute_view(
     centroids: dict[str, tuple[float, float]] | None = None,
     max_points: int = MAX_POINTS,
     table_rows: int = MAX_TABLE_ROWS,
+    bin_unit: str | None = None,
 ) -> View:
     """Run every query of a rerun: counts, timeline, map layer, arcs, table page.
 
@@ -81,14 +84,18 @@ def compute_view(
     exactly what a filter change costs.
     """
     counts = queries.count_summary(con, view)
-    bin_unit, timeline = queries.timeline(con, base, span=span)
+    bin_unit, timeline = queries.timeline(con, base, bin_unit=bin_unit, span=span)
     if counts.on_map > max_points:
         points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds))
+        fitted = queries.map_bounds(con, view)
     else:
         points, cells = queries.map_points(con, view, max_points), None
+        fitted = None if points.empty else (
+            float(points["lon"].min()), float(points["lat"].min()), float(points["lon"].max()), float(points["lat"].max())
+        )  # fmt: skip
     arcs = queries.actor_arcs(con, view, centroids) if centroids else None
     table = queries.table(con, view, table_rows)
-    return View(counts, bin_unit, timeline, points, cells, arcs, table)
+    return View(counts, bin_unit, timeline, points, cells, arcs, table, fitted)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -101,10 +108,35 @@ def load_view(
     bounds: tuple[float, float, float, float] | None,
     centroids: dict[str, tuple[float, float]] | None = None,
     max_points: int = MAX_POINTS,
+    bin_unit: str | None = None,
 ) -> View:
     """`compute_view` over one short-lived read-only connection, cached per (database state, filters)."""
     with queries.read_connection(db) as con:
-        return compute_view(con, base, view, span, bounds, centroids, max_points)
+        return compute_view(con, base, view, span, bounds, centroids, max_points, bin_unit=bin_unit)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def load_timeline(db: str, stamp: Stamp, base: Filters, span: tuple[date, date] | None, bin_unit: str | None) -> pd.DataFrame:
+    """The timeline's rows alone, for playback to find the periods that hold events."""
+    with queries.read_connection(db) as con:
+        return queries.timeline(con, base, bin_unit=bin_unit, span=span)[1]
+
+
+def open_error(db: Path, error: Exception) -> str:
+    """One line saying why `db` cannot be shown (not a DuckDB file, no event tables, or what DuckDB said)."""
+    text = str(error)
+    if "not a valid DuckDB database" in text:
+        return (f"{db} is not a DuckDB database file. Start with --db (or EVENTS_DB) naming the database "
+                "that `events extract` wrote.")  # fmt: skip
+    if isinstance(error, duckdb.CatalogException):
+        return f"{db} is a DuckDB database but holds no event tables. Run `events extract --db {db}` first."
+    return f"{db}: cannot read it: {text.strip().splitlines()[0] if text.strip() else type(error).__name__}"
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def basemap_problem() -> str | None:
+    """Why the online basemap cannot load, or None; asked only once the user ticks the basemap."""
+    return basemap.problem()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

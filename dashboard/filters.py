@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from events.queries import PLOVER_TYPES, STATUSES, Catalog, Filters
+from events.queries import DATING_CHOICES, PLACE_CHOICES, PLOVER_TYPES, STATE_PREFIX, STATUSES, Catalog, Filters
 
 # URL parameter names (also the widget keys).
 KEYS = {
@@ -29,7 +29,10 @@ KEYS = {
     "statuses": "status",
     "dates": "dates",
     "coarse_dates": "coarse",
-    "undated": "undated",
+    "dating": "dating",
+    "place": "place",
+    "report_dates": "report",
+    "bins": "bins",
     "min_confidence": "conf",
     "text": "q",
     "arcs": "arcs",
@@ -38,6 +41,15 @@ KEYS = {
 }
 MAX_ACTOR_OPTIONS = 5000
 PLAY_WINDOWS = {"1 week": 7, "1 month": 30, "3 months": 91, "1 year": 365}
+PLACE_LABELS = {"any": "any", "placed": "placed", "none": "no place (not on the map)"}
+DATING_LABELS = {
+    "any": "any",
+    "dated": "dated",
+    "report": "by report (article's date)",
+    "none": "none (not on the timeline)",
+    "undated": "no date of its own",
+}
+BIN_CHOICES = ("auto", "day", "week", "month", "year")
 
 
 def _counts(frame: pd.DataFrame) -> dict[Any, int]:
@@ -72,6 +84,11 @@ def _multiselect(label: str, field: str, options: list[Any], counts: dict[Any, i
         key=key,
         format_func=_labelled(counts, kwargs.pop("names", None)),
         placeholder="any",
+        # "contains" and no "Select N matches": with fuzzy matching, a typed
+        # "Russia" matched dozens of names by subsequence, and one click on
+        # "Select N matches" added them all to the filter.
+        filter_mode="contains",
+        select_all=False,
         **kwargs,
     )
     if value:
@@ -89,9 +106,15 @@ def filter_sidebar(cat: Catalog, country_names: dict[str, str]) -> Filters:
 
     text = st.text_input("Search sentences", key=KEYS["text"], bind="query-params", placeholder="e.g. pipeline")
     types = _multiselect("Event type (PLOVER)", "types", type_options, facets.get("type", {}))
+    states = cat.states
+    names = {f"{STATE_PREFIX}{code}": f"{country_names.get(code, code)}: all state actors" for code in
+             (v[len(STATE_PREFIX):] for v in states["value"])}  # fmt: skip
     actor_values = _multiselect(
-        "Actor or target", "actors", list(actors["value"]), _counts(actors), help="Canonical names; count = events"
-    )
+        "Actor or target", "actors", list(states["value"]) + list(actors["value"]),
+        {**_counts(states), **_counts(actors)}, names=names,
+        help="Canonical names; count = events. \"Russia: all state actors\" takes every event one of whose "
+        "actors is a Russian state body (government, military, police, judiciary, legislature).",
+    )  # fmt: skip
     countries = _multiselect(
         "Country of the event place", "countries", list(facets.get("country", {})), facets.get("country", {}),
         names=country_names,
@@ -114,10 +137,18 @@ def filter_sidebar(cat: Catalog, country_names: dict[str, str]) -> Filters:
         )
         if tuple(chosen) != (cat.first_day, cat.last_day):
             date_from, date_to = chosen
+    place = st.radio("Place", PLACE_CHOICES, format_func=PLACE_LABELS.get, key=KEYS["place"],
+                     bind="query-params", horizontal=True)  # fmt: skip
+    dating = st.selectbox("Date", DATING_CHOICES, format_func=DATING_LABELS.get, key=KEYS["dating"],
+                          bind="query-params")  # fmt: skip
+    report = st.checkbox(
+        "Undated events at their article's date", value=True, key=KEYS["report_dates"], bind="query-params",
+        help="Shown on the timeline as pale bars (\"dated by report\") and kept by a date range that holds "
+        "the article's publication date. Untick to hide them from the timeline.",
+    )  # fmt: skip
     coarse = st.checkbox(
         "Include month- and year-precision dates", value=True, key=KEYS["coarse_dates"], bind="query-params"
     )
-    undated = st.checkbox("Include events without a date", value=True, key=KEYS["undated"], bind="query-params")
     confidence = st.slider(
         "Minimum confidence", 0.0, 1.0, 0.0, step=0.05, key=KEYS["min_confidence"], bind="query-params"
     )
@@ -131,7 +162,9 @@ def filter_sidebar(cat: Catalog, country_names: dict[str, str]) -> Filters:
         date_from=date_from,
         date_to=date_to,
         coarse_dates=coarse,
-        undated=undated,
+        dating=dating or "any",
+        place=place or "any",
+        report_dates=report,
         min_confidence=float(confidence),
         text=text or "",
     )
@@ -181,22 +214,55 @@ def brush_range(selection: Any, field: str = "bin_start", name: str = "brush") -
 
 def play_window_days() -> int:
     """The playback window length chosen by the user (kept in the URL)."""
-    label = st.select_slider(
-        "Play window", options=list(PLAY_WINDOWS), value="1 month", key=KEYS["window"], bind="query-params"
-    )
-    return PLAY_WINDOWS[label]
+    label = st.selectbox(
+        "Play window", options=list(PLAY_WINDOWS), index=1, key=KEYS["window"], bind="query-params",
+        label_visibility="collapsed",
+    )  # fmt: skip
+    return PLAY_WINDOWS[label or "1 month"]
 
 
-def advance_play(first: date | None, last: date | None, days: int, state: Any) -> tuple[date, date] | None:
-    """Step the playback window forward by its own length; None once it has passed the last day.
+def bin_choice() -> str | None:
+    """The timeline's bin unit chosen by the user, None for "auto" (kept in the URL)."""
+    choice = st.selectbox("Bins", BIN_CHOICES, key=KEYS["bins"], bind="query-params", label_visibility="collapsed",
+                          format_func=lambda b: "auto bins" if b == "auto" else f"{b} bins")  # fmt: skip
+    return None if choice in (None, "auto") else choice
 
-    The position lives in session state ("play_pos"), so pausing and playing
-    again continues where it stopped, and reaching the end starts over next time.
+
+Busy = list[tuple[date, date]]  # [start, end) periods of the timeline that hold events, sorted
+
+
+def busy_days(timeline: Any) -> Busy:
+    """The timeline rows' periods that hold events, sorted, for playback to skip the empty ones."""
+    if timeline is None or len(timeline) == 0:
+        return []
+    rows = timeline[timeline["n"] > 0]
+    periods = {(s.date(), e.date()) for s, e in zip(pd.to_datetime(rows["bin_start"]), pd.to_datetime(rows["bin_end"]))}
+    return sorted(periods)
+
+
+def advance_play(
+    first: date | None, last: date | None, days: int, state: Any, busy: Busy | None = None
+) -> tuple[date, date] | None:
+    """Step the playback window forward by its own length; None once it has passed `last`.
+
+    Playback starts at `first` (the brushed or chosen range, else the data's
+    first day). With `busy` periods given, a window that would hold no event
+    jumps ahead to the next period that does, so empty years are not walked
+    through. The position lives in session state ("play_pos"), so pausing
+    and playing again continues where it stopped, and reaching the end starts
+    over next time.
     """
     if first is None or last is None:
         return None
     pos = state.get("play_pos")
-    pos = first if pos is None else pos + timedelta(days=days)
+    pos = first if pos is None or pos < first else pos + timedelta(days=days)
+    if busy:
+        end = pos + timedelta(days=days)
+        upcoming = [(s, e) for s, e in busy if e > pos]
+        if not upcoming:
+            pos = last + timedelta(days=1)
+        elif upcoming[0][0] >= end and not any(s < end for s, _ in upcoming):
+            pos = upcoming[0][0]
     if pos > last:
         state["play_pos"] = None
         return None
