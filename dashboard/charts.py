@@ -528,3 +528,91 @@ def legend_html(types: list[str] | None = None, inferred: bool = True, report: b
     return '<div data-testid="map-legend" style="line-height:1.2">' + "".join(items) + "</div>"
 
 
+# --------------------------------------------------------------------------- details
+
+HIGHLIGHT_STYLES = {
+    "trigger": "background:#ffe08a",
+    "date": "background:#b9e3ff",
+    "place": "background:#c8f0c0",
+    "actor": "background:#f3c9f0",
+    "target": "background:#e4dcff",
+}
+
+
+def _name_variants(name: str) -> list[str]:
+    """A canonical name and the shorter forms an article uses ("Kassym-Jomart Tokayev" -> "Tokayev")."""
+    variants = [name]
+    parts = [p.strip() for p in name.split(",")]
+    variants += [p for p in parts[1:] + parts[:1] if p and p != name]
+    words = name.split()
+    if len(words) > 1 and len(words[-1]) >= 4:
+        variants.append(words[-1])
+    return variants
+
+
+def highlight_spans(sentence: str, record: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, kind) spans of the trigger, date words, place and actors.
+
+    Earlier kinds win overlaps (trigger first); matching is case-insensitive on
+    word boundaries, and a name that does not occur verbatim is tried in its
+    shorter forms.
+    """
+    wanted: list[tuple[str, list[str]]] = [
+        ("trigger", [record.get("trigger") or ""]),
+        ("date", [record.get("date_text") or ""]),
+        ("place", _name_variants(record["place"]) if record.get("place") else []),
+        ("actor", [v for a in record.get("actors") or [] for v in _name_variants(a)]),
+        ("target", [v for a in record.get("targets") or [] for v in _name_variants(a)]),
+    ]
+    taken = [False] * len(sentence)
+    spans: list[tuple[int, int, str]] = []
+    for kind, terms in wanted:
+        for term in terms:
+            term = term.strip()
+            if not term:
+                continue
+            pattern = re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
+            found = False
+            for match in pattern.finditer(sentence):
+                s, e = match.span()
+                if not any(taken[s:e]):
+                    spans.append((s, e, kind))
+                    taken[s:e] = [True] * (e - s)
+                    found = True
+            if found and kind in ("place", "actor", "target"):
+                # the full name matched: do not also mark its shorter forms elsewhere
+                continue
+    return sorted(spans)
+
+
+def highlighted_sentence_html(sentence: str, record: dict[str, Any]) -> str:
+    """The sentence as escaped HTML with <mark> around highlighted spans, nothing else."""
+    out: list[str] = []
+    pos = 0
+    for start, end, kind in highlight_spans(sentence, record):
+        out.append(html.escape(sentence[pos:start]))
+        out.append(
+            f'<mark class="hl-{kind}" title="{kind}" style="{HIGHLIGHT_STYLES[kind]};padding:0 2px;border-radius:3px">'
+            f"{html.escape(sentence[start:end])}</mark>"
+        )
+        pos = end
+    out.append(html.escape(sentence[pos:]))
+    return (
+        '<div data-testid="event-sentence" style="font-size:1.05rem;line-height:1.6;white-space:pre-wrap">'
+        + "".join(out)
+        + "</div>"
+    )
+
+
+def highlight_legend_html() -> str:
+    return " ".join(
+        f'<mark style="{style};padding:0 3px;border-radius:3px;font-size:0.8rem">{kind}</mark>'
+        for kind, style in HIGHLIGHT_STYLES.items()
+    )
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links are rendered as links; anything else (javascript:, data:) is dropped."""
+    if url and re.match(r"^https?://[^\s<>\"']+$", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None

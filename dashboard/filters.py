@@ -98,6 +98,25 @@ def _multiselect(label: str, field: str, options: list[Any], counts: dict[Any, i
     return tuple(value)
 
 
+def _choice(widget: Any, label: str, field: str, options: tuple[str, ...], labels: dict[str, str], **kwargs: Any) -> str:
+    """A radio or selectbox over fixed `options` shown with readable `labels`, kept in the URL by value.
+
+    Bound by hand, as `_multiselect` is: Streamlit's own binding would write
+    the label ("no place (not on the map)") to the URL instead of the value.
+    The default (first option) is left out of the URL.
+    """
+    key = KEYS[field]
+    if key not in st.session_state or st.session_state[key] not in options:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else options[0]
+    value = widget(label, options, key=key, format_func=labels.get, **kwargs)
+    if value != options[0]:
+        st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]
+    return value
+
+
 def filter_sidebar(cat: Catalog, country_names: dict[str, str]) -> Filters:
     """Draw the filter widgets (inside the current container) and return the Filters they describe."""
     facets = {name: _counts(frame) for name, frame in cat.facets.items()}
@@ -137,10 +156,8 @@ def filter_sidebar(cat: Catalog, country_names: dict[str, str]) -> Filters:
         )
         if tuple(chosen) != (cat.first_day, cat.last_day):
             date_from, date_to = chosen
-    place = st.radio("Place", PLACE_CHOICES, format_func=PLACE_LABELS.get, key=KEYS["place"],
-                     bind="query-params", horizontal=True)  # fmt: skip
-    dating = st.selectbox("Date", DATING_CHOICES, format_func=DATING_LABELS.get, key=KEYS["dating"],
-                          bind="query-params")  # fmt: skip
+    place = _choice(st.radio, "Place", "place", PLACE_CHOICES, PLACE_LABELS, horizontal=True)
+    dating = _choice(st.selectbox, "Date", "dating", DATING_CHOICES, DATING_LABELS)
     report = st.checkbox(
         "Undated events at their article's date", value=True, key=KEYS["report_dates"], bind="query-params",
         help="Shown on the timeline as pale bars (\"dated by report\") and kept by a date range that holds "
@@ -223,9 +240,9 @@ def play_window_days() -> int:
 
 def bin_choice() -> str | None:
     """The timeline's bin unit chosen by the user, None for "auto" (kept in the URL)."""
-    choice = st.selectbox("Bins", BIN_CHOICES, key=KEYS["bins"], bind="query-params", label_visibility="collapsed",
-                          format_func=lambda b: "auto bins" if b == "auto" else f"{b} bins")  # fmt: skip
-    return None if choice in (None, "auto") else choice
+    labels = {b: "auto bins" if b == "auto" else f"{b} bins" for b in BIN_CHOICES}
+    choice = _choice(st.selectbox, "Bins", "bins", BIN_CHOICES, labels, label_visibility="collapsed")
+    return None if choice == "auto" else choice
 
 
 Busy = list[tuple[date, date]]  # [start, end) periods of the timeline that hold events, sorted

@@ -58,7 +58,40 @@ def test_opens_on_every_event_with_honest_counts(app: AppTest) -> None:
     counts = counts_html(app)
     assert "<b>87</b> of 87 events match" in counts
     assert "<b>40</b> not on the map (no place)" in counts
-    assert "<b>40</b> not on the timeline (no date)" in counts
+    # 40 events have no date of their own: 14 are placed in time by their article's date
+    assert "<b>14</b> dated by report" in counts
+    assert "<b>26</b> not on the timeline (no date)" in counts
+
+
+def test_counts_line_links_filter_to_exactly_the_missing_events(app: AppTest) -> None:
+    app.query_params.update({"type": ["ASSAULT", "COERCE"]})
+    run_ok(app)
+    links = dict(re.findall(r'data-testid="(link-[a-z-]+)" href="([^"]+)"', counts_html(app)))
+    no_place = html.unescape(links["link-no-place"])
+    assert no_place.startswith("?") and "type=ASSAULT" in no_place and "type=COERCE" in no_place
+    assert "place=none" in no_place
+    assert "dating=none" in html.unescape(links["link-no-date"])
+    assert "dating=report" in html.unescape(links["link-by-report"])
+
+
+@pytest.mark.parametrize(
+    ("params", "condition"),
+    [
+        ({"place": "none"}, "lat IS NULL"),
+        ({"place": "placed"}, "lat IS NOT NULL"),
+        ({"dating": "dated"}, "day IS NOT NULL"),
+        ({"dating": "report"}, "day IS NULL AND doc_id IN (SELECT doc_id FROM articles WHERE published IS NOT NULL)"),
+        ({"dating": "none"}, "day IS NULL AND doc_id IN (SELECT doc_id FROM articles WHERE published IS NULL)"),
+    ],
+)
+def test_place_and_date_filters_from_the_url(app: AppTest, params: dict[str, str], condition: str) -> None:
+    app.query_params.update(params)
+    run_ok(app)
+    view = app.session_state["effective_filters"]
+    with queries.read_connection(app_db(app)) as con:
+        expected = con.execute(f"SELECT count(*) FROM events WHERE {condition}").fetchone()[0]
+    assert (view.place, view.dating) == (params.get("place", "any"), params.get("dating", "any"))
+    assert expected and f"<b>{expected}</b> of 87 events match" in counts_html(app)
 
 
 def test_filters_are_read_from_the_url(app: AppTest) -> None:
@@ -166,7 +199,7 @@ def test_unknown_event_in_url_is_a_warning_not_a_crash(app: AppTest) -> None:
 
 
 def test_downloads_offer_exactly_the_filtered_selection(app: AppTest) -> None:
-    app.query_params.update({"type": "CONSULT", "undated": "false"})
+    app.query_params.update({"type": "CONSULT", "dating": "dated"})
     run_ok(app)
     view = app.session_state["effective_filters"]
     labels = [b.label for b in app.get("download_button")]
@@ -203,15 +236,19 @@ def test_map_switches_to_hexagons_above_the_point_limit(events_db: Path) -> None
     assert len(deck["layers"][1]["data"]) == len(many.cells)
 
 
+JULY_2022 = """SELECT count(*) FROM events WHERE day BETWEEN '2022-07-01' AND '2022-07-31'
+    OR (day IS NULL AND doc_id IN (SELECT doc_id FROM articles WHERE published LIKE '2022-07%'))"""
+
+
 def test_brush_narrows_everything_but_the_timeline(events_db: Path) -> None:  # noqa: F811
     base = Filters()
     view = base.with_dates(date(2022, 7, 1), date(2022, 7, 31))
     with queries.read_connection(events_db) as con:
         v = data.compute_view(con, base, view, None, None)
         _, full_timeline = queries.timeline(con, base)
-        july = con.execute("SELECT count(*) FROM events WHERE day BETWEEN '2022-07-01' AND '2022-07-31'").fetchone()[0]
+        july = con.execute(JULY_2022).fetchone()[0]
     assert v.timeline["n"].sum() == full_timeline["n"].sum()
-    assert v.counts.matching == len(v.table) == july == 9
+    assert v.counts.matching == len(v.table) == july == 9 + 4  # 4 undated, in articles of July 2022
     assert set(v.points["event_id"]) <= set(v.table["event_id"])
 
 
@@ -221,7 +258,27 @@ def test_brush_from_the_chart_state_filters_the_view(app: AppTest) -> None:
     run_ok(app)  # 2022-07-01 .. 2022-07-31 as Vega sends it (epoch ms)
     view = app.session_state["effective_filters"]
     assert (str(view.date_from), str(view.date_to)) == ("2022-07-01", "2022-07-31")
-    assert "<b>9</b> of 87 events match" in counts_html(app)  # the July 2022 events
+    assert "<b>13</b> of 87 events match" in counts_html(app)  # the July 2022 events, 4 by their report
+    assert app.query_params["brush"] == "2022-07-01,2022-07-31"  # kept in the URL for a shared link
+
+
+def test_brush_in_the_url_filters_and_is_drawn(app: AppTest) -> None:
+    app.query_params["brush"] = "2022-07-01,2022-07-31"
+    run_ok(app)
+    view = app.session_state["effective_filters"]
+    assert (str(view.date_from), str(view.date_to)) == ("2022-07-01", "2022-07-31")
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    params = [p for layer in spec["layer"] for p in layer.get("params", [])]
+    assert params[0]["value"] == {"x": [{"year": 2022, "month": 7, "date": 1}, {"year": 2022, "month": 7, "date": 31}]}
+
+
+@pytest.mark.parametrize("unit", ["day", "week", "month", "year"])
+def test_user_chooses_the_bins(app: AppTest, unit: str) -> None:
+    app.query_params["bins"] = unit
+    run_ok(app)
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    bars = spec["layer"][-1]
+    assert bars["encoding"]["x"]["axis"]["title"].startswith(f"{unit} bins")
 
 
 def test_arcs_layer_when_asked(app: AppTest) -> None:
@@ -314,7 +371,7 @@ def test_play_steps_a_window_forward(app: AppTest) -> None:
     assert app.button(key="play_button").label == "⏸ Pause"
     run_ok(app)  # the fragment's timer tick, as AppTest runs it
     second = app.session_state["effective_filters"]
-    assert str(second.date_from) == "2011-01-01"
+    assert str(second.date_from) == "2014-01-01"  # 2011-2013 hold no event: skipped
     app.button(key="play_button").click()
     run_ok(app)
     paused = app.session_state["effective_filters"]
