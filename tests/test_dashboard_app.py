@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
+import socket
 import sys
 from datetime import date
 from pathlib import Path
@@ -412,3 +414,224 @@ def test_packaged_outlines_are_what_the_build_script_makes() -> None:
     built = json.dumps(build_outlines.build(), separators=(",", ":"), ensure_ascii=False, sort_keys=True)
     assert (ROOT / "events" / "data" / "countries.geojson").read_text(encoding="utf-8") == built + "\n"
     assert len(charts.country_centroids()) > 150 and charts.country_names()["KZ"] == "Kazakhstan"
+
+
+# --------------------------------------------------------------------------- place basis, state actors (fields of the extraction issue)
+
+STATE_ACTORS = ("Russia", "Vladimir Putin", "Sergei Lavrov", "Sergei Shoigu", "Federal Security Service",
+                "Kassym-Jomart Tokayev")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rich_db(events_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    """The fixture with the extraction issue's fields filled as its extractor would:
+    state bodies carry a sector, and some places come from the story or the actor's state."""
+    db = tmp_path_factory.mktemp("rich") / "events.duckdb"
+    db.write_bytes(events_db.read_bytes())
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(
+            "UPDATE events SET actor_sectors = list_transform(actors, lambda a: CASE WHEN list_contains($state, a) "
+            "THEN 'government' END)", {"state": list(STATE_ACTORS)},
+        )  # fmt: skip
+        con.execute("UPDATE events SET place_basis = 'sentence' WHERE lat IS NOT NULL")
+        con.execute("UPDATE events SET place_basis = 'actor' WHERE place = 'Kazakhstan'")
+        con.execute("UPDATE events SET place_basis = 'story' WHERE place = 'Crocus City Hall, Krasnogorsk'")
+    finally:
+        con.close()
+    return db
+
+
+@pytest.fixture
+def rich_app(rich_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("EVENTS_DB", str(rich_db))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def test_actor_box_offers_a_state_roll_up(rich_app: AppTest, rich_db: Path) -> None:
+    run_ok(rich_app)
+    box = rich_app.multiselect(key="actor")
+    with queries.read_connection(rich_db) as con:
+        expected = {r[0] for r in con.execute(
+            "SELECT event_id FROM events WHERE list_contains(actor_countries, 'RU') "
+            "AND list_has_any(actor_sectors, ['government'])").fetchall()}  # fmt: skip
+        only_russia = {r[0] for r in con.execute(
+            "SELECT event_id FROM events WHERE list_contains(actors, 'Russia') OR list_contains(targets, 'Russia')"
+        ).fetchall()}  # fmt: skip
+    assert f"Russia: all state actors (state:RU) · {len(expected)}" in box.options
+    box.select("state:RU")
+    run_ok(rich_app)
+    view = rich_app.session_state["effective_filters"]
+    assert view.actors == ("state:RU",)  # exactly what was picked, nothing more
+    assert rich_app.query_params["actor"] == "state:RU"
+    with queries.read_connection(rich_db) as con:
+        where, params = queries.where_clause(view)
+        chosen = {r[0] for r in con.execute(f"SELECT event_id FROM events WHERE {where}", params).fetchall()}
+    assert chosen == expected and expected - only_russia  # Putin's and Shoigu's events too
+
+
+def test_a_country_without_state_sectors_is_not_rolled_up(rich_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "media.duckdb"
+    db.write_bytes(rich_db.read_bytes())
+    con = duckdb.connect(str(db))
+    try:  # the same actors as media outlets: no state body acts
+        con.execute("UPDATE events SET actor_sectors = list_transform(actors, lambda a: 'media')")
+    finally:
+        con.close()
+    with queries.read_connection(db) as con:
+        assert queries.state_actor_counts(con).empty
+        assert queries.count_summary(con, Filters(actors=("state:RU",))).matching == 0
+
+
+def test_actor_box_never_offers_select_all(app: AppTest) -> None:
+    run_ok(app)
+    for key in ("actor", "type", "country"):
+        proto = app.multiselect(key=key).proto
+        assert proto.select_all is False or proto.select_all == 0  # no "Select N matches"
+
+
+def test_places_from_story_or_actor_are_drawn_apart(rich_app: AppTest, rich_db: Path) -> None:
+    run_ok(rich_app)
+    spec = json.loads(rich_app.get("deck_gl_json_chart")[0].proto.json)
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    inferred = layers[charts.INFERRED_LAYER_ID]["data"]
+    with queries.read_connection(rich_db) as con:
+        n = con.execute("SELECT count(*) FROM events WHERE place_basis IN ('story', 'actor')").fetchone()[0]
+    assert n and len(inferred) == n
+    assert {row["place"].split(" · ")[-1] for row in inferred} == {"from the actor", "from the story"}
+    sentence_ids = {row["event_id"] for lid in (charts.POINT_LAYER_ID, charts.AREA_LAYER_ID) for row in layers[lid]["data"]}
+    assert not sentence_ids & {row["event_id"] for row in inferred}
+    legend = next(body for body in html_bodies(rich_app) if 'data-testid="map-legend"' in body)
+    assert "place from the story or the actor" in legend
+
+
+# --------------------------------------------------------------------------- the map: offline, fitted, tooltip
+
+
+def test_map_asks_for_no_basemap_unless_ticked(app: AppTest) -> None:
+    run_ok(app)
+    spec = json.loads(app.get("deck_gl_json_chart")[0].proto.json)
+    assert spec["mapStyle"] == charts.NO_BASEMAP  # Streamlit would otherwise fetch Carto's style
+    assert "cartocdn" not in app.get("deck_gl_json_chart")[0].proto.json
+    assert spec["layers"][0]["id"] == "countries" and spec["layers"][0]["filled"] is True
+
+
+def test_failed_basemap_says_so_and_falls_back(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from events_dashboard import basemap
+
+    data.basemap_problem.clear()
+    monkeypatch.setattr(basemap, "problem", lambda: "cannot reach basemaps.cartocdn.com: no network")
+    app.query_params["basemap"] = "true"
+    run_ok(app)
+    data.basemap_problem.clear()
+    assert any("Online basemap unavailable" in w.value and "offline country outlines" in w.value for w in app.warning)
+    spec = json.loads(app.get("deck_gl_json_chart")[0].proto.json)
+    assert spec["mapStyle"] == charts.NO_BASEMAP
+
+
+def test_ticked_basemap_keeps_the_outlines_under_it(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from events_dashboard import basemap
+
+    data.basemap_problem.clear()
+    monkeypatch.setattr(basemap, "problem", lambda: None)
+    app.query_params["basemap"] = "true"
+    run_ok(app)
+    data.basemap_problem.clear()
+    spec = json.loads(app.get("deck_gl_json_chart")[0].proto.json)
+    assert "positron" in spec["mapStyle"]
+    assert spec["layers"][0]["id"] == "countries" and spec["layers"][0]["filled"] is False  # shows if tiles fail
+
+
+def test_basemap_problem_names_the_failure() -> None:
+    from events_dashboard import basemap
+
+    with socket.socket() as sock:  # a local port nobody listens on: refused at once, nothing leaves the machine
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    reason = basemap.problem(f"http://127.0.0.1:{port}/style.json", timeout=1)
+    assert reason and reason.startswith("cannot reach 127.0.0.1")
+
+
+def test_map_fits_the_filtered_events(app: AppTest) -> None:
+    run_ok(app)
+    wide = json.loads(app.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]
+    app.text_input(key="q").set_value("tashkent")
+    at = run_ok(app)
+    narrow = json.loads(at.get("deck_gl_json_chart")[0].proto.json)["initialViewState"]
+    assert narrow["zoom"] > wide["zoom"] + 3
+    assert abs(narrow["longitude"] - 69.2) < 0.2 and abs(narrow["latitude"] - 41.3) < 0.2
+
+
+def test_fitted_view_holds_every_point() -> None:
+    bounds = (-122.4, 22.3, 114.2, 59.9)  # San Francisco to Hong Kong and Saint Petersburg
+    view = charts.view_for(bounds, width=640, height=390)
+    scale = 512 * 2**view.zoom
+    def px(lon: float, lat: float) -> tuple[float, float]:
+        y = (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * scale
+        return (lon + 180) / 360 * scale, y
+    cx, cy = px(view.longitude, view.latitude)
+    for lon, lat in ((bounds[0], bounds[1]), (bounds[2], bounds[3])):
+        x, y = px(lon, lat)
+        assert abs(x - cx) <= 320 and abs(y - cy) <= 195
+
+
+def test_tooltip_says_type_mode_date_place_and_who(app: AppTest) -> None:
+    app.query_params["q"] = "lavrov"
+    run_ok(app)
+    spec = json.loads(app.get("deck_gl_json_chart")[0].proto.json)
+    tooltip = json.loads(app.get("deck_gl_json_chart")[0].proto.tooltip)
+    assert tooltip["text"].split("\n")[:4] == ["{what}", "{date}", "{place}", "{actors}"]
+    assert tooltip["style"]["transform"] == "none"  # pinned inside the map, never cut at its edge
+    row = next(r for layer in spec["layers"] if layer["id"] == charts.POINT_LAYER_ID for r in layer["data"])
+    assert row["what"].startswith("CONSULT") and "(day)" in row["date"] and row["place"] == "Tashkent · point"
+
+
+# --------------------------------------------------------------------------- smaller fixes
+
+
+def test_a_file_that_is_not_duckdb_gets_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "notes.duckdb"
+    bad.write_text("these are my notes, not a database\n")
+    monkeypatch.setenv("EVENTS_DB", str(bad))
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
+    assert [e.value for e in at.error] == [
+        f"{bad} is not a DuckDB database file. Start with --db (or EVENTS_DB) naming the database that "
+        "`events extract` wrote."
+    ]
+
+
+def test_untitled_article_shows_its_first_line(tmp_path: Path, events_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    db = tmp_path / "untitled.duckdb"
+    db.write_bytes(events_db.read_bytes())
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("UPDATE articles SET title = NULL WHERE doc_id = 'xss'")
+        con.execute("UPDATE events SET doc_title = NULL WHERE doc_id = 'xss'")
+    finally:
+        con.close()
+    monkeypatch.setenv("EVENTS_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["event"] = XSS_EVENT_ID
+    run_ok(at)
+    article = next(body for body in html_bodies(at) if 'data-testid="event-article"' in body)
+    assert "Officials said &lt;script&gt;" in article  # the first line, escaped
+    assert ">xss<" not in article
+
+
+def test_details_header_uses_the_theme_colour(app: AppTest) -> None:
+    app.query_params["event"] = XSS_EVENT_ID
+    run_ok(app)
+    head = next(body for body in html_bodies(app) if 'data-testid="event-detail-head"' in body)
+    assert "color:inherit" in head and "color:#444" not in head
+
+
+def test_type_colours_are_distinct_and_grouped_by_class() -> None:
+    colours = [charts.TYPE_COLORS[t] for t in queries.PLOVER_TYPES]
+    assert len(set(colours)) == 16
+    assert sorted(t for group in charts.TYPE_CLASSES.values() for t in group) == sorted(queries.PLOVER_TYPES)
+
+    def distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+        return math.dist(a, b)
+
+    closest = min(distance(a, b) for i, a in enumerate(colours) for b in colours[i + 1:])
+    assert closest > 40  # no two types in near-identical colours (RGB distance)
