@@ -384,7 +384,7 @@ def main() -> None:
     db_key, stamp = str(db), queries.db_stamp(db)
     with st.sidebar:
         st.subheader("Filters")
-        base = filters.filter_sidebar(cat, charts.country_names())
+        base = filters.filter_sidebar(cat, charts.country_names(), lambda f: data.load_facets(db_key, stamp, f))
         st.subheader("Map")
         arcs, basemap = filters.map_controls()
         st.caption(f"Database: {db} · {cat.total:,} events")

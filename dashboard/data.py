@@ -30,6 +30,7 @@ from events_dashboard import basemap
 DEFAULT_DB = Path("data") / "events.duckdb"
 MAX_POINTS = 20_000  # above this many placed events the map aggregates into hexagons
 MAX_TABLE_ROWS = 1_000  # the table is for reading and picking; downloads hold everything
+MAX_ACTOR_OPTIONS = 5_000  # the actor box lists the most frequent names
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # per file
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
@@ -137,6 +138,13 @@ def open_error(db: Path, error: Exception) -> str:
 def basemap_problem() -> str | None:
     """Why the online basemap cannot load, or None; asked only once the user ticks the basemap."""
     return basemap.problem()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_facets(db: str, stamp: Stamp, filters: Filters) -> dict[str, pd.DataFrame]:
+    """Each sidebar facet's counts under the other active filters (`queries.live_facets`)."""
+    with queries.read_connection(db) as con:
+        return queries.live_facets(con, filters, actor_limit=MAX_ACTOR_OPTIONS)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -11,12 +11,14 @@ undated events.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from events_dashboard.data import MAX_ACTOR_OPTIONS
 from events.queries import DATING_CHOICES, PLACE_CHOICES, PLOVER_TYPES, STATE_PREFIX, STATUSES, Catalog, Filters
 
 # URL parameter names (also the widget keys).
@@ -39,7 +41,6 @@ KEYS = {
     "basemap": "basemap",
     "window": "window",
 }
-MAX_ACTOR_OPTIONS = 5000
 PLAY_WINDOWS = {"1 week": 7, "1 month": 30, "3 months": 91, "1 year": 365}
 PLACE_LABELS = {"any": "any", "placed": "placed", "none": "no place (not on the map)"}
 DATING_LABELS = {
@@ -73,6 +74,8 @@ def _multiselect(label: str, field: str, options: list[Any], counts: dict[Any, i
     a label that carries a count would break links as soon as the data grows.
     """
     key = KEYS[field]
+    keep = kwargs.pop("keep", ())  # picked values stay on offer even when the other filters leave them none
+    options = list(options) + [v for v in keep if v not in set(options)]
     allowed = set(options)
     if key not in st.session_state:  # first run of this session: the URL decides
         st.session_state[key] = [v for v in st.query_params.get_all(key) if v in allowed]
@@ -117,29 +120,100 @@ def _choice(widget: Any, label: str, field: str, options: tuple[str, ...], label
     return value
 
 
-def filter_sidebar(cat: Catalog, country_names: dict[str, str]) -> Filters:
-    """Draw the filter widgets (inside the current container) and return the Filters they describe."""
-    facets = {name: _counts(frame) for name, frame in cat.facets.items()}
-    type_options = [t for t in PLOVER_TYPES if t in facets.get("type", {})] or list(PLOVER_TYPES)
-    actors = cat.actors.head(MAX_ACTOR_OPTIONS)
+def _peek(key: str, parse: Callable[[Any], Any], default: Any, many: bool = False) -> Any:
+    """A widget's value for this run before it is drawn: its session state, else the URL, else `default`."""
+    if key in st.session_state:
+        return st.session_state[key]
+    raw = st.query_params.get_all(key) if many else st.query_params.get(key)
+    if not raw:
+        return default
+    try:
+        return parse(raw)
+    except (TypeError, ValueError):
+        return default
+
+
+def peek_filters(cat: Catalog) -> Filters:
+    """The Filters the sidebar's widgets will return this run, read before any is drawn.
+
+    Each widget's counts reflect the *other* filters, so they must be known
+    before the first widget is drawn; after the first run Streamlit keeps
+    every widget's value in session state, and on the first run the URL has it.
+    """
+    def flag(raw: str) -> bool:
+        return raw.lower() not in ("false", "0", "")
+
+    def days(raw: list[str]) -> tuple[date, date]:
+        return tuple(date.fromisoformat(v) for v in raw[:2])  # type: ignore[return-value]
+
+    dates = _peek(KEYS["dates"], days, None, many=True)
+    date_from = date_to = None
+    if dates and len(dates) == 2 and tuple(dates) != (cat.first_day, cat.last_day):
+        date_from, date_to = dates
+    return Filters(
+        types=tuple(_peek(KEYS["types"], list, [], many=True)),
+        modes=tuple(_peek(KEYS["modes"], list, [], many=True)),
+        actors=tuple(_peek(KEYS["actors"], list, [], many=True)),
+        countries=tuple(_peek(KEYS["countries"], list, [], many=True)),
+        admin1=tuple(_peek(KEYS["admin1"], list, [], many=True)),
+        statuses=tuple(_peek(KEYS["statuses"], list, [], many=True)),
+        date_from=date_from,
+        date_to=date_to,
+        coarse_dates=bool(_peek(KEYS["coarse_dates"], flag, True)),
+        dating=_peek(KEYS["dating"], str, "any") if _peek(KEYS["dating"], str, "any") in DATING_CHOICES else "any",
+        place=_peek(KEYS["place"], str, "any") if _peek(KEYS["place"], str, "any") in PLACE_CHOICES else "any",
+        report_dates=bool(_peek(KEYS["report_dates"], flag, True)),
+        min_confidence=float(_peek(KEYS["min_confidence"], float, 0.0) or 0.0),
+        text=str(_peek(KEYS["text"], str, "") or ""),
+    )
+
+
+Facets = dict[str, pd.DataFrame]  # facet -> (value, n), as `events.queries.live_facets` returns
+
+
+def filter_sidebar(
+    cat: Catalog, country_names: dict[str, str], facets_for: Callable[[Filters], Facets] | None = None
+) -> Filters:
+    """Draw the filter widgets (inside the current container) and return the Filters they describe.
+
+    With `facets_for`, every widget's counts reflect the other active filters
+    (the region list, say, then holds only the chosen country's regions);
+    without it, or with no filter active, the whole database's counts are shown.
+    """
+    current = peek_filters(cat)
+    if facets_for is not None and current != Filters():
+        live = facets_for(current)
+    else:
+        live = {**cat.facets, "actor": cat.actors.head(MAX_ACTOR_OPTIONS), "state": cat.states}
+    facets = {name: _counts(frame) for name, frame in live.items()}
+    type_options = [t for t in PLOVER_TYPES if t in _counts(cat.facets["type"])] if "type" in cat.facets else []
+    type_options = type_options or list(PLOVER_TYPES)
+    actors, states = live["actor"].head(MAX_ACTOR_OPTIONS), live["state"]
+    known = {name: set(frame["value"]) for name, frame in cat.facets.items()}
+    known["actor"] = set(cat.actors["value"]) | set(cat.states["value"])
+
+    def keep(facet: str, picked: tuple[str, ...]) -> tuple[str, ...]:
+        """Picked values the database holds (a stale link's unknown values are still dropped)."""
+        return tuple(v for v in picked if v in known.get(facet, set()))
 
     text = st.text_input("Search sentences", key=KEYS["text"], bind="query-params", placeholder="e.g. pipeline")
     types = _multiselect("Event type (PLOVER)", "types", type_options, facets.get("type", {}))
-    states = cat.states
     names = {f"{STATE_PREFIX}{code}": f"{country_names.get(code, code)}: all state actors" for code in
-             (v[len(STATE_PREFIX):] for v in states["value"])}  # fmt: skip
+             (v[len(STATE_PREFIX):] for v in list(states["value"]) + list(current.actors) if v.startswith(STATE_PREFIX))}  # fmt: skip
     actor_values = _multiselect(
         "Actor or target", "actors", list(states["value"]) + list(actors["value"]),
-        {**_counts(states), **_counts(actors)}, names=names,
+        {**facets.get("state", {}), **facets.get("actor", {})}, names=names, keep=keep("actor", current.actors),
         help="Canonical names; count = events. \"Russia: all state actors\" takes every event one of whose "
         "actors is a Russian state body (government, military, police, judiciary, legislature).",
     )  # fmt: skip
     countries = _multiselect(
         "Country of the event place", "countries", list(facets.get("country", {})), facets.get("country", {}),
-        names=country_names,
+        names=country_names, keep=keep("country", current.countries),
     )  # fmt: skip
-    admin1 = _multiselect("Region (first-order)", "admin1", list(facets.get("admin1", {})), facets.get("admin1", {}))
-    modes = _multiselect("Mode", "modes", list(facets.get("mode", {})), facets.get("mode", {}))
+    admin1 = _multiselect("Region (first-order)", "admin1", list(facets.get("admin1", {})), facets.get("admin1", {}),
+                          keep=keep("admin1", current.admin1))  # fmt: skip
+    modes = _multiselect("Mode", "modes", list(facets.get("mode", {})), facets.get("mode", {}),
+                         keep=keep("mode", current.modes))
     statuses = _multiselect("Status", "statuses", list(STATUSES), facets.get("status", {}))
 
     date_from = date_to = None

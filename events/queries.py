@@ -316,8 +316,10 @@ def facet_counts(con: duckdb.DuckDBPyConnection, column: str, filters: Filters |
     return con.execute(sql, params).df()
 
 
-def actor_counts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
-    """Canonical names appearing as actor or target, with the number of events involving each."""
+def actor_counts(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Canonical names appearing as actor or target, with the number of events involving each (the `limit` most)."""
     where, params = where_clause(filters or Filters())
     sql = f"""
         SELECT value, count(*) AS n FROM (
@@ -325,7 +327,33 @@ def actor_counts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None)
             FROM events WHERE {where}
         ) GROUP BY 1 ORDER BY n DESC, value
     """
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params["limit"] = int(limit)
     return con.execute(sql, params).df()
+
+
+# Facet -> the Filters field it sets: a facet's counts leave out its own field.
+FACET_FIELDS: dict[str, str] = {
+    "type": "types", "mode": "modes", "status": "statuses", "country": "countries", "admin1": "admin1",
+    "actor": "actors", "state": "actors",
+}  # fmt: skip
+
+
+def live_facets(con: duckdb.DuckDBPyConnection, filters: Filters, actor_limit: int = 5000) -> dict[str, pd.DataFrame]:
+    """Each facet's values and counts under every *other* active filter (facet -> frame of value, n).
+
+    So choosing a country shows how many events of each type it holds, and
+    the region list holds only that country's regions; a facet ignores its
+    own field, so its other values stay on offer with their counts.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    for facet in ("type", "mode", "status", "country", "admin1"):
+        out[facet] = facet_counts(con, facet, replace(filters, **{FACET_FIELDS[facet]: ()}))
+    others = replace(filters, actors=())
+    out["actor"] = actor_counts(con, others, limit=actor_limit)
+    out["state"] = state_actor_counts(con, others)
+    return out
 
 
 def state_actor_counts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:

@@ -635,3 +635,36 @@ def test_type_colours_are_distinct_and_grouped_by_class() -> None:
 
     closest = min(distance(a, b) for i, a in enumerate(colours) for b in colours[i + 1:])
     assert closest > 40  # no two types in near-identical colours (RGB distance)
+
+
+# --------------------------------------------------------------------------- facets that know each other
+
+
+def option_counts(widget) -> dict[str, int]:  # noqa: ANN001
+    """{value: count} from a multiselect whose labels read "Name (value) · n" or "value · n"."""
+    out = {}
+    for label in widget.options:
+        shown, n = label.rsplit(" · ", 1)
+        value = re.search(r"\(([^()]+)\)$", shown)
+        out[value.group(1) if value else shown] = int(n)
+    return out
+
+
+def test_facet_counts_follow_the_other_filters(app: AppTest) -> None:
+    app.query_params["country"] = "UZ"
+    run_ok(app)
+    with queries.read_connection(app_db(app)) as con:
+        in_uz = dict(con.execute("SELECT type, count(*) FROM events WHERE country = 'UZ' GROUP BY 1").fetchall())
+        regions = {r[0] for r in con.execute("SELECT DISTINCT admin1 FROM events WHERE country = 'UZ' AND admin1 IS NOT NULL").fetchall()}
+        all_countries = dict(con.execute("SELECT country, count(*) FROM events WHERE country IS NOT NULL GROUP BY 1").fetchall())
+    types = option_counts(app.multiselect(key="type"))
+    assert {t: n for t, n in types.items() if n} == in_uz  # counts within Uzbekistan
+    assert set(option_counts(app.multiselect(key="admin1"))) == regions  # the region list follows the country
+    assert option_counts(app.multiselect(key="country")) == all_countries  # a facet ignores its own choice
+
+
+def test_a_pick_stays_even_when_other_filters_leave_it_no_events(app: AppTest) -> None:
+    app.query_params.update({"type": "ASSAULT", "mode": "visit"})
+    run_ok(app)
+    assert app.session_state["effective_filters"].modes == ("visit",)
+    assert "visit · 0" in app.multiselect(key="mode").options
