@@ -31,7 +31,7 @@ import streamlit as st
 from events import queries
 from events.queries import Catalog, Counts, Filters
 from events.store import StoreError
-from events_dashboard import charts, data, filters
+from events_dashboard import charts, data, filters, map_file
 
 PLAY_INTERVAL_SECONDS = 1.2
 PICK_KEY = "picked"
@@ -226,6 +226,13 @@ def details_section(db: str, stamp: data.Stamp) -> None:
         st.dataframe(detail.cluster, hide_index=True, width="stretch", key="cluster_table")
 
 
+def _map_caption(counts: Counts) -> str:
+    """What the saved map shows, in words: counts and the filters of this view (its URL parameters)."""
+    query = "&".join(f"{k}={v}" for k in st.query_params for v in st.query_params.get_all(k) if k != "event")
+    return (f"Event Atlas: {counts.on_map:,} of {counts.matching:,} matching events on the map "
+            f"({counts.without_place:,} have no place). Filters: {query or 'none'}.")  # fmt: skip
+
+
 def table_section(db: str, v: data.View, view: Filters) -> str | None:
     """Draw the table and the downloads; return the id of the event whose row was clicked, if any."""
     frame, counts = v.table, v.counts
@@ -244,7 +251,17 @@ def table_section(db: str, v: data.View, view: Filters) -> str | None:
             "sentence": st.column_config.TextColumn(width="large"),
         },
     )
-    cols = st.columns(3)
+    cols = st.columns(4)
+    with cols[3]:
+        st.download_button(
+            "Map view as HTML (offline)",
+            data=lambda: map_file.map_html(v.points, v.cells, v.bounds, _map_caption(counts)).encode("utf-8"),
+            file_name="event-atlas-map.html",
+            mime="text/html",
+            key="download_map",
+            width="stretch",
+            help="The map as you see it, in one HTML file that opens without a network (no script, no tiles).",
+        )
     for col, (fmt, mime) in zip(
         cols, (("csv", "text/csv"), ("geojson", "application/geo+json"), ("jsonl", "application/x-ndjson"))
     ):

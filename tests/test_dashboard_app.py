@@ -668,3 +668,21 @@ def test_a_pick_stays_even_when_other_filters_leave_it_no_events(app: AppTest) -
     run_ok(app)
     assert app.session_state["effective_filters"].modes == ("visit",)
     assert "visit · 0" in app.multiselect(key="mode").options
+
+
+def test_map_view_downloads_as_a_self_contained_html(app: AppTest) -> None:
+    from events_dashboard import map_file
+
+    app.query_params["q"] = "tashkent"
+    run_ok(app)
+    assert any(b.label == "Map view as HTML (offline)" for b in app.get("download_button"))
+    with queries.read_connection(app_db(app)) as con:
+        view = app.session_state["effective_filters"]
+        v = data.compute_view(con, view, view, None, None)
+    page = map_file.map_html(v.points, v.cells, v.bounds, "Filters: q=tashkent <b>")
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    assert not re.search(r'(src|href)=["\']?(https?:)?//', page) and "<script" not in page  # nothing to fetch
+    assert page.count("<circle") == len(v.points) > 0
+    assert "Filters: q=tashkent &lt;b&gt;" in page  # the caption is escaped
+    assert "&lt;script&gt;" in page or "Officials" not in page  # sentence snippets escaped in tooltips
+    assert "site named by the sentence" in page  # the legend travels with the map
