@@ -143,8 +143,14 @@ def basemap_problem() -> str | None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def load_facets(db: str, stamp: Stamp, filters: Filters) -> dict[str, pd.DataFrame]:
     """Each sidebar facet's counts under the other active filters (`queries.live_facets`)."""
+    cat = load_catalog(db, stamp)
     with queries.read_connection(db) as con:
-        return queries.live_facets(con, filters, actor_limit=MAX_ACTOR_OPTIONS)
+        return queries.live_facets(con, filters, catalog_facets(cat), actor_limit=MAX_ACTOR_OPTIONS)
+
+
+def catalog_facets(cat: Catalog) -> dict[str, pd.DataFrame]:
+    """The whole database's facet counts, keyed as `queries.live_facets` keys them."""
+    return {**cat.facets, "actor": cat.actors.head(MAX_ACTOR_OPTIONS), "state": cat.states}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from events_dashboard.data import MAX_ACTOR_OPTIONS
-from events.queries import DATING_CHOICES, PLACE_CHOICES, PLOVER_TYPES, STATE_PREFIX, STATUSES, Catalog, Filters
+from events.queries import DATING_CHOICES, LIVE_ACTOR_MAX_ROWS, PLACE_CHOICES, PLOVER_TYPES, STATE_PREFIX, STATUSES, Catalog, Filters
 
 # URL parameter names (also the widget keys).
 KEYS = {
@@ -185,7 +185,8 @@ def filter_sidebar(
         live = facets_for(current)
     else:
         live = {**cat.facets, "actor": cat.actors.head(MAX_ACTOR_OPTIONS), "state": cat.states}
-    facets = {name: _counts(frame) for name, frame in live.items()}
+    actor_counts_live = "actor_live" not in live or bool(live["actor_live"]["value"].iloc[0])
+    facets = {name: _counts(frame) for name, frame in live.items() if name != "actor_live"}
     type_options = [t for t in PLOVER_TYPES if t in _counts(cat.facets["type"])] if "type" in cat.facets else []
     type_options = type_options or list(PLOVER_TYPES)
     actors, states = live["actor"].head(MAX_ACTOR_OPTIONS), live["state"]
@@ -203,7 +204,9 @@ def filter_sidebar(
     actor_values = _multiselect(
         "Actor or target", "actors", list(states["value"]) + list(actors["value"]),
         {**facets.get("state", {}), **facets.get("actor", {})}, names=names, keep=keep("actor", current.actors),
-        help="Canonical names; count = events. \"Russia: all state actors\" takes every event one of whose "
+        help="Canonical names; count = events" + ("" if actor_counts_live else
+             f" in the whole database (more than {LIVE_ACTOR_MAX_ROWS:,} events match the other filters)") +
+             ". \"Russia: all state actors\" takes every event one of whose "
         "actors is a Russian state body (government, military, police, judiciary, legislature).",
     )  # fmt: skip
     countries = _multiselect(

@@ -338,21 +338,73 @@ FACET_FIELDS: dict[str, str] = {
     "type": "types", "mode": "modes", "status": "statuses", "country": "countries", "admin1": "admin1",
     "actor": "actors", "state": "actors",
 }  # fmt: skip
+SMALL_FACETS: tuple[str, ...] = ("type", "mode", "status", "country", "admin1")
+LIVE_ACTOR_MAX_ROWS = 100_000  # above this many events the actor box keeps the whole database's counts
 
 
-def live_facets(con: duckdb.DuckDBPyConnection, filters: Filters, actor_limit: int = 5000) -> dict[str, pd.DataFrame]:
+def _small_facets(con: duckdb.DuckDBPyConnection, filters: Filters, facets: list[str]) -> dict[str, pd.DataFrame]:
+    """Several facets in one scan: each row gets one flag per facet (the other filters hold) and
+    GROUPING SETS counts every facet under its own flag."""
+    flags, params, conditions = [], {}, []
+    for facet in facets:
+        where, facet_params = where_clause(replace(filters, **{FACET_FIELDS[facet]: ()}))
+        params.update(facet_params)  # same names mean the same values: all come from `filters`
+        flags.append(f"({where}) AS ok_{facet}")
+        conditions.append(f"({where})")
+    counted = ", ".join(f"count(*) FILTER (WHERE ok_{facet}) AS n_{facet}" for facet in facets)
+    sets = ", ".join(f"({facet})" for facet in facets)
+    frame = con.execute(
+        f"""SELECT {", ".join(facets)}, {counted} FROM (
+                SELECT {", ".join(facets)}, {", ".join(flags)} FROM events WHERE {" OR ".join(conditions)}
+            ) GROUP BY GROUPING SETS ({sets})""",
+        params,
+    ).df()
+    out = {}
+    for facet in facets:
+        others = [f for f in facets if f != facet]
+        rows = frame[frame[facet].notna() & frame[others].isna().all(axis=1) & (frame[f"n_{facet}"] > 0)]
+        part = pd.DataFrame({"value": rows[facet], "n": rows[f"n_{facet}"].astype("int64")})
+        out[facet] = part.sort_values(["n", "value"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return out
+
+
+def live_facets(
+    con: duckdb.DuckDBPyConnection, filters: Filters, catalog_facets: dict[str, pd.DataFrame] | None = None,
+    actor_limit: int = 5000,
+) -> dict[str, pd.DataFrame]:
     """Each facet's values and counts under every *other* active filter (facet -> frame of value, n).
 
     So choosing a country shows how many events of each type it holds, and
     the region list holds only that country's regions; a facet ignores its
-    own field, so its other values stay on offer with their counts.
+    own field, so its other values stay on offer with their counts. A facet
+    whose other filters are all inactive is the whole database's count, taken
+    from `catalog_facets` (keys as here) without a query. Counting actors
+    means unnesting every matching event's names, so above
+    LIVE_ACTOR_MAX_ROWS matching events the actor and state facets keep the
+    whole database's counts (the key "actor_live" says which was used).
     """
+    catalog_facets = catalog_facets or {}
     out: dict[str, pd.DataFrame] = {}
-    for facet in ("type", "mode", "status", "country", "admin1"):
-        out[facet] = facet_counts(con, facet, replace(filters, **{FACET_FIELDS[facet]: ()}))
+    wanted = []
+    for facet in SMALL_FACETS:
+        others = replace(filters, **{FACET_FIELDS[facet]: ()})
+        if others == Filters() and facet in catalog_facets:
+            out[facet] = catalog_facets[facet]
+        else:
+            wanted.append(facet)
+    if wanted:
+        out.update(_small_facets(con, filters, wanted))
     others = replace(filters, actors=())
-    out["actor"] = actor_counts(con, others, limit=actor_limit)
-    out["state"] = state_actor_counts(con, others)
+    live = others != Filters() or "actor" not in catalog_facets
+    if live and catalog_facets:
+        where, params = where_clause(others)
+        live = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0] <= LIVE_ACTOR_MAX_ROWS
+    if live:
+        out["actor"] = actor_counts(con, others, limit=actor_limit)
+        out["state"] = state_actor_counts(con, others)
+    else:
+        out["actor"], out["state"] = catalog_facets["actor"], catalog_facets["state"]
+    out["actor_live"] = pd.DataFrame({"value": [bool(live)], "n": [0]})
     return out
 
 

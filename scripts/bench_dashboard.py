@@ -140,7 +140,7 @@ def one_change(db: Path, cat: queries.Catalog, filters: Filters) -> tuple[float,
         v = data.compute_view(con, filters, filters, span, cat.bounds)
         t_facets = time.perf_counter()
         if filters != Filters():  # the sidebar's counts under the other filters (the app uses the catalog's otherwise)
-            queries.live_facets(con, filters, actor_limit=data.MAX_ACTOR_OPTIONS)
+            queries.live_facets(con, filters, data.catalog_facets(cat), actor_limit=data.MAX_ACTOR_OPTIONS)
         facet_seconds = time.perf_counter() - t_facets
     deck_json = charts.event_map(v.points, v.cells, v.bounds or cat.bounds).to_json()
     charts.timeline_spec(v.timeline, v.bin_unit, span)
