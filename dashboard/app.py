@@ -131,12 +131,16 @@ def map_section(v: data.View, cat: Catalog, arcs: bool, basemap: bool) -> str | 
         deck, on_select="rerun", selection_mode="single-object", key="map", height=charts.MAP_HEIGHT,
         width="stretch",
     )  # fmt: skip
-    if v.cells is not None:
-        st.caption(
-            f"{v.counts.on_map:,} placed events are aggregated into {len(v.cells):,} hexagons "
-            f"(more than {data.MAX_POINTS:,}); narrow the filters to see and click single events."
-        )
     return _map_pick(event)
+
+
+def hexagon_note(v: data.View) -> str:
+    """One line under the map when it aggregates (kept short: the timeline must stay on screen)."""
+    if v.cells is None:
+        return ""
+    return (f'<div style="font-size:0.75rem;opacity:0.8">{v.counts.on_map:,} placed events are aggregated into '
+            f"{len(v.cells):,} hexagons (more than {data.MAX_POINTS:,}); narrow the filters to click single "
+            "events.</div>")  # fmt: skip
 
 
 def timeline_section(
@@ -445,7 +449,7 @@ def explore(db_key: str, stamp: data.Stamp, cat: Catalog, base: Filters, arcs: b
     with map_col:
         map_pick = map_section(v, cat, arcs, basemap)
     with legend_box:
-        st.html(charts.legend_html(report=view.report_dates))
+        st.html(charts.legend_html(report=view.report_dates) + hexagon_note(v))
     with timeline_box:
         timeline_section(v, span, brushed, window)
     table_pick = table_section(db_key, v, view)

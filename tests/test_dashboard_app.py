@@ -362,6 +362,15 @@ def test_upload_extracts_into_the_same_database(events_db: Path, tmp_path: Path)
 # --------------------------------------------------------------------------- playback
 
 
+def test_play_starts_at_the_brushed_period(app: AppTest) -> None:
+    app.query_params.update({"window": "1 month", "brush": "2022-06-01,2022-09-30"})
+    run_ok(app)
+    app.button(key="play_button").click()
+    run_ok(app)
+    first = app.session_state["effective_filters"]
+    assert (str(first.date_from), str(first.date_to)) == ("2022-06-01", "2022-06-30")
+
+
 def test_play_steps_a_window_forward(app: AppTest) -> None:
     app.query_params["window"] = "1 year"
     run_ok(app)
@@ -374,6 +383,9 @@ def test_play_steps_a_window_forward(app: AppTest) -> None:
     run_ok(app)  # the fragment's timer tick, as AppTest runs it
     second = app.session_state["effective_filters"]
     assert str(second.date_from) == "2014-01-01"  # 2011-2013 hold no event: skipped
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    shaded = [layer["data"]["values"] for layer in spec["layer"] if "data" in layer]
+    assert shaded == [[{"start": "2014-01-01", "end": "2015-01-01"}]]  # the window, on the histogram
     app.button(key="play_button").click()
     run_ok(app)
     paused = app.session_state["effective_filters"]
