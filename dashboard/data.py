@@ -88,7 +88,7 @@ def compute_view(
     bin_unit, timeline = queries.timeline(con, base, bin_unit=bin_unit, span=span)
     if counts.on_map > max_points:
         points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds))
-        fitted = queries.map_bounds(con, view)
+        fitted = _cells_bounds(cells)  # the hexagons' own extent: no second scan of the events
     else:
         points, cells = queries.map_points(con, view, max_points), None
         fitted = None if points.empty else (
@@ -97,6 +97,15 @@ def compute_view(
     arcs = queries.actor_arcs(con, view, centroids) if centroids else None
     table = queries.table(con, view, table_rows)
     return View(counts, bin_unit, timeline, points, cells, arcs, table, fitted)
+
+
+def _cells_bounds(cells: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    """(lon_min, lat_min, lon_max, lat_max) over the hexagons' corners."""
+    if cells.empty:
+        return None
+    lons = [p[0] for polygon in cells["polygon"] for p in polygon]
+    lats = [p[1] for polygon in cells["polygon"] for p in polygon]
+    return (min(lons), min(lats), max(lons), max(lats))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -18,8 +18,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from events_dashboard.data import MAX_ACTOR_OPTIONS
-from events.queries import DATING_CHOICES, LIVE_ACTOR_MAX_ROWS, PLACE_CHOICES, PLOVER_TYPES, STATE_PREFIX, STATUSES, Catalog, Filters
+from events.queries import (
+    DATING_CHOICES, LIVE_ACTOR_MAX_ROWS, PLACE_CHOICES, PLOVER_TYPES, STATE_PREFIX, STATUSES, Catalog, Filters,
+)  # fmt: skip
+from events_dashboard.data import MAX_ACTOR_OPTIONS, catalog_facets
 
 # URL parameter names (also the widget keys).
 KEYS = {
@@ -184,7 +186,7 @@ def filter_sidebar(
     if facets_for is not None and current != Filters():
         live = facets_for(current)
     else:
-        live = {**cat.facets, "actor": cat.actors.head(MAX_ACTOR_OPTIONS), "state": cat.states}
+        live = catalog_facets(cat)
     actor_counts_live = "actor_live" not in live or bool(live["actor_live"]["value"].iloc[0])
     facets = {name: _counts(frame) for name, frame in live.items() if name != "actor_live"}
     type_options = [t for t in PLOVER_TYPES if t in _counts(cat.facets["type"])] if "type" in cat.facets else []
