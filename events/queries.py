@@ -380,6 +380,28 @@ def _small_facets(con: duckdb.DuckDBPyConnection, filters: Filters, facets: list
     return out
 
 
+def _actor_and_state_counts(
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`actor_counts` and `state_actor_counts` in one scan: each event's names and its "state:CC" roll-ups."""
+    where, params = where_clause(filters)
+    params.update(state_sectors=list(STATE_SECTORS), prefix=STATE_PREFIX)
+    frame = con.execute(
+        f"""SELECT value, count(*) AS n FROM (
+                SELECT unnest(list_distinct(list_concat(
+                    actors, targets,
+                    CASE WHEN list_has_any(actor_sectors, $state_sectors)
+                         THEN list_transform(list_filter(actor_countries, lambda c: c IS NOT NULL),
+                                             lambda c: $prefix || c)
+                         ELSE []::VARCHAR[] END
+                ))) AS value FROM events WHERE {where}
+            ) WHERE value IS NOT NULL GROUP BY 1 ORDER BY n DESC, value""",
+        params,
+    ).df()
+    is_state = frame["value"].str.startswith(STATE_PREFIX)
+    return frame[~is_state].head(limit).reset_index(drop=True), frame[is_state].reset_index(drop=True)
+
+
 def live_facets(
     con: duckdb.DuckDBPyConnection, filters: Filters, catalog_facets: dict[str, pd.DataFrame] | None = None,
     actor_limit: int = 5000,
@@ -412,8 +434,7 @@ def live_facets(
         where, params = where_clause(others)
         live = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0] <= LIVE_ACTOR_MAX_ROWS
     if live:
-        out["actor"] = actor_counts(con, others, limit=actor_limit)
-        out["state"] = state_actor_counts(con, others)
+        out["actor"], out["state"] = _actor_and_state_counts(con, others, actor_limit)
     else:
         out["actor"], out["state"] = catalog_facets["actor"], catalog_facets["state"]
     out["actor_live"] = pd.DataFrame({"value": [bool(live)], "n": [0]})

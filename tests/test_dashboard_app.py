@@ -698,3 +698,13 @@ def test_map_view_downloads_as_a_self_contained_html(app: AppTest) -> None:
     assert "Filters: q=tashkent &lt;b&gt;" in page  # the caption is escaped
     assert "&lt;script&gt;" in page or "Officials" not in page  # sentence snippets escaped in tooltips
     assert "site named by the sentence" in page  # the legend travels with the map
+
+
+def test_state_roll_up_counts_follow_the_other_filters(rich_app: AppTest, rich_db: Path) -> None:
+    rich_app.query_params["type"] = "CONSULT"
+    run_ok(rich_app)
+    with queries.read_connection(rich_db) as con:
+        n = con.execute(
+            "SELECT count(*) FROM events WHERE type = 'CONSULT' AND list_contains(actor_countries, 'RU') "
+            "AND list_has_any(actor_sectors, ['government'])").fetchone()[0]  # fmt: skip
+    assert n and f"Russia: all state actors (state:RU) · {n}" in rich_app.multiselect(key="actor").options

@@ -353,3 +353,28 @@ def test_missing_database_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="events extract"):
         with queries.read_connection(tmp_path / "absent.duckdb"):
             pass
+
+
+# --------------------------------------------------------------------------- live facets
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(types=("CONSULT", "ASSAULT"), countries=("UZ", "RU")),
+        Filters(modes=("visit",), min_confidence=0.5, text="a"),
+        Filters(actors=("Russia",), statuses=("occurred",), place="placed"),
+        Filters(admin1=("Karakalpakstan",), dating="dated"),
+    ],
+)
+def test_live_facets_count_under_every_filter_but_their_own(con, filters: Filters) -> None:
+    from dataclasses import replace
+
+    live = queries.live_facets(con, filters)
+    for facet in ("type", "mode", "status", "country", "admin1"):
+        expected = queries.facet_counts(con, facet, replace(filters, **{queries.FACET_FIELDS[facet]: ()}))
+        assert dict(zip(live[facet]["value"], live[facet]["n"])) == dict(zip(expected["value"], expected["n"])), facet
+    actors = queries.actor_counts(con, replace(filters, actors=()))
+    assert dict(zip(live["actor"]["value"], live["actor"]["n"])) == dict(zip(actors["value"], actors["n"]))
+    states = queries.state_actor_counts(con, replace(filters, actors=()))
+    assert dict(zip(live["state"]["value"], live["state"]["n"])) == dict(zip(states["value"], states["n"]))
