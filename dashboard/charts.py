@@ -530,12 +530,13 @@ def legend_html(types: list[str] | None = None, inferred: bool = True, report: b
 
 # --------------------------------------------------------------------------- details
 
+# Light backgrounds with dark text of their own, so marks stay readable in the dark theme too.
 HIGHLIGHT_STYLES = {
-    "trigger": "background:#ffe08a",
-    "date": "background:#b9e3ff",
-    "place": "background:#c8f0c0",
-    "actor": "background:#f3c9f0",
-    "target": "background:#e4dcff",
+    "trigger": "background:#ffe08a;color:#1a1a1a",
+    "date": "background:#b9e3ff;color:#1a1a1a",
+    "place": "background:#c8f0c0;color:#1a1a1a",
+    "actor": "background:#f3c9f0;color:#1a1a1a",
+    "target": "background:#e4dcff;color:#1a1a1a",
 }
 
 

@@ -635,6 +635,8 @@ def test_details_header_uses_the_theme_colour(app: AppTest) -> None:
     run_ok(app)
     head = next(body for body in html_bodies(app) if 'data-testid="event-detail-head"' in body)
     assert "color:inherit" in head and "color:#444" not in head
+    marks = re.findall(r'<mark class="hl-[a-z]+"[^>]*style="([^"]+)"', sentence_html(app))
+    assert marks and all("color:#1a1a1a" in style for style in marks)  # dark text on the light marks, any theme
 
 
 def test_type_colours_are_distinct_and_grouped_by_class() -> None:
