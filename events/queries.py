@@ -432,7 +432,10 @@ def live_facets(
     live = others != Filters() or "actor" not in catalog_facets
     if live and catalog_facets:
         where, params = where_clause(others)
-        live = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0] <= LIVE_ACTOR_MAX_ROWS
+        params["cap"] = LIVE_ACTOR_MAX_ROWS + 1  # stop counting once over the cap
+        live = con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM events WHERE {where} LIMIT $cap)", params
+        ).fetchone()[0] <= LIVE_ACTOR_MAX_ROWS
     if live:
         out["actor"], out["state"] = _actor_and_state_counts(con, others, actor_limit)
     else:
