@@ -84,8 +84,11 @@ def compute_view(
     timeline brush or the playback window. Uncached, so the benchmark measures
     exactly what a filter change costs.
     """
-    counts = queries.count_summary(con, view)
     bin_unit, timeline = queries.timeline(con, base, bin_unit=bin_unit, span=span)
+    # Without a brush or playback the timeline's filters are the view's: its
+    # by-report rows give that count, which saves a join on the articles.
+    known = int(timeline.loc[timeline["by_report"], "n"].sum()) if view == base and view.report_dates else None
+    counts = queries.count_summary(con, view, by_report=known)
     if counts.on_map > max_points:
         points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds))
         fitted = _cells_bounds(cells)  # the hexagons' own extent: no second scan of the events

@@ -364,14 +364,17 @@ def _small_facets(con: duckdb.DuckDBPyConnection, filters: Filters, facets: list
         return " AND ".join(others) or "TRUE"
 
     counted = ", ".join(f"count(*) FILTER (WHERE {ok(facet)}) AS n_{facet}" for facet in facets)
-    sets = ", ".join(f"({facet})" for facet in facets)
+    counted += f", count(*) FILTER (WHERE {ok('actor')}) AS n_actor_rows"  # read off the grand total row
+    sets = ", ".join(f"({facet})" for facet in facets) + ", ()"
     frame = con.execute(
-        f"""SELECT {", ".join(facets)}, {counted} FROM (
+        f"""SELECT {", ".join(facets)}, GROUPING({", ".join(facets)}) AS grouped, {counted} FROM (
                 SELECT {", ".join(facets)}{flags} FROM events WHERE {common}
             ) GROUP BY GROUPING SETS ({sets})""",
         params,
     ).df()
     out = {}
+    total = frame[frame["grouped"] == 2 ** len(facets) - 1]  # the () set: every column grouped away
+    out["actor_rows"] = pd.DataFrame({"value": ["rows"], "n": [int(total["n_actor_rows"].iloc[0]) if len(total) else 0]})
     for facet in facets:
         others = [f for f in facets if f != facet]
         rows = frame[frame[facet].notna() & frame[others].isna().all(axis=1) & (frame[f"n_{facet}"] > 0)]
@@ -426,16 +429,14 @@ def live_facets(
             out[facet] = catalog_facets[facet]
         else:
             wanted.append(facet)
-    if wanted:
-        out.update(_small_facets(con, filters, wanted))
     others = replace(filters, actors=())
     live = others != Filters() or "actor" not in catalog_facets
-    if live and catalog_facets:
-        where, params = where_clause(others)
-        params["cap"] = LIVE_ACTOR_MAX_ROWS + 1  # stop counting once over the cap
-        live = con.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM events WHERE {where} LIMIT $cap)", params
-        ).fetchone()[0] <= LIVE_ACTOR_MAX_ROWS
+    if wanted or (live and catalog_facets):
+        small = _small_facets(con, filters, wanted or ["status"])  # also counts the actor facet's events
+        actor_rows = int(small.pop("actor_rows")["n"].iloc[0])
+        out.update({facet: small[facet] for facet in wanted})
+        if catalog_facets:
+            live = live and actor_rows <= LIVE_ACTOR_MAX_ROWS
     if live:
         out["actor"], out["state"] = _actor_and_state_counts(con, others, actor_limit)
     else:
@@ -466,21 +467,29 @@ def state_actor_counts(con: duckdb.DuckDBPyConnection, filters: Filters | None =
 # --------------------------------------------------------------------------- counts
 
 
-def count_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> Counts:
-    """How many events match, and how many of those have no place / no date."""
+def count_summary(con: duckdb.DuckDBPyConnection, filters: Filters, by_report: int | None = None) -> Counts:
+    """How many events match, and how many of those have no place / are off the timeline / are dated by report.
+
+    `by_report`, when the caller already knows it (the timeline's by-report
+    rows for the same filters), saves the semi-join on the articles.
+    """
     where, params = where_clause(filters)
+    reported = "0" if by_report is not None or not filters.report_dates else (
+        f"count(*) FILTER (WHERE day IS NULL AND doc_id IN {REPORTED_DOCS_SQL})"
+    )  # fmt: skip
     row = con.execute(
         f"""SELECT count(*),
                    count(*) FILTER (WHERE lat IS NULL OR lon IS NULL),
                    count(*) FILTER (WHERE day IS NULL),
-                   count(*) FILTER (WHERE day IS NULL AND doc_id IN {REPORTED_DOCS_SQL})
+                   {reported}
             FROM events WHERE {where}""",
         params,
     ).fetchone()
-    matching, without_place, undated, by_report = (int(v) for v in row)
+    matching, without_place, undated, counted = (int(v) for v in row)
     if not filters.report_dates:
         return Counts(matching, without_place, undated, 0)
-    return Counts(matching, without_place, undated - by_report, by_report)
+    reported_n = counted if by_report is None else by_report
+    return Counts(matching, without_place, undated - reported_n, reported_n)
 
 
 # --------------------------------------------------------------------------- timeline

@@ -378,3 +378,20 @@ def test_live_facets_count_under_every_filter_but_their_own(con, filters: Filter
     assert dict(zip(live["actor"]["value"], live["actor"]["n"])) == dict(zip(actors["value"], actors["n"]))
     states = queries.state_actor_counts(con, replace(filters, actors=()))
     assert dict(zip(live["state"]["value"], live["state"]["n"])) == dict(zip(states["value"], states["n"]))
+
+
+def test_actor_facet_keeps_whole_database_counts_above_its_cap(con, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    cat = queries.catalog(con)
+    whole = {**cat.facets, "actor": cat.actors, "state": cat.states}
+    filters = Filters(min_confidence=0.5)
+    matching = queries.count_summary(con, filters).matching
+    monkeypatch.setattr(queries, "LIVE_ACTOR_MAX_ROWS", matching - 1)
+    over = queries.live_facets(con, filters, whole)
+    assert over["actor"] is whole["actor"] and not over["actor_live"]["value"].iloc[0]
+    monkeypatch.setattr(queries, "LIVE_ACTOR_MAX_ROWS", matching)
+    under = queries.live_facets(con, filters, whole)
+    expected = queries.actor_counts(con, replace(filters, actors=()))
+    assert under["actor_live"]["value"].iloc[0]
+    assert dict(zip(under["actor"]["value"], under["actor"]["n"])) == dict(zip(expected["value"], expected["n"]))
