@@ -150,9 +150,10 @@ def timeline_section(
     if v.timeline.empty:
         st.info("No dated events match the filters, so the timeline is empty.")
         return
-    spec = charts.timeline_spec(v.timeline, v.bin_unit, span, window=window, brush=brushed)
+    rows = charts.stack_timeline(v.timeline)
+    spec = charts.timeline_spec(rows, v.bin_unit, span, window=window, brush=brushed)
     st.vega_lite_chart(
-        v.timeline, spec, on_select="rerun", selection_mode="brush", key="timeline", width="stretch",
+        rows, spec, on_select="rerun", selection_mode="brush", key="timeline", width="stretch",
         height=TIMELINE_HEIGHT,
     )  # fmt: skip
 

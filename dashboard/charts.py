@@ -443,13 +443,16 @@ def timeline_spec(
         "encoding": {
             "x": {**x, "axis": axis},
             "x2": {"field": "bin_end"},
-            "y": {"field": "n", "type": "quantitative", "stack": "zero", "title": "events"},
+            "y": {"field": "y0", "type": "quantitative", "title": "events"},
+            "y2": {"field": "y1"},
             "color": color,
             "opacity": {"condition": {"test": "datum.by_report", "value": REPORT_OPACITY}, "value": 1},
-            "order": {"field": "by_report", "type": "nominal"},
             "tooltip": tooltip,
         },
     }
+    top = float(frame["y1"].max()) if "y1" in frame and len(frame) else 1.0
+    y_scale = {"domain": [0, max(top, 1.0)], "nice": True}
+    bars["encoding"]["y"]["scale"] = y_scale
     layers: list[dict[str, Any]] = []
     if has_periods:
         # Behind the bars: one translucent block per period, as wide as the
@@ -461,7 +464,8 @@ def timeline_spec(
                 "encoding": {
                     "x": {**x, "axis": axis},
                     "x2": {"field": "bin_end"},
-                    "y": {"field": "n", "type": "quantitative", "stack": "zero"},
+                    "y": {"field": "y0", "type": "quantitative", "scale": y_scale},
+                    "y2": {"field": "y1"},
                     "color": color,
                     "stroke": {"field": "type", "type": "nominal", "scale": color["scale"], "legend": None},
                     "fillOpacity": {"value": PERIOD_OPACITY},
@@ -483,6 +487,24 @@ def timeline_spec(
         "height": height,
         "layer": layers,
     }
+
+
+def stack_timeline(frame: pd.DataFrame) -> pd.DataFrame:
+    """The timeline's rows with `y0`/`y1`: each bin's (or period's) rows stacked in type order, own dates first.
+
+    Stacked here rather than by Vega-Lite, whose stacking does not apply to
+    rect marks with a ranged x (they overlapped instead of stacking).
+    """
+    out = frame.copy()
+    if out.empty:
+        out["y0"], out["y1"] = [], []
+        return out
+    rank = {t: i for i, t in enumerate(PLOVER_TYPES)}
+    out["_order"] = out["type"].map(rank).fillna(len(rank))
+    out = out.sort_values(["lane", "bin_start", "by_report", "_order"], kind="stable")
+    out["y1"] = out.groupby(["lane", "bin_start"])["n"].cumsum()
+    out["y0"] = out["y1"] - out["n"]
+    return out.drop(columns="_order").reset_index(drop=True)
 
 
 def _brush_param(name: str, brush: tuple[date, date] | None) -> dict[str, Any]:

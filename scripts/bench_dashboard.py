@@ -143,11 +143,12 @@ def one_change(db: Path, cat: queries.Catalog, filters: Filters) -> tuple[float,
             queries.live_facets(con, filters, data.catalog_facets(cat), actor_limit=data.MAX_ACTOR_OPTIONS)
         facet_seconds = time.perf_counter() - t_facets
     deck_json = charts.event_map(v.points, v.cells, v.bounds or cat.bounds).to_json()
-    charts.timeline_spec(v.timeline, v.bin_unit, span)
+    rows = charts.stack_timeline(v.timeline)
+    timeline_json = json.dumps(charts.timeline_spec(rows, v.bin_unit, span))
     seconds = time.perf_counter() - t0
     sizes = {
         "map": len(deck_json),
-        "timeline": len(json.dumps(charts.timeline_spec(v.timeline, v.bin_unit, span))) + arrow_bytes(v.timeline),
+        "timeline": len(timeline_json) + arrow_bytes(rows),
         "table": arrow_bytes(v.table),
     }
     kind = f"{len(v.cells)} hexagons" if v.cells is not None else f"{len(v.points)} points"

@@ -710,3 +710,15 @@ def test_state_roll_up_counts_follow_the_other_filters(rich_app: AppTest, rich_d
             "SELECT count(*) FROM events WHERE type = 'CONSULT' AND list_contains(actor_countries, 'RU') "
             "AND list_has_any(actor_sectors, ['government'])").fetchone()[0]  # fmt: skip
     assert n and f"Russia: all state actors (state:RU) · {n}" in rich_app.multiselect(key="actor").options
+
+
+def test_timeline_bars_stack_without_overlap(events_db: Path) -> None:  # noqa: F811
+    with queries.read_connection(events_db) as con:
+        _, frame = queries.timeline(con, Filters(), bin_unit="year")
+    rows = charts.stack_timeline(frame)
+    for _, group in rows.groupby(["lane", "bin_start"]):
+        spans = sorted(zip(group["y0"], group["y1"]))
+        assert spans[0][0] == 0 and all(a[1] == b[0] for a, b in zip(spans, spans[1:]))  # end to end
+        assert spans[-1][1] == group["n"].sum()
+    spec = charts.timeline_spec(rows, "year")
+    assert spec["layer"][-1]["encoding"]["y"]["scale"]["domain"][1] == rows["y1"].max()
