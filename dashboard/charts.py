@@ -413,7 +413,8 @@ def timeline_spec(
     covers `span` (the period looked at), not just bins with events, so a lone
     event still sits in its context.
     """
-    present = [t for t in PLOVER_TYPES if t in set(frame["type"])] or list(PLOVER_TYPES)
+    seen = set(frame["type"].unique())  # once: iterating an Arrow-backed column per type cost ~50 ms
+    present = [t for t in PLOVER_TYPES if t in seen] or list(PLOVER_TYPES)
     time_format = TIME_FORMATS[bin_unit]
     has_periods = bool(len(frame)) and bool((frame["lane"] == "period").any())
     x: dict[str, Any] = {"field": "bin_start", "type": "temporal"}
