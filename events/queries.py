@@ -366,10 +366,12 @@ def _small_facets(con: duckdb.DuckDBPyConnection, filters: Filters, facets: list
     counted = ", ".join(f"count(*) FILTER (WHERE {ok(facet)}) AS n_{facet}" for facet in facets)
     counted += f", count(*) FILTER (WHERE {ok('actor')}) AS n_actor_rows"  # read off the grand total row
     sets = ", ".join(f"({facet})" for facet in facets) + ", ()"
+    # A row counts somewhere only if at most one flag fails: the others are not grouped at all.
+    enough = " + ".join(f"f{i}::INTEGER" for i in range(len(flagged))) + f" >= {len(flagged) - 1}" if flagged else "TRUE"
     frame = con.execute(
         f"""SELECT {", ".join(facets)}, GROUPING({", ".join(facets)}) AS grouped, {counted} FROM (
                 SELECT {", ".join(facets)}{flags} FROM events WHERE {common}
-            ) GROUP BY GROUPING SETS ({sets})""",
+            ) WHERE {enough} GROUP BY GROUPING SETS ({sets})""",
         params,
     ).df()
     out = {}
