@@ -346,27 +346,30 @@ SMALL_FACETS: tuple[str, ...] = ("type", "mode", "status", "country", "admin1")
 LIVE_ACTOR_MAX_ROWS = 100_000  # above this many events the actor box keeps the whole database's counts
 
 
-def _small_facets(con: duckdb.DuckDBPyConnection, filters: Filters, facets: list[str]) -> dict[str, pd.DataFrame]:
+def _small_facets(
+    con: duckdb.DuckDBPyConnection, filters: Filters, facets: list[str], actor_rows: bool = True
+) -> dict[str, pd.DataFrame]:
     """Several facets in one scan, each counted under every active filter but its own.
 
-    Clauses no facet counts over go in the WHERE (and prune the scan); each
-    facet field's clause is evaluated once per row as a flag, and GROUPING
-    SETS counts every facet where all flags but its own hold.
+    Clauses that no requested count leaves out go in the WHERE (and prune the
+    scan); each remaining field's clause is evaluated once per row as a flag,
+    a row is grouped only if at most one flag fails, and GROUPING SETS counts
+    every facet where all flags but its own hold. With `actor_rows`, the grand
+    total counts the events under every filter but the actor's.
     """
     parts, params = where_parts(filters)
-    common = " AND ".join(clause for field, clause in parts if field == "") or "TRUE"
-    flagged = [(field, clause) for field, clause in parts if field != ""]
+    left_out = {FACET_FIELDS[facet] for facet in facets} | ({"actors"} if actor_rows else set())
+    common = " AND ".join(clause for field, clause in parts if field not in left_out) or "TRUE"
+    flagged = [(field, clause) for field, clause in parts if field in left_out]
     flags = "".join(f", ({clause}) AS f{i}" for i, (_, clause) in enumerate(flagged))
 
-    def ok(facet: str) -> str:
-        own = FACET_FIELDS[facet]
+    def ok(own: str) -> str:
         others = [f"f{i}" for i, (field, _) in enumerate(flagged) if field != own]
         return " AND ".join(others) or "TRUE"
 
-    counted = ", ".join(f"count(*) FILTER (WHERE {ok(facet)}) AS n_{facet}" for facet in facets)
-    counted += f", count(*) FILTER (WHERE {ok('actor')}) AS n_actor_rows"  # read off the grand total row
+    counted = ", ".join(f"count(*) FILTER (WHERE {ok(FACET_FIELDS[facet])}) AS n_{facet}" for facet in facets)
+    counted += f", count(*) FILTER (WHERE {ok('actors')}) AS n_actor_rows"  # read off the grand total row
     sets = ", ".join(f"({facet})" for facet in facets) + ", ()"
-    # A row counts somewhere only if at most one flag fails: the others are not grouped at all.
     enough = " + ".join(f"f{i}::INTEGER" for i in range(len(flagged))) + f" >= {len(flagged) - 1}" if flagged else "TRUE"
     frame = con.execute(
         f"""SELECT {", ".join(facets)}, GROUPING({", ".join(facets)}) AS grouped, {counted} FROM (
@@ -434,7 +437,8 @@ def live_facets(
     others = replace(filters, actors=())
     live = others != Filters() or "actor" not in catalog_facets
     if wanted or (live and catalog_facets):
-        small = _small_facets(con, filters, wanted or ["status"])  # also counts the actor facet's events
+        check = bool(live and catalog_facets)  # the actor box's size check rides on this scan
+        small = _small_facets(con, filters, wanted or ["status"], actor_rows=check)
         actor_rows = int(small.pop("actor_rows")["n"].iloc[0])
         out.update({facet: small[facet] for facet in wanted})
         if catalog_facets:
