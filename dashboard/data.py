@@ -26,10 +26,12 @@ import streamlit as st
 from events import queries
 from events.limits import MAX_UPLOAD_MB
 from events.queries import Catalog, Counts, EventDetail, Filters
+from events_dashboard import basemap
 
 DEFAULT_DB = Path("data") / "events.duckdb"
 MAX_POINTS = 20_000  # above this many placed events the map aggregates into hexagons
 MAX_TABLE_ROWS = 1_000  # the table is for reading and picking; downloads hold everything
+MAX_ACTOR_OPTIONS = 5_000  # the actor box lists the most frequent names
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2**20  # per file; the help, the error and Streamlit's own limit say this
 READ_WAIT_SECONDS = 30.0  # a reader waits this long for an extraction's batch write (or clustering) to end
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
@@ -94,6 +96,7 @@ class View:
     cells: pd.DataFrame | None  # hexagons when more than `max_points` events are placed
     arcs: pd.DataFrame | None
     table: pd.DataFrame
+    bounds: tuple[float, float, float, float] | None = None  # extent of the matching placed events: the map fits it
 
 
 def compute_view(
@@ -105,6 +108,7 @@ def compute_view(
     centroids: dict[str, tuple[float, float]] | None = None,
     max_points: int = MAX_POINTS,
     table_rows: int = MAX_TABLE_ROWS,
+    bin_unit: str | None = None,
 ) -> View:
     """Run every query of a rerun: counts, timeline, map layer, arcs, table page.
 
@@ -112,15 +116,31 @@ def compute_view(
     timeline brush or the playback window. Uncached, so the benchmark measures
     exactly what a filter change costs.
     """
-    counts = queries.count_summary(con, view)
-    bin_unit, timeline = queries.timeline(con, base, span=span)
+    bin_unit, timeline = queries.timeline(con, base, bin_unit=bin_unit, span=span)
+    # Without a brush or playback the timeline's filters are the view's: its
+    # by-report rows give that count, which saves a join on the articles.
+    known = int(timeline.loc[timeline["by_report"], "n"].sum()) if view == base and view.report_dates else None
+    counts = queries.count_summary(con, view, by_report=known)
     if counts.on_map > max_points:
         points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds))
+        fitted = _cells_bounds(cells)  # the hexagons' own extent: no second scan of the events
     else:
         points, cells = queries.map_points(con, view, max_points), None
+        fitted = None if points.empty else (
+            float(points["lon"].min()), float(points["lat"].min()), float(points["lon"].max()), float(points["lat"].max())
+        )  # fmt: skip
     arcs = queries.actor_arcs(con, view, centroids) if centroids else None
     table = queries.table(con, view, table_rows)
-    return View(counts, bin_unit, timeline, points, cells, arcs, table)
+    return View(counts, bin_unit, timeline, points, cells, arcs, table, fitted)
+
+
+def _cells_bounds(cells: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    """(lon_min, lat_min, lon_max, lat_max) over the hexagons' corners."""
+    if cells.empty:
+        return None
+    lons = [p[0] for polygon in cells["polygon"] for p in polygon]
+    lats = [p[1] for polygon in cells["polygon"] for p in polygon]
+    return (min(lons), min(lats), max(lons), max(lats))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -133,10 +153,48 @@ def load_view(
     bounds: tuple[float, float, float, float] | None,
     centroids: dict[str, tuple[float, float]] | None = None,
     max_points: int = MAX_POINTS,
+    bin_unit: str | None = None,
 ) -> View:
     """`compute_view` over one short-lived read-only connection, cached per (database state, filters)."""
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
-        return compute_view(con, base, view, span, bounds, centroids, max_points)
+        return compute_view(con, base, view, span, bounds, centroids, max_points, bin_unit=bin_unit)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def load_timeline(db: str, stamp: Stamp, base: Filters, span: tuple[date, date] | None, bin_unit: str | None) -> pd.DataFrame:
+    """The timeline's rows alone, for playback to find the periods that hold events."""
+    with queries.read_connection(db, READ_WAIT_SECONDS) as con:
+        return queries.timeline(con, base, bin_unit=bin_unit, span=span)[1]
+
+
+def open_error(db: Path, error: Exception) -> str:
+    """One line saying why `db` cannot be shown (not a DuckDB file, no event tables, or what DuckDB said)."""
+    text = str(error)
+    if "not a valid DuckDB database" in text:
+        return (f"{db} is not a DuckDB database file. Start with --db (or EVENTS_DB) naming the database "
+                "that `events extract` wrote.")  # fmt: skip
+    if isinstance(error, duckdb.CatalogException):
+        return f"{db} is a DuckDB database but holds no event tables. Run `events extract --db {db}` first."
+    return f"{db}: cannot read it: {text.strip().splitlines()[0] if text.strip() else type(error).__name__}"
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def basemap_problem() -> str | None:
+    """Why the online basemap cannot load, or None; asked only once the user ticks the basemap."""
+    return basemap.problem()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load_facets(db: str, stamp: Stamp, filters: Filters) -> dict[str, pd.DataFrame]:
+    """Each sidebar facet's counts under the other active filters (`queries.live_facets`)."""
+    cat = load_catalog(db, stamp)
+    with queries.read_connection(db, READ_WAIT_SECONDS) as con:
+        return queries.live_facets(con, filters, catalog_facets(cat), actor_limit=MAX_ACTOR_OPTIONS)
+
+
+def catalog_facets(cat: Catalog) -> dict[str, pd.DataFrame]:
+    """The whole database's facet counts, keyed as `queries.live_facets` keys them."""
+    return {**cat.facets, "actor": cat.actors.head(MAX_ACTOR_OPTIONS), "state": cat.states}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
@@ -46,6 +47,23 @@ PLOVER_TYPES: tuple[str, ...] = (
 )  # fmt: skip
 STATUSES: tuple[str, ...] = ("occurred", "scheduled")
 COARSE_DATE_PRECISIONS: tuple[str, ...] = ("month", "year")
+PLACE_CHOICES: tuple[str, ...] = ("any", "placed", "none")
+# "report": no date of its own, placed in time by its article's publication date;
+# "none": neither; "undated": either of those two.
+DATING_CHOICES: tuple[str, ...] = ("any", "dated", "report", "none", "undated")
+BIN_UNITS: tuple[str, ...] = ("day", "week", "month", "year")
+PRECISION_RANK: dict[str, int] = {"day": 0, "week": 1, "month": 2, "year": 3}
+STATE_SECTORS: tuple[str, ...] = ("government", "military", "police", "judiciary", "legislature")
+STATE_PREFIX = "state:"  # an actor filter value "state:RU" means every state actor of Russia
+
+# The article's publication date read as a calendar day (first day of its
+# period) and its precision; `published` is ISO at day, month or year precision.
+REPORT_DAY_SQL = """(CASE WHEN length(published) >= 10 THEN TRY_CAST(left(published, 10) AS DATE)
+    WHEN length(published) = 7 THEN TRY_CAST(published || '-01' AS DATE)
+    WHEN length(published) = 4 THEN TRY_CAST(published || '-01-01' AS DATE) END)"""
+REPORT_PRECISION_SQL = """(CASE WHEN length(published) >= 10 THEN 'day'
+    WHEN length(published) = 7 THEN 'month' WHEN length(published) = 4 THEN 'year' END)"""
+REPORTED_DOCS_SQL = f"(SELECT doc_id FROM articles WHERE {REPORT_DAY_SQL} IS NOT NULL)"
 
 LIST_FIELDS: frozenset[str] = frozenset({"actors", "targets", "actor_countries", "actor_sectors"})
 
@@ -62,10 +80,15 @@ class Filters:
     """What the user asked to see. Empty tuples mean "no restriction".
 
     `date_from`/`date_to` compare against `day`, the first day of the event's
-    date, so a month-precision event of 2022-07 falls on 2022-07-01. A date
-    range therefore excludes undated events: they cannot be placed in time.
-    `undated=False` hides undated events even without a range; `coarse_dates`
-    False hides month- and year-precision events.
+    date, so a month-precision event of 2022-07 falls on 2022-07-01. An event
+    without a date of its own is placed in time by its article's publication
+    date when `report_dates` is True (the timeline draws it there, apart), so
+    a date range keeps it when its article falls in the range; with
+    `report_dates` False a range excludes every undated event. `dating` and
+    `place` pick events by how they are dated and whether they are placed
+    (DATING_CHOICES, PLACE_CHOICES); `coarse_dates` False hides month- and
+    year-precision events. An actor value "state:RU" stands for every event
+    one of whose actors is a Russian state body (STATE_SECTORS).
     """
 
     types: tuple[str, ...] = ()
@@ -77,7 +100,9 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     coarse_dates: bool = True
-    undated: bool = True
+    dating: str = "any"
+    place: str = "any"
+    report_dates: bool = True
     min_confidence: float = 0.0
     text: str = ""
 
@@ -94,7 +119,8 @@ class Counts:
 
     matching: int
     without_place: int  # not on the map
-    without_date: int  # not on the timeline
+    without_date: int  # not on the timeline: no date, and not placed by its report's date
+    by_report: int = 0  # on the timeline at their article's publication date, drawn apart
 
     @property
     def on_map(self) -> int:
@@ -115,6 +141,7 @@ class Catalog:
     facets: dict[str, pd.DataFrame] = field(default_factory=dict)  # column -> (value, n)
     actors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"value": [], "n": []}))
     bounds: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
+    states: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"value": [], "n": []}))  # state roll-ups
 
 
 # --------------------------------------------------------------------------- connection
@@ -164,50 +191,94 @@ def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
 
     Every fragment below is fixed text; only parameter values vary.
     """
-    clauses: list[str] = ["NOT coalesce(not_event, FALSE)"]  # an analyst judged it no event (events.corrections)
+    parts, params = where_parts(filters)
+    return (" AND ".join(clause for _, clause in parts) or "TRUE"), params
+
+
+def where_parts(filters: Filters) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """The WHERE body as (Filters field, clause) pairs, and the named parameters.
+
+    The field names let `live_facets` leave out one facet's own clause while
+    evaluating every clause once; clauses of fields no facet counts over
+    carry the field "".
+    """
+    parts: list[tuple[str, str]] = [("", "NOT coalesce(not_event, FALSE)")]  # an analyst judged it no event
     params: dict[str, Any] = {}
-    if filters.types:
-        clauses.append("list_contains($types, type)")
-        params["types"] = list(filters.types)
-    if filters.modes:
-        clauses.append("list_contains($modes, mode)")
-        params["modes"] = list(filters.modes)
+    for field, column in (("types", "type"), ("modes", "mode")):
+        if getattr(filters, field):
+            parts.append((field, f"list_contains(${field}, {column})"))
+            params[field] = list(getattr(filters, field))
     if filters.actors:
         # One list_contains per name: DuckDB runs it several times faster than
         # list_has_any over a million lists (22 ms against 140 ms, measured).
         ors = []
         for i, actor in enumerate(filters.actors):
-            ors.append(f"list_contains(actors, $actor{i}) OR list_contains(targets, $actor{i})")
-            params[f"actor{i}"] = actor
-        clauses.append("(" + " OR ".join(ors) + ")")
-    if filters.countries:
-        clauses.append("list_contains($countries, country)")
-        params["countries"] = list(filters.countries)
-    if filters.admin1:
-        clauses.append("list_contains($admin1, admin1)")
-        params["admin1"] = list(filters.admin1)
-    if filters.statuses:
-        clauses.append("list_contains($statuses, status)")
-        params["statuses"] = list(filters.statuses)
-    if filters.date_from is not None:
-        clauses.append("day >= $date_from")
-        params["date_from"] = filters.date_from
-    if filters.date_to is not None:
-        clauses.append("day <= $date_to")
-        params["date_to"] = filters.date_to
+            if actor.startswith(STATE_PREFIX):
+                ors.append(f"(list_contains(actor_countries, $actor{i}) AND list_has_any(actor_sectors, $state_sectors))")
+                params[f"actor{i}"] = actor[len(STATE_PREFIX):]
+                params["state_sectors"] = list(STATE_SECTORS)
+            else:
+                ors.append(f"list_contains(actors, $actor{i}) OR list_contains(targets, $actor{i})")
+                params[f"actor{i}"] = actor
+        parts.append(("actors", "(" + " OR ".join(ors) + ")"))
+    for field, column in (("countries", "country"), ("admin1", "admin1"), ("statuses", "status")):
+        if getattr(filters, field):
+            parts.append((field, f"list_contains(${field}, {column})"))
+            params[field] = list(getattr(filters, field))
+    parts += [("", clause) for clause in _date_clauses(filters, params)]
     if not filters.coarse_dates:
-        clauses.append("NOT list_contains($coarse, date_precision)")
+        parts.append(("", "NOT list_contains($coarse, date_precision)"))
         params["coarse"] = list(COARSE_DATE_PRECISIONS)
-    if not filters.undated:
-        clauses.append("day IS NOT NULL")
+    if filters.place not in PLACE_CHOICES:
+        raise ValueError(f"place must be one of {PLACE_CHOICES}, not {filters.place!r}")
+    if filters.place == "placed":
+        parts.append(("", "lat IS NOT NULL AND lon IS NOT NULL"))
+    elif filters.place == "none":
+        parts.append(("", "(lat IS NULL OR lon IS NULL)"))
     if filters.min_confidence > 0:
-        clauses.append("confidence >= $min_confidence")
+        parts.append(("", "confidence >= $min_confidence"))
         params["min_confidence"] = float(filters.min_confidence)
     if filters.text.strip():
         # contains() takes the needle literally: no LIKE wildcards to escape.
-        clauses.append("contains(lower(sentence), $text)")
+        parts.append(("", "contains(lower(sentence), $text)"))
         params["text"] = filters.text.strip().lower()
-    return (" AND ".join(clauses) or "TRUE"), params
+    return parts, params
+
+
+def _date_clauses(filters: Filters, params: dict[str, Any]) -> list[str]:
+    """The date range and the dating choice as fixed SQL fragments (values bound in `params`).
+
+    An undated event is in a date range when its article's publication day is
+    (and `report_dates` is on): the timeline draws it there, so a brush over
+    it must keep it. The article side is a semi-join on the small articles
+    table, so the big table is scanned once.
+    """
+    if filters.dating not in DATING_CHOICES:
+        raise ValueError(f"dating must be one of {DATING_CHOICES}, not {filters.dating!r}")
+    clauses: list[str] = []
+    bounds: list[str] = []
+    if filters.date_from is not None:
+        bounds.append(">= $date_from")
+        params["date_from"] = filters.date_from
+    if filters.date_to is not None:
+        bounds.append("<= $date_to")
+        params["date_to"] = filters.date_to
+    if bounds:
+        dated = " AND ".join(f"day {b}" for b in bounds)
+        if filters.report_dates:
+            reported = " AND ".join(f"{REPORT_DAY_SQL} {b}" for b in bounds)
+            clauses.append(f"(({dated}) OR (day IS NULL AND doc_id IN (SELECT doc_id FROM articles WHERE {reported})))")
+        else:
+            clauses.append(dated)
+    if filters.dating == "dated":
+        clauses.append("day IS NOT NULL")
+    elif filters.dating == "report":
+        clauses.append(f"day IS NULL AND doc_id IN {REPORTED_DOCS_SQL}")
+    elif filters.dating == "none":
+        clauses.append(f"day IS NULL AND doc_id NOT IN {REPORTED_DOCS_SQL}")
+    elif filters.dating == "undated":
+        clauses.append("day IS NULL")
+    return clauses
 
 
 # --------------------------------------------------------------------------- catalog
@@ -216,6 +287,13 @@ def where_clause(filters: Filters) -> tuple[str, dict[str, Any]]:
 def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
     """Facet options with counts, date extent and map extent of the whole database."""
     total, first_day, last_day = con.execute("SELECT count(*), min(day), max(day) FROM events").fetchone()
+    # The time extent also covers the report days of undated events, which the timeline draws.
+    report_first, report_last = con.execute(
+        f"""SELECT min({REPORT_DAY_SQL}), max({REPORT_DAY_SQL}) FROM articles
+            WHERE doc_id IN (SELECT DISTINCT doc_id FROM events WHERE day IS NULL)"""
+    ).fetchone()
+    first_day = min((d for d in (first_day, report_first) if d is not None), default=None)
+    last_day = max((d for d in (last_day, report_last) if d is not None), default=None)
     facets = {column: facet_counts(con, column) for column in sorted(FACET_COLUMNS)}
     bounds_row = con.execute(
         "SELECT min(lon), min(lat), max(lon), max(lat) FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL"
@@ -228,6 +306,7 @@ def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
         facets=facets,
         actors=actor_counts(con),
         bounds=bounds,  # type: ignore[arg-type]
+        states=state_actor_counts(con),
     )
 
 
@@ -243,8 +322,10 @@ def facet_counts(con: duckdb.DuckDBPyConnection, column: str, filters: Filters |
     return con.execute(sql, params).df()
 
 
-def actor_counts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
-    """Canonical names appearing as actor or target, with the number of events involving each."""
+def actor_counts(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, limit: int | None = None
+) -> pd.DataFrame:
+    """Canonical names appearing as actor or target, with the number of events involving each (the `limit` most)."""
     where, params = where_clause(filters or Filters())
     sql = f"""
         SELECT value, count(*) AS n FROM (
@@ -252,40 +333,202 @@ def actor_counts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None)
             FROM events WHERE {where}
         ) GROUP BY 1 ORDER BY n DESC, value
     """
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params["limit"] = int(limit)
+    return con.execute(sql, params).df()
+
+
+# Facet -> the Filters field it sets: a facet's counts leave out its own field.
+FACET_FIELDS: dict[str, str] = {
+    "type": "types", "mode": "modes", "status": "statuses", "country": "countries", "admin1": "admin1",
+    "actor": "actors", "state": "actors",
+}  # fmt: skip
+SMALL_FACETS: tuple[str, ...] = ("type", "mode", "status", "country", "admin1")
+LIVE_ACTOR_MAX_ROWS = 100_000  # above this many events the actor box keeps the whole database's counts
+
+
+def _small_facets(
+    con: duckdb.DuckDBPyConnection, filters: Filters, facets: list[str], actor_rows: bool = True
+) -> dict[str, pd.DataFrame]:
+    """Several facets in one scan, each counted under every active filter but its own.
+
+    Clauses that no requested count leaves out go in the WHERE (and prune the
+    scan); each remaining field's clause is evaluated once per row as a flag,
+    a row is grouped only if at most one flag fails, and GROUPING SETS counts
+    every facet where all flags but its own hold. With `actor_rows`, the grand
+    total counts the events under every filter but the actor's.
+    """
+    parts, params = where_parts(filters)
+    left_out = {FACET_FIELDS[facet] for facet in facets} | ({"actors"} if actor_rows else set())
+    common = " AND ".join(clause for field, clause in parts if field not in left_out) or "TRUE"
+    flagged = [(field, clause) for field, clause in parts if field in left_out]
+    flags = "".join(f", ({clause}) AS f{i}" for i, (_, clause) in enumerate(flagged))
+
+    def ok(own: str) -> str:
+        others = [f"f{i}" for i, (field, _) in enumerate(flagged) if field != own]
+        return " AND ".join(others) or "TRUE"
+
+    counted = ", ".join(f"count(*) FILTER (WHERE {ok(FACET_FIELDS[facet])}) AS n_{facet}" for facet in facets)
+    counted += f", count(*) FILTER (WHERE {ok('actors')}) AS n_actor_rows"  # read off the grand total row
+    sets = ", ".join(f"({facet})" for facet in facets) + ", ()"
+    enough = " + ".join(f"f{i}::INTEGER" for i in range(len(flagged))) + f" >= {len(flagged) - 1}" if flagged else "TRUE"
+    frame = con.execute(
+        f"""SELECT {", ".join(facets)}, GROUPING({", ".join(facets)}) AS grouped, {counted} FROM (
+                SELECT {", ".join(facets)}{flags} FROM events WHERE {common}
+            ) WHERE {enough} GROUP BY GROUPING SETS ({sets})""",
+        params,
+    ).df()
+    out = {}
+    total = frame[frame["grouped"] == 2 ** len(facets) - 1]  # the () set: every column grouped away
+    out["actor_rows"] = pd.DataFrame({"value": ["rows"], "n": [int(total["n_actor_rows"].iloc[0]) if len(total) else 0]})
+    for facet in facets:
+        others = [f for f in facets if f != facet]
+        rows = frame[frame[facet].notna() & frame[others].isna().all(axis=1) & (frame[f"n_{facet}"] > 0)]
+        part = pd.DataFrame({"value": rows[facet], "n": rows[f"n_{facet}"].astype("int64")})
+        out[facet] = part.sort_values(["n", "value"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return out
+
+
+def _actor_and_state_counts(
+    con: duckdb.DuckDBPyConnection, filters: Filters, limit: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`actor_counts` and `state_actor_counts` in one scan: each event's names and its "state:CC" roll-ups."""
+    where, params = where_clause(filters)
+    params.update(state_sectors=list(STATE_SECTORS), prefix=STATE_PREFIX)
+    frame = con.execute(
+        f"""SELECT value, count(*) AS n FROM (
+                SELECT unnest(list_distinct(list_concat(
+                    actors, targets,
+                    CASE WHEN list_has_any(actor_sectors, $state_sectors)
+                         THEN list_transform(list_filter(actor_countries, lambda c: c IS NOT NULL),
+                                             lambda c: $prefix || c)
+                         ELSE []::VARCHAR[] END
+                ))) AS value FROM events WHERE {where}
+            ) WHERE value IS NOT NULL GROUP BY 1 ORDER BY n DESC, value""",
+        params,
+    ).df()
+    is_state = frame["value"].str.startswith(STATE_PREFIX)
+    return frame[~is_state].head(limit).reset_index(drop=True), frame[is_state].reset_index(drop=True)
+
+
+def live_facets(
+    con: duckdb.DuckDBPyConnection, filters: Filters, catalog_facets: dict[str, pd.DataFrame] | None = None,
+    actor_limit: int = 5000,
+) -> dict[str, pd.DataFrame]:
+    """Each facet's values and counts under every *other* active filter (facet -> frame of value, n).
+
+    So choosing a country shows how many events of each type it holds, and
+    the region list holds only that country's regions; a facet ignores its
+    own field, so its other values stay on offer with their counts. A facet
+    whose other filters are all inactive is the whole database's count, taken
+    from `catalog_facets` (keys as here) without a query. Counting actors
+    means unnesting every matching event's names, so above
+    LIVE_ACTOR_MAX_ROWS matching events the actor and state facets keep the
+    whole database's counts (the key "actor_live" says which was used).
+    """
+    catalog_facets = catalog_facets or {}
+    out: dict[str, pd.DataFrame] = {}
+    wanted = []
+    for facet in SMALL_FACETS:
+        others = replace(filters, **{FACET_FIELDS[facet]: ()})
+        if others == Filters() and facet in catalog_facets:
+            out[facet] = catalog_facets[facet]
+        else:
+            wanted.append(facet)
+    others = replace(filters, actors=())
+    live = others != Filters() or "actor" not in catalog_facets
+    if wanted or (live and catalog_facets):
+        check = bool(live and catalog_facets)  # the actor box's size check rides on this scan
+        small = _small_facets(con, filters, wanted or ["status"], actor_rows=check)
+        actor_rows = int(small.pop("actor_rows")["n"].iloc[0])
+        out.update({facet: small[facet] for facet in wanted})
+        if catalog_facets:
+            live = live and actor_rows <= LIVE_ACTOR_MAX_ROWS
+    if live:
+        out["actor"], out["state"] = _actor_and_state_counts(con, others, actor_limit)
+    else:
+        out["actor"], out["state"] = catalog_facets["actor"], catalog_facets["state"]
+    out["actor_live"] = pd.DataFrame({"value": [bool(live)], "n": [0]})
+    return out
+
+
+def state_actor_counts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+    """Countries whose state bodies act in events ("state:RU"), with their event counts, most frequent first.
+
+    An event counts for a country when the country is among its
+    `actor_countries` and one of its `actor_sectors` is a state sector
+    (government, military, police, judiciary, legislature).
+    """
+    where, params = where_clause(filters or Filters())
+    params["state_sectors"] = list(STATE_SECTORS)
+    sql = f"""
+        SELECT $prefix || value AS value, count(*) AS n FROM (
+            SELECT unnest(list_distinct(actor_countries)) AS value FROM events
+            WHERE list_has_any(actor_sectors, $state_sectors) AND {where}
+        ) WHERE value IS NOT NULL GROUP BY 1 ORDER BY n DESC, value
+    """
+    params["prefix"] = STATE_PREFIX
     return con.execute(sql, params).df()
 
 
 # --------------------------------------------------------------------------- counts
 
 
-def count_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> Counts:
-    """How many events match, and how many of those have no place / no date."""
+def count_summary(con: duckdb.DuckDBPyConnection, filters: Filters, by_report: int | None = None) -> Counts:
+    """How many events match, and how many of those have no place / are off the timeline / are dated by report.
+
+    `by_report`, when the caller already knows it (the timeline's by-report
+    rows for the same filters), saves the semi-join on the articles.
+    """
     where, params = where_clause(filters)
+    reported = "0" if by_report is not None or not filters.report_dates else (
+        f"count(*) FILTER (WHERE day IS NULL AND doc_id IN {REPORTED_DOCS_SQL})"
+    )  # fmt: skip
     row = con.execute(
         f"""SELECT count(*),
                    count(*) FILTER (WHERE lat IS NULL OR lon IS NULL),
-                   count(*) FILTER (WHERE day IS NULL)
+                   count(*) FILTER (WHERE day IS NULL),
+                   {reported}
             FROM events WHERE {where}""",
         params,
     ).fetchone()
-    return Counts(int(row[0]), int(row[1]), int(row[2]))
+    matching, without_place, undated, counted = (int(v) for v in row)
+    if not filters.report_dates:
+        return Counts(matching, without_place, undated, 0)
+    reported_n = counted if by_report is None else by_report
+    return Counts(matching, without_place, undated - reported_n, reported_n)
 
 
 # --------------------------------------------------------------------------- timeline
 
 
 def choose_bin(first: date, last: date) -> str:
-    """Day bins up to ~3 months, week bins up to ~2 years, month bins beyond.
+    """Day bins up to ~3 months, week bins up to ~2 years, month bins up to ~15 years, year bins beyond.
 
-    Keeps the histogram between a handful and roughly a hundred bars, which is
-    what a reader can scan and what a brush can select precisely.
+    Keeps the histogram between a handful and roughly two hundred bars, which
+    is what a reader can scan and what a brush can select precisely.
     """
     span = (last - first).days
     if span <= 92:
         return "day"
     if span <= 2 * 366:
         return "week"
-    return "month"
+    if span <= 15 * 366:
+        return "month"
+    return "year"
+
+
+def _rank_sql(column: str) -> str:
+    return f"(CASE {column} WHEN 'year' THEN 3 WHEN 'month' THEN 2 WHEN 'week' THEN 1 ELSE 0 END)"
+
+
+_BIN_STEPS = {
+    "day": pd.DateOffset(days=1),
+    "week": pd.DateOffset(weeks=1),
+    "month": pd.DateOffset(months=1),
+    "year": pd.DateOffset(years=1),
+}
 
 
 def timeline(
@@ -294,53 +537,108 @@ def timeline(
     bin_unit: str | None = None,
     span: tuple[date, date] | None = None,
 ) -> tuple[str, pd.DataFrame]:
-    """Events per time bin and type, for a stacked histogram: (bin unit, frame of bin_start, bin_end, type, n).
+    """Events per time bin and type: (bin unit, frame of bin_start, bin_end, type, n, lane, by_report).
 
     The bin is `bin_unit` if given, else chosen from `span` (the period the
-    chart shows), else from the matching events' own extent. Undated events
-    are not counted here (they are reported by `count_summary`).
+    chart shows), else from the matching events' own extent. Honest drawing:
+
+    - an event whose date is coarser than the bin (a "2022" event in month
+      bins) is never put on one bin: its row spans its whole period and has
+      `lane` "period", so the chart draws it in a lane of its own;
+    - an event without a date of its own is counted at its article's
+      publication date with `by_report` True (when `filters.report_dates`),
+      so the chart draws it apart; events with neither are not here (they
+      are counted by `count_summary`).
     """
     where, params = where_clause(filters)
     if bin_unit is None:
         if span is None:
             span = con.execute(f"SELECT min(day), max(day) FROM events WHERE {where}", params).fetchone()
         bin_unit = choose_bin(span[0], span[1]) if span[0] is not None else "day"
-    if bin_unit not in ("day", "week", "month"):
-        raise ValueError(f"bin must be day, week or month, not {bin_unit!r}")
+    if bin_unit not in BIN_UNITS:
+        raise ValueError(f"bin must be one of {BIN_UNITS}, not {bin_unit!r}")
+    params["bin_rank"] = PRECISION_RANK[bin_unit]
+    # `day` is the first day of the date's period, so a coarse date's own period starts there.
+    binned = (
+        "CASE WHEN {rank} > $bin_rank THEN {day} ELSE date_trunc('" + bin_unit + "', {day})::DATE END AS bin_start, "
+        "CASE WHEN {rank} > $bin_rank THEN {prec} ELSE '" + bin_unit + "' END AS span"
+    )
+    parts = [
+        f"""SELECT {binned.format(rank=_rank_sql("date_precision"), day="day", prec="date_precision")},
+                   type, false AS by_report, count(*) AS n
+            FROM events WHERE day IS NOT NULL AND {where} GROUP BY ALL"""
+    ]
+    if filters.report_dates and filters.dating != "dated":
+        parts.append(
+            # Joined before grouping: the articles side is small, so this is one hash probe per
+            # undated event and a group by a few dates, not a group by every article id.
+            f"""SELECT {binned.format(rank=_rank_sql("rp"), day="rd", prec="rp")},
+                       type, true AS by_report, count(*) AS n
+                FROM events JOIN (
+                    SELECT doc_id, {REPORT_DAY_SQL} AS rd, {REPORT_PRECISION_SQL} AS rp FROM articles
+                    WHERE {REPORT_DAY_SQL} IS NOT NULL
+                ) USING (doc_id)
+                WHERE day IS NULL AND {where} GROUP BY ALL"""
+        )
     frame = con.execute(
-        f"""SELECT date_trunc('{bin_unit}', day)::DATE AS bin_start, type, count(*) AS n
-            FROM events WHERE day IS NOT NULL AND {where}
-            GROUP BY 1, 2 ORDER BY 1, 2""",
+        "SELECT bin_start, span, type, by_report, sum(n)::BIGINT AS n FROM ("
+        + " UNION ALL ".join(parts)
+        + ") GROUP BY ALL ORDER BY bin_start, type, by_report",
         params,
     ).df()
-    step = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}[bin_unit]
     frame["bin_start"] = pd.to_datetime(frame["bin_start"])
-    frame["bin_end"] = frame["bin_start"] + step
-    return bin_unit, frame[["bin_start", "bin_end", "type", "n"]]
+    frame["bin_end"] = frame["bin_start"]
+    for unit, step in _BIN_STEPS.items():
+        mask = frame["span"] == unit
+        if mask.any():
+            frame.loc[mask, "bin_end"] = frame.loc[mask, "bin_start"] + step
+    frame["lane"] = (frame["span"] != bin_unit).map({True: "period", False: "bins"})
+    frame["n"] = frame["n"].astype("int64")
+    return bin_unit, frame[["bin_start", "bin_end", "type", "n", "lane", "by_report"]].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- map
 
 
 def map_points(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
-    """One row per placed event: id, coordinates, small codes and a short tooltip text.
+    """One row per placed event: id, coordinates, small codes and the tooltip's lines.
 
-    `coarse` is True for country- or admin1-precision places (centroids), which
-    the map draws differently. `snippet` is the start of the sentence, cut to
-    80 characters; the full sentence is fetched only for the picked event.
+    `coarse` is True for country- or admin1-precision places (centroids), and
+    `inferred` for places taken from the story or the actor's state
+    (`place_basis` story/actor) rather than named by the sentence; the map
+    draws both apart. The tooltip lines say the type and mode, the date with
+    its precision, the place with its precision and basis, and actors ->
+    targets; `snippet` is the start of the sentence, cut to 80 characters (the
+    full sentence is fetched only for the picked event).
     """
     where, params = where_clause(filters)
     params["limit"] = int(limit)
     return con.execute(
         f"""SELECT event_id, round(lon, 5) AS lon, round(lat, 5) AS lat, type,
                    geo_precision <> 'point' AS coarse,
-                   coalesce(date, '') AS date, coalesce(place, '') AS place,
-                   array_to_string(actors[1:3], ', ') AS actors,
+                   coalesce(place_basis IN ('story', 'actor'), false) AS inferred,
+                   type || coalesce(' · ' || mode, '') AS what,
+                   CASE WHEN date IS NULL THEN 'no date' ELSE date || ' (' || date_precision || ')' END AS date,
+                   coalesce(place, '') || ' · ' || geo_precision
+                       || coalesce(' · from the ' || place_basis, '') AS place,
+                   coalesce(nullif(array_to_string(actors[1:3], ', '), ''), '?') || ' → '
+                       || coalesce(nullif(array_to_string(targets[1:3], ', '), ''), '—') AS actors,
                    CASE WHEN length(sentence) > 80 THEN left(sentence, 79) || '…' ELSE sentence END AS snippet
             FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL AND {where}
             ORDER BY day NULLS LAST, event_id LIMIT $limit""",
         params,
     ).df()
+
+
+def map_bounds(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[float, float, float, float] | None:
+    """(lon_min, lat_min, lon_max, lat_max) of the matching placed events, None when none is placed."""
+    where, params = where_clause(filters)
+    row = con.execute(
+        f"""SELECT min(lon), min(lat), max(lon), max(lat) FROM events
+            WHERE lat IS NOT NULL AND lon IS NOT NULL AND {where}""",
+        params,
+    ).fetchone()
+    return None if row is None or row[0] is None else (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
 
 def mercator_y(lat: float) -> float:
@@ -461,6 +759,20 @@ def table(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5000) -
     ).df()
 
 
+def article_title(title: str | None, url: str | None, text: str | None) -> str | None:
+    """The article's title; for an untitled one, its first line (cut to 100 characters) or its URL's host.
+
+    Why: an id such as "h10" tells a reader nothing about which article it is.
+    """
+    if title and title.strip():
+        return title.strip()
+    first = next((line.strip() for line in (text or "").splitlines() if line.strip()), "")
+    if first:
+        return first if len(first) <= 100 else first[:99].rstrip() + "…"
+    host = urlsplit(url).hostname if url else None
+    return host or None
+
+
 @dataclass(frozen=True)
 class EventDetail:
     """One event with its article and the other reports of the same real-world event."""
@@ -478,9 +790,16 @@ def event_detail(con: duckdb.DuckDBPyConnection, event_id: str) -> EventDetail:
         raise LookupError(f"No event with id {event_id!r}")
     record = dict(zip(RECORD_FIELDS, row))
     article_row = con.execute(
-        "SELECT title, url, published, source FROM articles WHERE doc_id = $doc", {"doc": record["doc_id"]}
+        "SELECT title, url, published, source, left(text, 300) FROM articles WHERE doc_id = $doc",
+        {"doc": record["doc_id"]},
     ).fetchone()
-    article = dict(zip(("title", "url", "published", "source"), article_row or (None, None, None, None)))
+    title, url, published, source, opening = article_row or (None, None, None, None, None)
+    article = {
+        "title": article_title(title or record["doc_title"], url, opening),
+        "url": url,
+        "published": published,
+        "source": source,
+    }
     if record["cluster_id"] is None:
         cluster = pd.DataFrame(columns=["event_id", "date", "type", "doc_title", "sentence"])
     else:

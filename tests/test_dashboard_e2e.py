@@ -177,8 +177,9 @@ def test_filter_then_click_event_shows_its_sentence(browser, server: str, events
     from events import queries
     from events_dashboard.charts import view_for
 
+    shown = queries.Filters(types=("CONSULT",), text="Lavrov")
     with queries.read_connection(events_db) as con:
-        bounds = queries.catalog(con).bounds
+        bounds = queries.map_bounds(con, shown)  # the map fits the filtered events
         lavrov = queries.map_points(con, queries.Filters(text="lavrov"), 10)
     target = lavrov.iloc[0]  # two events of one sentence share this point; either may be picked
     view = view_for(bounds)
@@ -256,10 +257,10 @@ def test_dragging_a_timeline_brush_filters_the_rest(browser, server: str) -> Non
     chart.locator("canvas, svg").first.wait_for()
     box = chart.bounding_box()
     assert box is not None
-    y = box["y"] + 80  # inside the plot area, above the axis
-    page.mouse.move(box["x"] + box["width"] * 0.80, y)
+    y = box["y"] + 45  # inside the plot area, above the axis
+    page.mouse.move(box["x"] + box["width"] * 0.55, y)  # the type legend takes the chart's right fifth
     page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.87, y, steps=8)
+    page.mouse.move(box["x"] + box["width"] * 0.70, y, steps=8)
     page.mouse.up()
     page.wait_for_selector("text=Timeline selection:", timeout=30_000)
     wait_for_app(page)
@@ -267,4 +268,100 @@ def test_dragging_a_timeline_brush_filters_the_rest(browser, server: str) -> Non
     matching = int(counts.split(" of ")[0].replace(",", ""))
     assert 0 < matching < 87
     assert "0 not on the timeline" in counts  # a date range leaves out undated events, and says so
+    page.wait_for_function("() => location.search.includes('brush=')", timeout=10_000)
     page.screenshot(path=str(ARTIFACTS / "dashboard_brush.png"), full_page=True)
+
+    # the brush is in the URL: a reload (or a shared link) shows the same period
+    page.reload()
+    wait_for_app(page)
+    page.wait_for_selector("text=Timeline selection:", timeout=30_000)
+    again = page.locator('[data-testid="stHtml"]', has_text="events match").first.inner_text()
+    assert again.split(" of ")[0] == counts.split(" of ")[0]
+
+
+def test_brush_link_opens_on_its_period(browser, server: str) -> None:
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(f"{server}/?brush=2022-07-01,2022-07-31")
+    wait_for_app(page)
+    page.wait_for_selector("text=Timeline selection: 2022-07-01 – 2022-07-31", timeout=30_000)
+    counts = page.locator('[data-testid="stHtml"]', has_text="events match").first.inner_text()
+    assert counts.startswith("13 of 87 events match")  # 9 dated in July 2022, 4 by their article's date
+
+
+# --------------------------------------------------------------------------- map first, at 1280x720
+
+SMALL_SCREEN = {"width": 1280, "height": 720}
+
+
+def test_map_and_timeline_are_both_above_the_fold_at_1280x720(browser, server: str) -> None:
+    page = browser.new_page(viewport=SMALL_SCREEN)
+    page.goto(server)
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard_1280x720.png"))
+    assert page.evaluate("() => window.scrollY") == 0
+    map_box = page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
+    chart_box = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
+    counts_box = page.locator('[data-testid="event-counts"]').first.bounding_box()
+    assert map_box and chart_box and counts_box
+    main_width = 1280 - page.locator('[data-testid="stSidebar"]').first.bounding_box()["width"]
+    assert map_box["width"] >= 0.5 * main_width and map_box["height"] >= 350  # the map takes the main space
+    assert map_box["y"] >= 0 and map_box["y"] + map_box["height"] <= 720
+    assert chart_box["y"] >= map_box["y"] + map_box["height"]  # the timeline sits under the map
+    assert chart_box["y"] + chart_box["height"] <= 720  # ... and is on screen without scrolling
+    assert counts_box["y"] >= 0 and counts_box["y"] + counts_box["height"] <= map_box["y"]
+    # the details open beside the map, where the eye is
+    detail = page.locator("text=Click an event on the map").first.bounding_box()
+    assert detail and detail["x"] >= map_box["x"] + map_box["width"] and detail["y"] < map_box["y"] + map_box["height"]
+
+
+def test_no_place_link_filters_to_exactly_those(browser, server: str) -> None:
+    page = browser.new_page(viewport=SMALL_SCREEN)
+    page.goto(f"{server}/?type=CONSULT")
+    wait_for_app(page)
+    link = page.locator('[data-testid="link-no-place"]')
+    missing = int(link.inner_text().split()[0])
+    assert missing > 0
+    link.click()
+    page.wait_for_function("() => location.search.includes('place=none')", timeout=30_000)
+    wait_for_app(page)
+    assert "type=CONSULT" in page.url
+    counts = page.locator('[data-testid="event-counts"]').inner_text()
+    assert counts.startswith(f"{missing} of 87 events match") and f"{missing} not on the map" in counts
+
+
+def test_no_date_link_filters_to_exactly_those(browser, server: str) -> None:
+    page = browser.new_page(viewport=SMALL_SCREEN)
+    page.goto(server)
+    wait_for_app(page)
+    link = page.locator('[data-testid="link-no-date"]')
+    missing = int(link.inner_text().split()[0])
+    link.click()
+    page.wait_for_function("() => location.search.includes('dating=none')", timeout=30_000)
+    wait_for_app(page)
+    counts = page.locator('[data-testid="event-counts"]').inner_text()
+    assert counts.startswith(f"{missing} of 87 events match") and f"{missing} not on the timeline" in counts
+
+
+# --------------------------------------------------------------------------- offline
+
+
+def test_the_page_makes_no_request_beyond_the_app(browser, server: str) -> None:
+    """Every request the page makes, from load through filtering and hovering the map, goes to the app."""
+    page = browser.new_page(viewport=SMALL_SCREEN)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{server}/?type=CONSULT")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
+    box = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
+    for fraction in (0.3, 0.5, 0.7):  # hover and zoom: a basemap would fetch tiles now
+        page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * fraction)
+        page.mouse.wheel(0, -200)
+    page.goto(f"{server}/?place=none")
+    wait_for_app(page)
+    page.wait_for_timeout(1500)  # late requests (fonts, styles) would be recorded too
+    own = (server, f"blob:{server}", "data:")
+    outside = sorted({url for url in requests if not url.startswith(own)})
+    assert requests and outside == []

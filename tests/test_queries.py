@@ -49,8 +49,12 @@ def test_no_filters_match_every_event(con) -> None:
         (Filters(modes=("visit",)), "mode = 'visit'"),
         (Filters(min_confidence=0.8), "confidence >= 0.8"),
         (Filters(coarse_dates=False), "date_precision NOT IN ('month', 'year')"),
-        (Filters(undated=False), "day IS NOT NULL"),
-        (Filters(date_from=date(2022, 1, 1), date_to=date(2022, 12, 31)), "day BETWEEN '2022-01-01' AND '2022-12-31'"),
+        (Filters(dating="dated"), "day IS NOT NULL"),
+        (Filters(dating="undated"), "day IS NULL"),
+        (Filters(place="placed"), "lat IS NOT NULL"),
+        (Filters(place="none"), "lat IS NULL"),
+        (Filters(date_from=date(2022, 1, 1), date_to=date(2022, 12, 31), report_dates=False),
+         "day BETWEEN '2022-01-01' AND '2022-12-31'"),
         (Filters(actors=("Russia",)), "list_contains(actors, 'Russia') OR list_contains(targets, 'Russia')"),
         (Filters(text="PIPELINE"), "lower(sentence) LIKE '%pipeline%'"),
     ],
@@ -81,8 +85,38 @@ def test_values_are_bound_never_spliced_into_sql(con) -> None:
     assert ids(con, Filters(text=hostile)) == set()
 
 
-def test_a_date_range_leaves_out_undated_events(con) -> None:
-    assert not ids(con, Filters(date_from=date(2000, 1, 1))) & ids(con, Filters()) - ids(con, Filters(undated=False))
+def test_a_date_range_leaves_out_undated_events_when_report_dates_are_off(con) -> None:
+    undated = ids(con, Filters(dating="undated"))
+    assert undated and not ids(con, Filters(date_from=date(2000, 1, 1), report_dates=False)) & undated
+
+
+def test_a_date_range_keeps_undated_events_whose_article_falls_in_it(con) -> None:
+    """s03 was published 2024-03-23 and s04 in 2024-03: their undated events are in March 2024."""
+    march = Filters(date_from=date(2024, 3, 1), date_to=date(2024, 3, 31))
+    expected = {r[0] for r in con.execute(
+        "SELECT event_id FROM events WHERE day BETWEEN '2024-03-01' AND '2024-03-31' "
+        "OR (day IS NULL AND doc_id IN ('s03', 's04'))").fetchall()}  # fmt: skip
+    assert ids(con, march) == expected
+    assert ids(con, march) - ids(con, Filters(dating="dated"))  # some are there by their report
+    assert ids(con, Filters(date_from=date(2024, 3, 24), date_to=date(2024, 3, 31))) & ids(con, Filters(dating="report")) == set()
+
+
+def test_dating_choices_split_the_events(con) -> None:
+    dated, report, none = (ids(con, Filters(dating=d)) for d in ("dated", "report", "none"))
+    assert dated | report | none == ids(con, Filters())
+    assert not dated & report and not dated & none and not report & none
+    published = {r[0] for r in con.execute("SELECT doc_id FROM articles WHERE published IS NOT NULL").fetchall()}
+    doc_of = dict(con.execute("SELECT event_id, doc_id FROM events").fetchall())
+    assert report and all(doc_of[e] in published for e in report)
+    assert none and not any(doc_of[e] in published for e in none)
+    assert report | none == ids(con, Filters(dating="undated"))
+
+
+def test_bad_choice_is_an_error_not_a_silent_match(con) -> None:
+    with pytest.raises(ValueError, match="dating"):
+        queries.where_clause(Filters(dating="sometimes"))
+    with pytest.raises(ValueError, match="place"):
+        queries.where_clause(Filters(place="nowhere"))
 
 
 def test_with_dates_only_narrows(con) -> None:
@@ -98,10 +132,20 @@ def test_counts_tell_how_many_are_missing_from_map_and_timeline(con) -> None:
     counts = queries.count_summary(con, Filters())
     assert counts.matching == 87
     assert counts.without_place == sql_count(con, "lat IS NULL")
-    assert counts.without_date == sql_count(con, "day IS NULL")
+    unpublished = "doc_id NOT IN (SELECT doc_id FROM articles WHERE published IS NOT NULL)"
+    assert counts.without_date == sql_count(con, f"day IS NULL AND {unpublished}")
+    assert counts.by_report == sql_count(con, f"day IS NULL AND NOT {unpublished}") > 0
     assert counts.on_map == len(queries.map_points(con, Filters(), 10_000))
     _, frame = queries.timeline(con, Filters())
     assert counts.on_timeline == frame["n"].sum()
+    assert frame[frame["by_report"]]["n"].sum() == counts.by_report
+
+
+def test_with_report_dates_off_every_undated_event_is_off_the_timeline(con) -> None:
+    counts = queries.count_summary(con, Filters(report_dates=False))
+    assert (counts.without_date, counts.by_report) == (sql_count(con, "day IS NULL"), 0)
+    _, frame = queries.timeline(con, Filters(report_dates=False))
+    assert not frame["by_report"].any() and frame["n"].sum() == sql_count(con, "day IS NOT NULL")
 
 
 # --------------------------------------------------------------------------- timeline
@@ -114,6 +158,7 @@ def test_counts_tell_how_many_are_missing_from_map_and_timeline(con) -> None:
         (date(2022, 7, 1), date(2022, 9, 30), "day"),
         (date(2022, 1, 1), date(2023, 6, 30), "week"),
         (date(2010, 1, 1), date(2024, 3, 23), "month"),
+        (date(1990, 1, 1), date(2024, 3, 23), "year"),
     ],
 )
 def test_bin_size_follows_the_span(first: date, last: date, unit: str) -> None:
@@ -123,17 +168,38 @@ def test_bin_size_follows_the_span(first: date, last: date, unit: str) -> None:
 def test_timeline_bins_are_stacked_by_type(con) -> None:
     unit, frame = queries.timeline(con, Filters(date_from=date(2022, 7, 1), date_to=date(2022, 7, 31)))
     assert unit == "day"
-    assert set(frame.columns) == {"bin_start", "bin_end", "type", "n"}
-    july_6 = frame[frame["bin_start"] == "2022-07-06"]
+    assert set(frame.columns) == {"bin_start", "bin_end", "type", "n", "lane", "by_report"}
+    july_6 = frame[(frame["bin_start"] == "2022-07-06") & ~frame["by_report"]]
     assert dict(zip(july_6["type"], july_6["n"])) == {"REJECT": 1}
     assert (frame["bin_end"] > frame["bin_start"]).all()
+
+
+def test_coarse_dates_span_their_period_never_a_day(con) -> None:
+    """A "2022-07" event in day bins is a span from July 1 to August 1 in the period lane."""
+    _, frame = queries.timeline(con, Filters(date_from=date(2022, 7, 1), date_to=date(2022, 7, 31)), bin_unit="day")
+    month = sql_count(con, "date_precision = 'month' AND day = '2022-07-01'")
+    spans = frame[(frame["lane"] == "period") & ~frame["by_report"]]
+    assert month and spans["n"].sum() == month
+    assert set(spans["bin_start"].astype(str)) == {"2022-07-01"} and set(spans["bin_end"].astype(str)) == {"2022-08-01"}
+    days = frame[frame["lane"] == "bins"]
+    assert ((days["bin_end"] - days["bin_start"]).dt.days == 1).all()
+    _, by_month = queries.timeline(con, Filters(), bin_unit="month")  # month dates fit month bins: bars
+    assert not by_month[(by_month["lane"] == "period")]["bin_start"].dt.month.ne(1).any()
 
 
 def test_month_bins_count_every_dated_event(con) -> None:
     unit, frame = queries.timeline(con, Filters(), bin_unit="month")
     assert unit == "month"
-    assert frame["n"].sum() == sql_count(con, "day IS NOT NULL")
+    assert frame[~frame["by_report"]]["n"].sum() == sql_count(con, "day IS NOT NULL")
     assert (frame["bin_start"].dt.day == 1).all()
+
+
+def test_undated_events_sit_at_their_articles_date(con) -> None:
+    """s03 (published 2024-03-23): its undated events are by-report bars on that day."""
+    _, frame = queries.timeline(con, Filters(date_from=date(2024, 3, 23), date_to=date(2024, 3, 23)), bin_unit="day")
+    reported = frame[frame["by_report"]]
+    assert reported["n"].sum() == sql_count(con, "day IS NULL AND doc_id = 's03'") > 0
+    assert set(reported["bin_start"].astype(str)) == {"2024-03-23"}
 
 
 # --------------------------------------------------------------------------- map
@@ -141,11 +207,28 @@ def test_month_bins_count_every_dated_event(con) -> None:
 
 def test_map_points_carry_codes_not_sentences(con) -> None:
     points = queries.map_points(con, Filters(), 10_000)
-    assert list(points.columns) == ["event_id", "lon", "lat", "type", "coarse", "date", "place", "actors", "snippet"]
+    assert list(points.columns) == [
+        "event_id", "lon", "lat", "type", "coarse", "inferred", "what", "date", "place", "actors", "snippet"
+    ]  # fmt: skip
     assert points["snippet"].str.len().max() <= 80
-    karakalpakstan = points[points["place"] == "Karakalpakstan"]
+    karakalpakstan = points[points["place"].str.startswith("Karakalpakstan")]
     assert len(karakalpakstan) and karakalpakstan["coarse"].all()  # admin1 centroid, drawn as a ring
-    assert not points[points["place"] == "Tashkent"]["coarse"].any()
+    assert not points[points["place"].str.startswith("Tashkent")]["coarse"].any()
+
+
+def test_map_tooltip_lines_say_precision_and_who_did_what_to_whom(con) -> None:
+    lavrov = queries.map_points(con, Filters(text="lavrov", modes=("visit",)), 10).iloc[0]
+    assert lavrov["what"] == "CONSULT · visit"
+    assert lavrov["place"] == "Tashkent · point"  # no place_basis in this row: none claimed
+    assert lavrov["actors"].startswith("Sergei Lavrov") and " → " in lavrov["actors"]
+    month = queries.map_points(con, Filters(coarse_dates=True, dating="dated"), 1000)
+    assert any(d.endswith("(month)") for d in month["date"]) and any(d.endswith("(day)") for d in month["date"])
+
+
+def test_map_bounds_fit_the_filtered_events(con) -> None:
+    lon_min, lat_min, lon_max, lat_max = queries.map_bounds(con, Filters(text="tashkent"))
+    assert 69 < lon_min <= lon_max < 70 and 41 < lat_min <= lat_max < 42
+    assert queries.map_bounds(con, Filters(place="none")) is None
 
 
 def test_hexagons_hold_every_placed_event(con) -> None:
@@ -184,6 +267,19 @@ def test_event_detail_brings_article_and_cluster(con) -> None:
     assert len(detail.cluster) == 1 and detail.record["event_id"] not in set(detail.cluster["event_id"])
 
 
+@pytest.mark.parametrize(
+    ("title", "url", "text", "expected"),
+    [
+        ("Kazakhstan seeks closer ties", None, "Body.", "Kazakhstan seeks closer ties"),
+        (None, "https://www.rferl.org/a/x.html", "\n\nASTANA -- Kazakhstan's president said...\nMore.", "ASTANA -- Kazakhstan's president said..."),
+        ("  ", "https://www.rferl.org/a/x.html", "", "www.rferl.org"),
+        (None, None, "", None),
+    ],
+)
+def test_untitled_articles_get_a_readable_title(title, url, text, expected) -> None:  # noqa: ANN001
+    assert queries.article_title(title, url, text) == expected
+
+
 def test_unknown_event_is_a_lookup_error(con) -> None:
     with pytest.raises(LookupError):
         queries.event_detail(con, "no-such-event")
@@ -204,7 +300,7 @@ def test_facets_only_on_whitelisted_columns(con) -> None:
 # --------------------------------------------------------------------------- exports
 
 
-SELECTION = Filters(types=("CONSULT", "REJECT"), undated=False)
+SELECTION = Filters(types=("CONSULT", "REJECT"), dating="dated")
 
 
 def test_jsonl_export_is_exactly_the_selection(con) -> None:
@@ -257,3 +353,45 @@ def test_missing_database_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="events extract"):
         with queries.read_connection(tmp_path / "absent.duckdb"):
             pass
+
+
+# --------------------------------------------------------------------------- live facets
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(types=("CONSULT", "ASSAULT"), countries=("UZ", "RU")),
+        Filters(modes=("visit",), min_confidence=0.5, text="a"),
+        Filters(actors=("Russia",), statuses=("occurred",), place="placed"),
+        Filters(admin1=("Karakalpakstan",), dating="dated"),
+    ],
+)
+def test_live_facets_count_under_every_filter_but_their_own(con, filters: Filters) -> None:
+    from dataclasses import replace
+
+    live = queries.live_facets(con, filters)
+    for facet in ("type", "mode", "status", "country", "admin1"):
+        expected = queries.facet_counts(con, facet, replace(filters, **{queries.FACET_FIELDS[facet]: ()}))
+        assert dict(zip(live[facet]["value"], live[facet]["n"])) == dict(zip(expected["value"], expected["n"])), facet
+    actors = queries.actor_counts(con, replace(filters, actors=()))
+    assert dict(zip(live["actor"]["value"], live["actor"]["n"])) == dict(zip(actors["value"], actors["n"]))
+    states = queries.state_actor_counts(con, replace(filters, actors=()))
+    assert dict(zip(live["state"]["value"], live["state"]["n"])) == dict(zip(states["value"], states["n"]))
+
+
+def test_actor_facet_keeps_whole_database_counts_above_its_cap(con, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    cat = queries.catalog(con)
+    whole = {**cat.facets, "actor": cat.actors, "state": cat.states}
+    filters = Filters(min_confidence=0.5)
+    matching = queries.count_summary(con, filters).matching
+    monkeypatch.setattr(queries, "LIVE_ACTOR_MAX_ROWS", matching - 1)
+    over = queries.live_facets(con, filters, whole)
+    assert over["actor"] is whole["actor"] and not over["actor_live"]["value"].iloc[0]
+    monkeypatch.setattr(queries, "LIVE_ACTOR_MAX_ROWS", matching)
+    under = queries.live_facets(con, filters, whole)
+    expected = queries.actor_counts(con, replace(filters, actors=()))
+    assert under["actor_live"]["value"].iloc[0]
+    assert dict(zip(under["actor"]["value"], under["actor"]["n"])) == dict(zip(expected["value"], expected["n"]))
