@@ -658,10 +658,12 @@ def test_a_file_that_is_not_duckdb_gets_one_line(tmp_path: Path, monkeypatch: py
     bad.write_text("these are my notes, not a database\n")
     monkeypatch.setenv("EVENTS_DB", str(bad))
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
-    assert [e.value for e in at.error] == [
+    from events_dashboard.data import plain  # the message is escaped Markdown, shown literally
+
+    assert [e.value for e in at.error] == [plain(
         f"{bad} is not a DuckDB database file. Start with --db (or EVENTS_DB) naming the database that "
         "`events extract` wrote."
-    ]
+    )]
 
 
 def test_untitled_article_shows_its_first_line(tmp_path: Path, events_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
