@@ -25,6 +25,7 @@ from events.cluster import assign_clusters
 from events.ingest import IngestError, IngestWarning, read_paths
 from events.models import Article, Event
 from events.pipeline import Pipeline, PipelineConfig
+from events.parquet_store import ParquetStore
 from events.store import ArticleResult, Store
 
 BATCH_SIZE = 200  # articles per unchanged-check query and per database transaction
@@ -75,6 +76,8 @@ def extract_paths(
     workers: int | None = None,
     ner: str | None = None,
     config: PipelineConfig | None = None,
+    parquet: str | None = None,
+    executor: Executor | None = None,
 ) -> ExtractSummary:
     """Extract every article under `paths` into the database `db` (and JSON Lines `out`).
 
@@ -89,16 +92,19 @@ def extract_paths(
     ids do not depend on the number of workers.
     `ner` ("spacy") adds statistical NER when no ready `pipeline` is given;
     `config` describes the pipeline in full (it wins over `ner`).
+    `parquet` (a folder or fsspec URL) stores into a Parquet dataset instead
+    of `db`, as does a `db` that is an existing folder; `executor` (e.g. a
+    Dask cluster's) replaces the in-process / local-pool choice.
     """
     config = config or (pipeline.config if pipeline is not None else PipelineConfig(ner=ner))
     started = time.perf_counter()
     summary = ExtractSummary()
-    store = Store(db) if db is not None else None
+    store = _open_store(db, parquet)
     try:
         articles = _articles(read_paths(paths), summary, on_error)
         todo = _changed(articles, store, summary) if store is not None and out is None else articles
         batch: list[ArticleResult] = []
-        for done, (article, events, n_sentences) in enumerate(_run(todo, pipeline, workers, config), 1):
+        for done, (article, events, n_sentences) in enumerate((executor.run(iter(todo)) if executor else _run(todo, pipeline, workers, config)), 1):
             summary.sentences += n_sentences
             summary.events += len(events)
             if out is not None:
@@ -123,6 +129,15 @@ def extract_paths(
     return summary
 
 
+def _open_store(db: Path | None, parquet: str | None) -> Store | ParquetStore | None:
+    """The DuckDB file, or the Parquet dataset when asked for or when `db` is a folder."""
+    if parquet is not None:
+        return ParquetStore(parquet)
+    if db is not None and Path(db).is_dir():
+        return ParquetStore(str(db))
+    return Store(db) if db is not None else None
+
+
 def _articles(
     items: Iterable[Article | IngestError], summary: ExtractSummary, on_error: Callable[[str], None] | None
 ) -> Iterator[Article]:
@@ -138,7 +153,7 @@ def _articles(
             yield item
 
 
-def _changed(articles: Iterable[Article], store: Store, summary: ExtractSummary) -> Iterator[Article]:
+def _changed(articles: Iterable[Article], store: Store | ParquetStore, summary: ExtractSummary) -> Iterator[Article]:
     """The articles whose text is not stored yet, checked a batch (one query) at a time; the rest are counted."""
     for batch in _batches(articles, BATCH_SIZE):
         for article, unchanged in zip(batch, store.unchanged_batch(batch)):
@@ -233,3 +248,14 @@ def _init_worker(config: PipelineConfig) -> None:
 
 def _work(chunk: list[Article]) -> list[tuple[list[Event], int]]:
     return [_worker_pipeline[0].extract_counted(article) for article in chunk]
+
+
+def work_with(config: PipelineConfig, chunk: list[Article]) -> list[tuple[list[Event], int]]:
+    """`_work` in a process no pool initializer ran in (a Dask worker): the pipeline is built on first use.
+
+    A long-lived cluster worker may serve runs with different configs, so the
+    cached pipeline is rebuilt when the config changes.
+    """
+    if not _worker_pipeline or _worker_pipeline[0].config != config:
+        _worker_pipeline[:] = [config.build()]
+    return _work(chunk)
