@@ -1,0 +1,116 @@
+"""The cluster executor: article chunks mapped over Dask distributed workers.
+
+`DaskExecutor` is one more `events.runner.Executor`: it takes the article
+stream, sends chunks to the cluster and yields the results in input order,
+so `events.runner.extract_paths` stores them as it does the local pool's.
+Each task runs `events.runner.work_with`, the same per-chunk function as the
+local pool, in a worker process that builds the pipeline from the picklable
+`PipelineConfig` on first use and keeps it.
+
+A worker that dies (killed, out of memory, its machine lost) takes its running
+tasks with it; the scheduler gives them to another worker (up to
+`distributed.scheduler.allowed-failures` times), and since a task is a pure
+function of its chunk the results are the same. Dask is an optional
+dependency (`pip install 'event-atlas[cluster]'`): nothing imports it unless a
+cluster is asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from events.models import Article, Event
+from events.pipeline import PipelineConfig
+from events.runner import Result, _batches, _collect, work_with
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+CHUNK_SIZE = 50  # articles per task: about a second of work, so the scheduler sees ~1 task/s per core
+AHEAD_PER_THREAD = 4  # tasks queued per worker thread, so no worker idles while results come back in order
+_LOCAL = re.compile(r"local:(\d+)$")
+
+
+class ClusterError(Exception):
+    """The cluster could not be reached or started; str() is one line."""
+
+
+@contextmanager
+def cluster_client(address: str) -> Iterator["Client"]:
+    """A client on `address` (a scheduler such as tcp://host:8786), or on a new LocalCluster for `local:N`.
+
+    `local:N` starts N worker processes with one thread each: extraction holds
+    the GIL, so threads would not run in parallel. The cluster and client are
+    closed when the block ends.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:
+        raise ClusterError("--cluster needs Dask: pip install 'event-atlas[cluster]'") from err
+    match = _LOCAL.match(address)
+    try:
+        if match:
+            workers = int(match.group(1))
+            if workers < 1:
+                raise ClusterError(f"{address}: a local cluster needs at least one worker")
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+            client = Client(cluster)
+        else:
+            cluster, client = None, Client(address, timeout="20s")
+    except ClusterError:
+        raise
+    except (OSError, TimeoutError) as err:
+        raise ClusterError(f"{address}: cannot reach the Dask scheduler: {err}") from err
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+class DaskExecutor:
+    """The executor for a cluster: chunks of articles as Dask tasks, results in input order.
+
+    About AHEAD_PER_THREAD tasks per worker thread are out at a time, which
+    bounds the client's memory whatever the size of the input.
+    """
+
+    def __init__(self, client: "Client", config: PipelineConfig, chunk_size: int = CHUNK_SIZE) -> None:
+        self.client = client
+        self.config = config
+        self.chunk_size = chunk_size
+
+    def run(self, articles: Iterator[Article]) -> Iterator[Result]:
+        threads = sum(self.client.nthreads().values()) or 1
+        window = max(2, AHEAD_PER_THREAD * threads)
+        pending: deque[tuple[list[Article], _Waiting]] = deque()
+        for chunk in _batches(articles, self.chunk_size):
+            future = self.client.submit(extract_chunk, self.config, chunk, pure=False)
+            pending.append((chunk, _Waiting(future)))
+            if len(pending) >= window:
+                yield from _collect(*pending.popleft())
+        while pending:
+            yield from _collect(*pending.popleft())
+
+
+def extract_chunk(config: PipelineConfig, chunk: list[Article]) -> list[tuple[list[Event], int]]:
+    """The task each worker runs: the local pool's per-chunk function, with the pipeline cached per process."""
+    return work_with(config, chunk)
+
+
+class _Waiting:
+    """A Dask future seen as the local pool's AsyncResult (`get()`), so both executors collect alike."""
+
+    def __init__(self, future: "Future") -> None:
+        self.future = future
+
+    def get(self) -> list[tuple[list[Event], int]]:
+        try:
+            return self.future.result()
+        finally:
+            self.future.release()
