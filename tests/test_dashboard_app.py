@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest_dashboard import ROOT, XSS_EVENT_ID, XSS_SENTENCE, events_db  # noqa: F401 - pytest fixture
+from conftest_dashboard import ROOT, XSS_EVENT_ID, XSS_SENTENCE, events_db, events_source  # noqa: F401 - pytest fixtures
 from events import queries
 from events.queries import Filters
 from events_dashboard import charts, data
@@ -22,8 +22,8 @@ APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture
-def app(events_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:  # noqa: F811
-    monkeypatch.setenv("EVENTS_DB", str(events_db))
+def app(events_source: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:  # noqa: F811
+    monkeypatch.setenv("EVENTS_DB", str(events_source))  # a DuckDB file, then a Parquet dataset folder
     return AppTest.from_file(APP, default_timeout=60)
 
 
