@@ -60,7 +60,7 @@ def cluster_client(address: str) -> Iterator["Client"]:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
             client = Client(cluster)
         else:
-            cluster, client = None, Client(address, timeout="20s")
+            cluster, client = None, Client(address)  # waits distributed.comm.timeouts.connect (30 s)
     except ClusterError:
         raise
     except (OSError, TimeoutError) as err:
