@@ -41,7 +41,9 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from events.models import Article
-from events.store import _ARTICLE_SCHEMA, _CLUSTER_SCHEMA, _EVENT_SCHEMA, ArticleResult, StoreError, _event_row, text_hash
+from events.store import (  # the DuckDB store's Arrow schemas and row builder: one definition of the columns
+    _ARTICLE_SCHEMA, _CLUSTER_SCHEMA, _EVENT_SCHEMA, ArticleResult, StoreError, _event_row, text_hash,
+)
 
 FLUSH_ARTICLES = 2000  # articles per committed batch: one articles file and one events file per month it touches
 UNDATED = "__HIVE_DEFAULT_PARTITION__"  # Hive's name for a null partition value; readers turn it back into NULL
@@ -125,19 +127,21 @@ class ParquetStore:
                    WHERE e.cluster_id IS DISTINCT FROM c.cluster_id ORDER BY 1"""
             ).fetchall()]
             for name in stale:
-                fixed = con.execute(
+                fixed = con.sql(
                     """SELECT e.* REPLACE (c.cluster_id AS cluster_id)
                        FROM read_parquet($file, hive_partitioning = false) e LEFT JOIN _clusters c USING (event_id)
                        ORDER BY e.day NULLS LAST, e.event_id""",
-                    {"file": name},
+                    params={"file": name},
                 ).to_arrow_table()
-                self._put(_local_name(name, self.root, self.base), fixed.select(_EVENT_SCHEMA.names).cast(_EVENT_SCHEMA))
+                fixed = fixed.select(_EVENT_SCHEMA.names).cast(_EVENT_SCHEMA)
+                self._put(_local_name(name, self.root, self.base), fixed)
         finally:
             con.unregister("_clusters")
 
     def counts(self) -> tuple[int, int]:
         con = self.connection
-        return con.execute("SELECT count(*) FROM articles").fetchall()[0][0], con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+        articles = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+        return articles, con.execute("SELECT count(*) FROM events").fetchall()[0][0]
 
     def flush(self) -> None:
         """Commit whatever is queued (a last, shorter batch)."""
@@ -172,7 +176,8 @@ class ParquetStore:
         self._put(f"{self.base}/articles/part-{key}.parquet", _table(_ARTICLE_SCHEMA, articles))
         define_views(self._con, self.root)  # the first commit turns the empty tables into views over files
         older = self._con.execute(
-            "SELECT batch, list(doc_id) FROM stored WHERE doc_id IN (SELECT UNNEST(?)) AND batch <> ? GROUP BY 1 ORDER BY 1",
+            """SELECT batch, list(doc_id) FROM stored WHERE doc_id IN (SELECT UNNEST(?)) AND batch <> ?
+               GROUP BY 1 ORDER BY 1""",
             [sorted(latest), key],
         ).fetchall()
         for old_key, doc_ids in older:
@@ -205,7 +210,8 @@ class ParquetStore:
                 self.fs.delete_file(info.path)
         twice = self._con.execute(
             """SELECT batch, list(doc_id) FROM (
-                   SELECT doc_id, batch, row_number() OVER (PARTITION BY doc_id ORDER BY extracted_at DESC, batch DESC) AS rank
+                   SELECT doc_id, batch,
+                          row_number() OVER (PARTITION BY doc_id ORDER BY extracted_at DESC, batch DESC) AS rank
                    FROM _article_batches)
                WHERE rank > 1 GROUP BY 1 ORDER BY 1"""
         ).fetchall()
@@ -264,13 +270,16 @@ def define_views(con: duckdb.DuckDBPyConnection, root: str) -> None:
         "_article_files": (f"{root}/articles/*.parquet", _ARTICLE_SCHEMA, False),
     }
     for name, (pattern, schema, hive) in parts.items():
-        for (kind,) in con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]).fetchall():
+        kinds = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()
+        for (kind,) in kinds:
             con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {name}")
         if con.execute("SELECT count(*) FROM glob(?)", [pattern]).fetchall()[0][0]:
             options = ", hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}" if hive else ""
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quote(pattern)}, filename = true{options})")
+            files = f"read_parquet({_quote(pattern)}, filename = true{options})"
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {files}")
         else:
-            extra = pa.schema([("filename", pa.string())] + ([("year", pa.int32()), ("month", pa.int32())] if hive else []))
+            partitions = [("year", pa.int32()), ("month", pa.int32())] if hive else []
+            extra = pa.schema([("filename", pa.string()), *partitions])
             empty = pa.Table.from_pylist([], schema=pa.unify_schemas([schema, extra]))
             con.register("_empty", empty)
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
@@ -305,7 +314,8 @@ def _filesystem(root: str) -> tuple[pafs.FileSystem, str]:
     try:
         import fsspec
     except ImportError as err:
-        raise StoreError(f"{root}: URLs need fsspec and its filesystem package (pip install 'event-atlas[cluster]')") from err
+        message = "URLs need fsspec and its filesystem package (pip install 'event-atlas[cluster]')"
+        raise StoreError(f"{root}: {message}") from err
     fs, path = fsspec.core.url_to_fs(root)
     return pafs.PyFileSystem(pafs.FSSpecHandler(fs)), path
 

@@ -104,7 +104,8 @@ def extract_paths(
         articles = _articles(read_paths(paths), summary, on_error)
         todo = _changed(articles, store, summary) if store is not None and out is None else articles
         batch: list[ArticleResult] = []
-        for done, (article, events, n_sentences) in enumerate((executor.run(iter(todo)) if executor else _run(todo, pipeline, workers, config)), 1):
+        results = executor.run(iter(todo)) if executor is not None else _run(todo, pipeline, workers, config)
+        for done, (article, events, n_sentences) in enumerate(results, 1):
             summary.sentences += n_sentences
             summary.events += len(events)
             if out is not None:
