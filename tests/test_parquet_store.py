@@ -224,3 +224,16 @@ def test_a_file_where_the_dataset_should_be_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"ds: cannot create the dataset folder"):
         ParquetStore(str(blocker))
 
+
+
+def test_the_dashboard_stamp_of_a_dataset_changes_when_a_batch_commits(
+    pipeline, reference: Path, seeds_dir: Path, tmp_path: Path
+) -> None:
+    from events.queries import db_stamp
+
+    dataset = tmp_path / "ds"
+    export_dataset(reference, dataset)
+    before = db_stamp(dataset)
+    items = seed_lines(seeds_dir)
+    into_dataset(pipeline, [write_jsonl(tmp_path / "v2.jsonl", [first_half(items[0])])], dataset)
+    assert db_stamp(dataset) != before
