@@ -76,3 +76,14 @@ def test_import_of_a_folder_that_is_no_dataset_is_one_line(tmp_path: Path) -> No
     result = CliRunner().invoke(cli.main, ["import", str(tmp_path / "plain"), "--db", str(tmp_path / "x.duckdb")])
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {tmp_path / 'plain'}: not a Parquet event dataset (no articles/ folder)"
+
+
+def test_extract_reads_a_quoted_glob(seeds_dir: Path, tmp_path: Path) -> None:
+    """A cluster run over many files passes the pattern itself: the shell's expansion would not fit."""
+    for name in ("a.jsonl", "b.jsonl", "skip.txt"):
+        (tmp_path / name).write_text((seeds_dir / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n")
+    result = CliRunner().invoke(cli.main, ["extract", str(tmp_path / "*.jsonl"), "--no-db", "--out", "-", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("2 articles (0 unchanged)")
+    missing = CliRunner().invoke(cli.main, ["extract", str(tmp_path / "*.html"), "--no-db", "--out", "-", "-q"])
+    assert missing.exit_code == 1 and "*.html: no such file or folder" in missing.stderr
