@@ -32,10 +32,17 @@ if TYPE_CHECKING:
 
 CHUNK_SIZE = 50  # articles per task: about a second of work, so the scheduler sees ~1 task/s per core
 AHEAD_PER_THREAD = 4  # tasks queued per worker thread, so no worker idles while results come back in order
-# Dask's worker profiler samples every thread's stack every 10 ms; on pure-Python extraction that
-# costs a few percent of the CPU, for a flame graph nobody asked for. A scheduler's own workers
-# take it from their environment: DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False.
-LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+# Dask's worker profiler samples every thread's stack every 10 ms, and its event loop checks its
+# own health every 20 ms and the process's memory every 100 ms. On pure-Python extraction each
+# wake-up takes the GIL from the task, for a flame graph and a latency nobody asked for here. A
+# scheduler's own workers take these from their environment, e.g.
+# DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False, DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL=200ms.
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "200ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 _LOCAL = re.compile(r"local:(\d+)$")
 
 
