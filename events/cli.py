@@ -7,20 +7,22 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from events.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_ARTICLE_BYTES, MAX_UPLOAD_MB
+from events.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_ARTICLE_BYTES, MAX_UPLOAD_MB, ArticleLimits
 
 DEFAULT_DB = Path("data/events.duckdb")
 DASHBOARD_APP = "events_dashboard.app"  # the repository's dashboard/ folder, installed under this name
 DB_OPTION = click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=lambda: os.environ.get("EVENTS_DB", str(DEFAULT_DB)),
     show_default="data/events.duckdb or $EVENTS_DB",
-    help="DuckDB database file.",
+    help="DuckDB database file (or a Parquet dataset folder).",
 )
 
 
@@ -50,20 +52,28 @@ def main() -> None:
 @click.option("--article-timeout", type=click.FloatRange(min=0), default=DEFAULT_ARTICLE_TIMEOUT, show_default=True,
               help="Seconds one article may take to extract; past it the article is reported and skipped "
                    "(0: no limit).")
+@click.option("--out-parquet", "out_parquet", metavar="DIR",
+              help="Store into a month-partitioned Parquet dataset (a folder or fsspec URL such as s3://bucket/events) "
+                   "instead of the database.")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Extract on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N local worker "
+                   "processes (needs pip install 'event-atlas[cluster]').")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | None, geocoder_url: str | None,
-            geocoder_cache: Path, ner: str, max_article_bytes: int, article_timeout: float, quiet: bool) -> None:
+            geocoder_cache: Path, ner: str, max_article_bytes: int, article_timeout: float, out_parquet: str | None,
+            cluster: str | None, quiet: bool) -> None:
     """Extract events from text, HTML and JSON Lines files or folders (recursively).
 
-    Articles and events are upserted into the database: the same input twice adds
-    nothing, and a changed article replaces its old events. Unreadable inputs and
-    articles that fail are reported one per line on stderr and skipped; the exit
-    code is 1 if any was. The database stays readable (dashboard, export) during
-    the run; a second extraction into it waits for this one to finish.
+    Articles and events are upserted into the database (or the Parquet dataset):
+    the same input twice adds nothing, and a changed article replaces its old
+    events. Unreadable inputs and articles that fail are reported one per line
+    on stderr and skipped; the exit code is 1 if any was. The database stays
+    readable (dashboard, export) during the run; a second extraction into it
+    waits for this one to finish.
     """
     from tqdm import tqdm
 
-    from events.limits import ArticleLimits
+    from events.dask_runner import ClusterError
     from events.runner import extract_paths
     from events.store import StoreError
 
@@ -93,11 +103,15 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
 
         geocoder = OnlineGeocoder(geocoder_url, geocoder_cache)
         pipeline, workers = Pipeline(geocoder=geocoder, ner=ner_name), 1  # one process keeps the rate limit honest
+    if cluster and geocoder_url:
+        raise click.ClickException("--online-geocoder runs in one process; it cannot be used with --cluster")
+    target = None if no_db or out_parquet else db
     try:
         limits = ArticleLimits(max_bytes=max_article_bytes, timeout=article_timeout or None)
-        summary = extract_paths(paths, None if no_db else db, progress, out, pipeline, report, workers, ner_name,
-                                limits=limits)
-    except StoreError as err:
+        with _executor(cluster, ner_name, report, limits) as executor:
+            summary = extract_paths(paths, target, progress, out, pipeline, report, workers, ner_name,
+                                    limits=limits, parquet=None if no_db else out_parquet, executor=executor)
+    except (StoreError, ClusterError) as err:
         raise click.ClickException(str(err)) from err
     finally:
         if bar is not None:
@@ -107,6 +121,22 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
     click.echo(summary.line(), err=out is not None and getattr(out, "name", "") == "<stdout>")
     if summary.errors:
         sys.exit(1)
+
+
+@contextmanager
+def _executor(
+    cluster: str | None, ner: str | None, report: Callable[[str], None], limits: ArticleLimits | None = None
+) -> Iterator[object | None]:
+    """The Dask executor for --cluster (its dashboard link reported first), else None: the local runner."""
+    if not cluster:
+        yield None
+        return
+    from events.dask_runner import DaskExecutor, cluster_client
+    from events.pipeline import PipelineConfig
+
+    with cluster_client(cluster) as client:
+        report(f"Dask dashboard: {client.dashboard_link}")
+        yield DaskExecutor(client, PipelineConfig(ner=ner), limits=limits)
 
 
 @main.command()
@@ -201,29 +231,65 @@ def benchmark_events(gold: Path, articles: tuple[Path, ...]) -> None:
     _print_figures(figures)
 
 
+DATA_OPTION = click.option(
+    "--data", type=click.Path(file_okay=False, path_type=Path),
+    help="A Parquet event dataset folder (from --out-parquet) to use instead of --db.",
+)
+
+
 @main.command()
 @DB_OPTION
+@DATA_OPTION
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "parquet", "jsonl", "gold"]), default="jsonl",
               show_default=True, help="gold: the events with analysts' corrections as a gold file for 'events evaluate'.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: stdout; required for parquet).")
+@click.option("--partitioned", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="With --format parquet: write a month-partitioned dataset (articles too) into this new folder.")
 @click.option("--corrected-only", is_flag=True, help="With --format gold: only the events an analyst corrected.")
-def export(db: Path, fmt: str, out: Path | None, corrected_only: bool) -> None:
-    """Write every stored event (analysts' corrections applied) as CSV, GeoJSON, Parquet, JSON Lines or gold."""
+def export(db: Path, data: Path | None, fmt: str, out: Path | None, partitioned: Path | None, corrected_only: bool) -> None:
+    """Write every stored event (analysts' corrections applied) as CSV, GeoJSON, Parquet, JSON Lines or gold,
+    from the database or a dataset."""
+    from events.convert import ConvertError, export_dataset
     from events.exporting import export_events
     from events.store import StoreError
 
-    if not db.exists():
-        raise click.ClickException(f"{db}: no such database (run 'events extract' first)")
+    source = data or db
+    if not source.exists():
+        raise click.ClickException(f"{source}: no such database or dataset (run 'events extract' first)")
+    if partitioned is not None:
+        if fmt != "parquet":
+            raise click.ClickException("--partitioned needs --format parquet")
+        try:
+            articles, events = export_dataset(source, partitioned)
+        except (StoreError, ConvertError) as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"{articles} articles, {events} events written to {partitioned}")
+        return
     if fmt == "parquet" and out is None:
-        raise click.ClickException("--format parquet needs --out FILE")
+        raise click.ClickException("--format parquet needs --out FILE or --partitioned DIR")
     try:
-        data = export_events(db, fmt, corrected_only)
+        data_bytes = export_events(source, fmt, corrected_only)
     except StoreError as err:
         raise click.ClickException(str(err)) from err
     if out is None:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(data_bytes)
     else:
-        out.write_bytes(data)
+        out.write_bytes(data_bytes)
+
+
+@main.command("import")
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@DB_OPTION
+def import_(dataset: Path, db: Path) -> None:
+    """Upsert a Parquet event dataset (from --out-parquet) into the DuckDB database, then re-cluster."""
+    from events.convert import ConvertError, import_dataset
+    from events.store import StoreError
+
+    try:
+        articles, events = import_dataset(str(dataset), db)
+    except (StoreError, ConvertError) as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"{db}: {articles} articles, {events} events")
 
 
 @main.group()
@@ -305,15 +371,17 @@ def _store(db: Path):  # noqa: ANN202
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @DB_OPTION
+@DATA_OPTION
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
-def serve(db: Path, port: int, streamlit_args: tuple[str, ...]) -> None:
-    """Open the dashboard on the database (runs 'streamlit run' on the installed dashboard's app.py)."""
+def serve(db: Path, data: Path | None, port: int, streamlit_args: tuple[str, ...]) -> None:
+    """Open the dashboard on the database or a Parquet dataset (runs 'streamlit run' on the installed app.py)."""
     app = dashboard_app()
-    env = dict(os.environ, EVENTS_DB=str(db.resolve()))
+    source = (data or db).resolve()
+    env = dict(os.environ, EVENTS_DB=str(source))
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(MAX_UPLOAD_MB),
-               *streamlit_args, "--", "--db", str(db.resolve())]
+               *streamlit_args, "--", "--db", str(source)]
     sys.exit(subprocess.call(command, env=env))
 
 

@@ -29,6 +29,7 @@ Choices the spec left open:
 from __future__ import annotations
 
 import codecs
+import glob
 import hashlib
 import json
 import os
@@ -193,7 +194,7 @@ def read_paths(
     content that starts like HTML is HTML, anything else is plain text.
     """
     rules = rules if rules is not None else Boilerplate.load()
-    for raw in paths:
+    for raw in _expand_globs(paths):
         path = Path(raw)
         if path.is_dir():
             for file in _walk(path):
@@ -202,6 +203,20 @@ def read_paths(
             yield from _read_file(path, rules, fallback_encoding)
         else:
             yield IngestError(path, None, "no such file or folder")
+
+
+def _expand_globs(paths: Iterable[str | Path]) -> Iterator[str | Path]:
+    """Each path, or the sorted matches of a quoted glob ('news/*.jsonl', 'archive/**/*.html').
+
+    A shell expands an unquoted glob itself, but a cluster run over millions
+    of files needs the pattern quoted: the expanded list would not fit on a
+    command line. A pattern that matches nothing stays as it is and is
+    reported as missing.
+    """
+    for raw in paths:
+        text = str(raw)
+        matches = sorted(glob.glob(text, recursive=True)) if not Path(text).exists() and glob.has_magic(text) else []
+        yield from matches or [raw]
 
 
 def _walk(folder: Path) -> list[Path]:

@@ -39,6 +39,7 @@ import pandas as pd
 
 from events.models import RECORD_FIELDS  # EVENTS.md section 3 order: the exports write exactly these
 from events.corrections import read_ready  # adds the corrections columns to an older database
+from events.parquet_store import MANIFEST, dataset_connection
 from events.store import connect
 
 PLOVER_TYPES: tuple[str, ...] = (
@@ -155,12 +156,21 @@ def read_connection(db: Path | str, wait_seconds: float = LOCK_WAIT_SECONDS) -> 
     for it briefly (the same retry as the writer's, in `events.store.connect`)
     instead of failing, and we never hold our own connection longer than one
     block, so that writer can always get in between.
+
+    A folder (or an fsspec URL) is a Parquet dataset (`events.parquet_store`):
+    an in-memory DuckDB with views `events` and `articles` over its files, so
+    every query here runs on either store unchanged.
     """
     path = Path(db)
-    if not path.exists():
+    if "://" in str(db):
+        con = dataset_connection(str(db))
+    elif not path.exists():
         raise FileNotFoundError(f"No event database at {path}. Run `events extract` first, or pass --db.")
-    con = connect(path, read_only=True, retry_seconds=wait_seconds)
-    con = read_ready(con, path, lambda: connect(path, read_only=True, retry_seconds=wait_seconds))
+    elif path.is_dir():
+        con = dataset_connection(str(path))
+    else:
+        con = connect(path, read_only=True, retry_seconds=wait_seconds)
+        con = read_ready(con, path, lambda: connect(path, read_only=True, retry_seconds=wait_seconds))
     try:
         yield con
     finally:
@@ -174,7 +184,9 @@ def db_stamp(db: Path | str) -> tuple[int, int, int, int]:
     the next rerun without holding a connection open to watch for them.
     """
     stamp: list[int] = []
-    for path in (Path(db), Path(f"{db}.wal")):
+    # A dataset folder changes when a batch commits (articles/) or a run ends (its manifest).
+    watched = (Path(db) / MANIFEST, Path(db) / "articles") if Path(db).is_dir() else (Path(db), Path(f"{db}.wal"))
+    for path in watched:
         try:
             st = path.stat()
             stamp += [st.st_mtime_ns, st.st_size]

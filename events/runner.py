@@ -42,6 +42,7 @@ from events.ingest import IngestError, IngestWarning, read_paths
 from events.limits import ArticleLimits, label, prepare
 from events.models import Article, Event
 from events.pipeline import Pipeline, PipelineConfig
+from events.parquet_store import ParquetStore
 from events.runlock import ExtractionLock
 from events.store import WRITE_RETRY_SECONDS, ArticleResult, Store
 
@@ -142,6 +143,8 @@ def extract_paths(
     ner: str | None = None,
     config: PipelineConfig | None = None,
     limits: ArticleLimits | None = None,
+    parquet: str | None = None,
+    executor: Executor | None = None,
 ) -> ExtractSummary:
     """Extract every article under `paths` into the database `db` (and JSON Lines `out`).
 
@@ -162,24 +165,36 @@ def extract_paths(
     with a line to `on_error`, while another run holds it), and opens the
     file only to check and to write each batch, so readers see every stored
     batch while the run goes on.
+
+    `parquet` (a folder or fsspec URL) stores into a Parquet dataset instead
+    of `db`, as does a `db` that is an existing folder; `executor` (e.g. a
+    Dask cluster's) replaces the in-process / local-pool choice.
     """
     config = config or (pipeline.config if pipeline is not None else PipelineConfig(ner=ner))
     limits = limits or ArticleLimits()
     started = time.perf_counter()
     summary = ExtractSummary()
-    if db is None:
-        _extract(paths, None, None, on_progress, out, pipeline, on_error, workers, config, limits, summary)
+    if parquet is not None or (db is not None and Path(db).is_dir()):
+        dataset = ParquetStore(parquet if parquet is not None else str(db))
+        try:
+            _extract(paths, dataset, None, on_progress, out, pipeline, on_error, workers, config, limits, summary,
+                     executor)
+        finally:
+            dataset.close()
+    elif db is None:
+        _extract(paths, None, None, on_progress, out, pipeline, on_error, workers, config, limits, summary, executor)
     else:
         with ExtractionLock(Path(db), on_wait=on_error) as lock:
             store = Store(db, hold=False, retry_seconds=WRITE_RETRY_SECONDS)
-            _extract(paths, store, lock, on_progress, out, pipeline, on_error, workers, config, limits, summary)
+            _extract(paths, store, lock, on_progress, out, pipeline, on_error, workers, config, limits, summary,
+                     executor)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _extract(
     paths: Iterable[str | Path],
-    store: Store | None,
+    store: Store | ParquetStore | None,
     lock: ExtractionLock | None,
     on_progress: Progress | None,
     out: TextIO | None,
@@ -189,13 +204,15 @@ def _extract(
     config: PipelineConfig,
     limits: ArticleLimits,
     summary: ExtractSummary,
+    executor: Executor | None = None,
 ) -> None:
     report = _Reporter(summary, on_error)
     articles = _articles(read_paths(paths), summary, report, limits)
     todo = _changed(articles, store, summary) if store is not None and out is None else articles
     batch: list[ArticleResult] = []
     stored = 0
-    for done, outcome in enumerate(_run(todo, pipeline, workers, config, limits), 1):
+    outcomes = executor.run(iter(todo)) if executor is not None else _run(todo, pipeline, workers, config, limits)
+    for done, outcome in enumerate(outcomes, 1):
         for warning in outcome.warnings:
             report.warning(warning)
         if outcome.error is not None:
@@ -219,8 +236,9 @@ def _extract(
     if on_progress:
         on_progress(summary.articles, summary.articles)
     if store is not None:
-        with store.session() as con:
-            apply_corrections(con)  # analysts' fixes, laid again over re-extracted events
+        if isinstance(store, Store):  # corrections live in a DuckDB file only
+            with store.session() as con:
+                apply_corrections(con)  # analysts' fixes, laid again over re-extracted events
         if lock is not None:
             lock.update(stored, "clustering")
         assign_clusters(store)
@@ -296,7 +314,7 @@ def _articles(
         yield article
 
 
-def _changed(articles: Iterable[Article], store: Store, summary: ExtractSummary) -> Iterator[Article]:
+def _changed(articles: Iterable[Article], store: Store | ParquetStore, summary: ExtractSummary) -> Iterator[Article]:
     """The articles whose text is not stored yet, checked a batch (one query) at a time; the rest are counted."""
     for batch in _batches(articles, BATCH_SIZE):
         for article, unchanged in zip(batch, store.unchanged_batch(batch)):
@@ -447,3 +465,14 @@ def _init_worker(config: PipelineConfig) -> None:
 
 def _work(chunk: list[Article], limits: ArticleLimits) -> list[ArticleOutcome]:
     return extract_chunk(_worker_pipeline[0], chunk, limits)
+
+
+def work_with(config: PipelineConfig, chunk: list[Article], limits: ArticleLimits) -> list[ArticleOutcome]:
+    """`_work` in a process no pool initializer ran in (a Dask worker): the pipeline is built on first use.
+
+    A long-lived cluster worker may serve runs with different configs, so the
+    cached pipeline is rebuilt when the config changes.
+    """
+    if not _worker_pipeline or _worker_pipeline[0].config != config:
+        _worker_pipeline[:] = [config.build()]
+    return _work(chunk, limits)

@@ -11,12 +11,22 @@ Runs `events extract` as a child process into a fresh database for each size
 and samples the child's resident memory with psutil.
 
     .venv/bin/python scripts/bench_extract.py --sizes 500 1000 2000
+    .venv/bin/python scripts/bench_extract.py --sizes 4000 20000 --modes pool pool-parquet cluster
+
+`--modes` compares the runners on the same corpus, back to back: `pool` is
+the local process pool into DuckDB (the default install), `pool-parquet` the
+same pool into a Parquet dataset, `cluster` a LocalCluster with one worker
+process per core (`--cluster local:N`) into a Parquet dataset. The load
+average before and after each run is printed, since the machine is shared,
+and so is the CPU time of all the run's processes, which other users of the
+machine hardly change.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -67,16 +77,28 @@ def build_corpus(articles: list[dict], size: int) -> list[dict]:
     return corpus
 
 
-def run(corpus_path: Path, db: Path) -> tuple[float, int]:
+MODES = {
+    "pool": lambda out: ["--db", str(out.with_suffix(".duckdb"))],
+    "pool-parquet": lambda out: ["--out-parquet", str(out)],
+    "cluster": lambda out: ["--out-parquet", str(out), "--cluster", f"local:{os.cpu_count() or 1}"],
+}
+
+
+def run(corpus_path: Path, out: Path, mode: str = "pool") -> tuple[float, int, float]:
+    """Wall seconds, peak RSS and CPU seconds of the extractor and all its worker processes."""
     events = ROOT / ".venv" / "bin" / "events"
-    command = [str(events) if events.exists() else "events", "extract", str(corpus_path), "--db", str(db), "-q"]
+    command = [str(events) if events.exists() else "events", "extract", str(corpus_path), *MODES[mode](out), "-q"]
     started = time.perf_counter()
     child = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
+    cpu: dict[int, float] = {}  # last CPU time seen per process: unlike wall time, hardly moved by other users
     while child.poll() is None:
         try:  # the extractor and its worker processes together
             tree = [child, *child.children(recursive=True)]
             peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            for p in tree:
+                times = p.cpu_times()
+                cpu[p.pid] = times.user + times.system
         except psutil.NoSuchProcess:
             continue
         time.sleep(0.05)
@@ -85,13 +107,14 @@ def run(corpus_path: Path, db: Path) -> tuple[float, int]:
     if child.returncode not in (0, 1):
         sys.exit(f"events extract failed: {err.decode()[-500:]}")
     print(f"  extract said: {out.decode().strip()}")
-    return seconds, peak
+    return seconds, peak, sum(cpu.values())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000])
     parser.add_argument("--shared", type=Path, default=SHARED)
+    parser.add_argument("--modes", nargs="+", choices=sorted(MODES), default=["pool"])
     args = parser.parse_args()
     articles = real_articles(args.shared)
     if not articles:
@@ -103,9 +126,14 @@ def main() -> None:
             words = sum(len(a["text"].split()) for a in corpus)
             path = Path(tmp) / f"corpus{size}.jsonl"
             path.write_text("".join(json.dumps(a) + "\n" for a in corpus), encoding="utf-8")
-            seconds, peak = run(path, Path(tmp) / f"bench{size}.duckdb")
-            print(f"articles: {size}  words: {words}  seconds: {seconds:.1f}  "
-                  f"articles/s: {size / seconds:.1f}  words/s: {words / seconds:,.0f}  peak RSS (all processes): {peak / 2**20:.0f} MB")
+            for k, mode in enumerate(args.modes):
+                load = os.getloadavg()[0]
+                seconds, peak, cpu = run(path, Path(tmp) / f"bench{size}-{k}-{mode}", mode)
+                print(f"{mode:13} articles: {size}  words: {words}  seconds: {seconds:.1f}  "
+                      f"articles/s: {size / seconds:.1f}  words/s: {words / seconds:,.0f}  "
+                      f"CPU s (all processes): {cpu:.0f}  CPU ms/article: {1000 * cpu / size:.1f}  "
+                      f"peak RSS (all processes): {peak / 2**20:.0f} MB  load average before/after: "
+                      f"{load:.1f}/{os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":

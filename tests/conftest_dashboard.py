@@ -117,3 +117,19 @@ def build_fixture_db(path: Path) -> Path:
 def events_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path to a fresh fixture database (closed; open it read-only per use)."""
     return build_fixture_db(tmp_path_factory.mktemp("dashboard") / "events.duckdb")
+
+
+def build_fixture_dataset(db: Path, folder: Path) -> Path:
+    """The fixture database as a month-partitioned Parquet dataset, through `events export --partitioned`'s code."""
+    from events.convert import export_dataset
+
+    export_dataset(db, folder)
+    return folder
+
+
+@pytest.fixture(scope="session", params=["duckdb", "parquet"])
+def events_source(request: pytest.FixtureRequest, events_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture events as a DuckDB file and as a Parquet dataset folder: the read side must not tell them apart."""
+    if request.param == "duckdb":
+        return events_db
+    return build_fixture_dataset(events_db, tmp_path_factory.mktemp("dashboard-parquet") / "events")

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest_dashboard import ROOT, XSS_EVENT_ID, XSS_SENTENCE, events_db  # noqa: F401 - pytest fixture
+from conftest_dashboard import ROOT, XSS_EVENT_ID, XSS_SENTENCE, events_db, events_source  # noqa: F401 - pytest fixtures
 from events import queries
 from events.queries import Filters
 from events_dashboard import charts, data
@@ -24,8 +24,8 @@ APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture
-def app(events_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:  # noqa: F811
-    monkeypatch.setenv("EVENTS_DB", str(events_db))
+def app(events_source: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:  # noqa: F811
+    monkeypatch.setenv("EVENTS_DB", str(events_source))  # a DuckDB file, then a Parquet dataset folder
     return AppTest.from_file(APP, default_timeout=60)
 
 
@@ -374,9 +374,14 @@ def test_every_upload_message_goes_through_plain() -> None:
             assert call.startswith("data.plain("), call
 
 
-def test_a_running_extraction_is_noted_and_the_data_still_shown(app: AppTest, events_db: Path) -> None:  # noqa: F811
+def test_a_running_extraction_is_noted_and_the_data_still_shown(
+    events_db: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """The note reads the DuckDB file's extraction lock (a Parquet dataset's writer takes none)."""
     from events.runlock import ExtractionLock
 
+    monkeypatch.setenv("EVENTS_DB", str(events_db))
+    app = AppTest.from_file(APP, default_timeout=60)
     with ExtractionLock(events_db) as lock:
         lock.update(1200)
         run_ok(app)

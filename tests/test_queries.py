@@ -11,14 +11,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest_dashboard import XSS_EVENT_ID, XSS_SENTENCE, events_db  # noqa: F401 - pytest fixture
+from conftest_dashboard import XSS_EVENT_ID, XSS_SENTENCE, events_db, events_source  # noqa: F401 - pytest fixtures
 from events import queries
 from events.queries import Filters
 
 
 @pytest.fixture
-def con(events_db: Path):  # noqa: F811
-    with queries.read_connection(events_db) as connection:
+def con(events_source: Path):  # noqa: F811 - a DuckDB file, then a Parquet dataset folder
+    with queries.read_connection(events_source) as connection:
         yield connection
 
 
