@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -445,8 +446,7 @@ def _collect(
             elif time.monotonic() - since > hard + (0 if started[0] else STARTUP_SECONDS):
                 break
     pending.popleft()
-    pool.terminate()
-    pool.join()
+    _abandon(pool)
     pool = context.Pool(workers, initializer=_init_worker, initargs=(config,))
     started[0] = False
     for index, (other, waiting) in enumerate(pending):
@@ -454,6 +454,19 @@ def _collect(
             pending[index] = (other, pool.apply_async(_work, (other, limits)))
     message = f"no answer from its worker process for {hard:g} s (stuck or killed); the workers were replaced"
     return [ArticleOutcome(article, error=f"{label(article)}: {message}") for article in chunk], pool
+
+
+def _abandon(pool: Pool) -> None:
+    """Kill a pool's workers and let it go without waiting on it.
+
+    `Pool.terminate` blocks for ever on a queue lock that a killed worker
+    held (a CPython limitation), so the workers are killed first (`_pool`,
+    the pool's list of them: no public API names them) and the pool is torn
+    down in a daemon thread that may stay blocked, harmlessly.
+    """
+    for process in list(getattr(pool, "_pool", [])):
+        process.kill()
+    threading.Thread(target=pool.terminate, daemon=True, name="abandoned-pool").start()
 
 
 _worker_pipeline: list[Pipeline] = []  # the one Pipeline of a worker process, set by its initializer

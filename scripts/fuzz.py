@@ -67,7 +67,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-repeat", type=int, default=300, help="how often a stretch of text may repeat")
     parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes.txt"),
-                        help="file the crashing inputs are appended to (repr of each)")
+                        help="file the crashing and slow inputs are appended to (repr of each)")
     parser.add_argument("--hang", type=float, default=30.0, help="seconds after which an input counts as a hang")
     args = parser.parse_args()
 
@@ -107,6 +107,8 @@ def main() -> None:
             tally.worst_seconds = (seconds, size, kind)
         if size < SLOW_UNDER_BYTES and seconds > SLOW_SECONDS:
             tally.slow.append(f"{kind}, {size:,} bytes, {seconds:.1f} s")
+            with open(args.crashes, "a", encoding="utf-8", errors="backslashreplace") as file:
+                file.write(f"# slow, {seconds:.1f} s: " + repr(case) + "\n")  # to time it again
         if tally.inputs % 500 == 0:
             print(f"{tally.inputs:,} inputs, {len(tally.crashes)} crashes, {len(tally.hangs)} hangs", flush=True)
 

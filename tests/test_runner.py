@@ -253,3 +253,33 @@ def test_a_stage_that_swallows_errors_cannot_swallow_the_time_budget():
                     time.sleep(0.01)
                 except Exception:  # noqa: BLE001 - what a careless stage might do
                     pass
+
+
+def test_a_worker_killed_mid_run_costs_its_chunk_only(monkeypatch, tmp_path, seeds_dir):
+    """A worker that dies (or hangs in C code) never answers; the parent notices the pool made no
+    progress for the chunk's budgets, reports that chunk, replaces the workers, and goes on."""
+    import os
+    import signal
+
+    import psutil
+
+    monkeypatch.setattr(runner, "HARD_LIMIT_GRACE", 10.0)
+    seeds = _seeds(seeds_dir)
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(dict(json.loads(line), id=f"{n}-{k}")) + "\n"
+                            for k in range(4) for n, line in enumerate(seeds)), encoding="utf-8")
+    killed: list[int] = []
+
+    def progress(done: int, total: int | None) -> None:
+        if done == 1 and not killed:  # the pool is up, with chunks queued: kill its busy workers
+            for worker in psutil.Process().children():
+                if "spawn_main" in " ".join(worker.cmdline()):
+                    killed.append(worker.pid)
+                    os.kill(worker.pid, signal.SIGKILL)
+
+    lines: list[str] = []
+    summary = extract_paths([path], None, out=open(os.devnull, "w"), workers=2, on_progress=progress,
+                            on_error=lines.append, limits=ArticleLimits(timeout=1.0))
+    lost = [line for line in lines if "no answer from its worker process" in line]
+    assert len(killed) == 2 and 1 <= len(lost) <= 2 * runner.CHUNK_SIZE  # the chunks they held, no more
+    assert summary.articles == 36 and len(summary.errors) < 36 // 2
