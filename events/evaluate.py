@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from geopy.distance import great_circle
@@ -24,6 +24,15 @@ class GoldFormatError(Exception):
 def read_jsonl(path: Path) -> list[dict]:
     """Records of a JSON Lines file; a bad line is an error naming file and line."""
     records: list[dict] = []
+    for number, record in _json_lines(path):
+        if not isinstance(record, dict) or "doc_id" not in record or "type" not in record:
+            raise GoldFormatError(f"{path}:{number}: a record needs at least 'doc_id' and 'type'")
+        records.append(record)
+    return records
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, object]]:
+    """(line number, value) of each non-blank line; an unreadable file or bad line is one GoldFormatError."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
@@ -32,13 +41,9 @@ def read_jsonl(path: Path) -> list[dict]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            yield number, json.loads(line)
         except json.JSONDecodeError as err:
             raise GoldFormatError(f"{path}:{number}: not valid JSON: {err.msg}") from err
-        if not isinstance(record, dict) or "doc_id" not in record or "type" not in record:
-            raise GoldFormatError(f"{path}:{number}: a record needs at least 'doc_id' and 'type'")
-        records.append(record)
-    return records
 
 
 def match(gold: Sequence[dict], pred: Sequence[dict], typed: bool = True) -> list[tuple[int, int]]:
@@ -133,18 +138,8 @@ def score(
 def read_cluster_labels(path: Path, gold_count: int) -> list[str | None]:
     """The real-world event label of each gold line (`{"line", "cluster"}` a line, in gold's order)."""
     labels: list[str | None] = [None] * gold_count
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise GoldFormatError(f"{path}: cannot read: {err}") from err
     seen = 0
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise GoldFormatError(f"{path}:{number}: not valid JSON: {err.msg}") from err
+    for number, record in _json_lines(path):
         index = record.get("line", seen) if isinstance(record, dict) else None
         if not isinstance(index, int) or not 0 <= index < gold_count or "cluster" not in record:
             raise GoldFormatError(f"{path}:{number}: needs 'cluster' and a 'line' within the {gold_count} gold lines")

@@ -183,7 +183,7 @@ class Pipeline:
         triggers = _one_per_type([t for t in found if not t.argument])
         if not triggers:
             return
-        facts.note_sentence(sentence.start, sentence.text, local_toponyms, mentions)
+        facts.note_sentence(sentence.start, sentence.text, local_toponyms)
         for trigger in triggers:
             story = self.actors.story(trigger.text, trigger.type, doc)
             who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent, story)

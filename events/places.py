@@ -53,9 +53,7 @@ class DocumentFacts:
     order: dict[int, int] = field(default_factory=dict)  # sentence start -> its number in the article
     anchor: date | None = None  # the article's date: an undated incident happened shortly before it
 
-    def note_sentence(
-        self, start: int, sentence: str, toponyms: Sequence[Toponym], mentions: Sequence[Mention]
-    ) -> None:
+    def note_sentence(self, start: int, sentence: str, toponyms: Sequence[Toponym]) -> None:
         """Record the countries of the scenes the sentence names (a place after a locative); a place
         named in passing ("passports from Tajikistan") or an actor from abroad ("the Afghanistan
         branch of the group claimed the attack") does not take the story elsewhere."""
