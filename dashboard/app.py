@@ -8,7 +8,7 @@ This folder installs as the package `events_dashboard` (see pyproject.toml),
 so the app imports its modules under that name, in a checkout (editable
 install) as well as from a plain `pip install .`.
 
-Layout only: queries live in `events.queries` (through the cached
+Layout only: queries live in `events.store.queries` (through the cached
 `events_dashboard.data`), drawing in `events_dashboard.charts`, widgets
 in `events_dashboard.filters`. Text that comes from articles is only ever
 shown through `st.html` after escaping, or in data frames, so it is never run
@@ -28,9 +28,9 @@ from urllib.parse import urlencode
 import duckdb
 import streamlit as st
 
-from events import queries
-from events.queries import Catalog, Counts, Filters
-from events.store import StoreError
+from events.store import queries
+from events.store.database import StoreError
+from events.store.queries import Catalog, Counts, Filters
 from events_dashboard import charts, data, filters, map_file
 from events_dashboard.corrections import render_editor
 

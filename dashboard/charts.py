@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from events.queries import PLOVER_TYPES
+from events.store.queries import PLOVER_TYPES
 
 # One colour per PLOVER type, hues grouped by PLOVER's classes so the map reads
 # at a glance and lightness apart within a class so the 16 can be told apart:
@@ -399,7 +399,7 @@ def timeline_spec(
 ) -> dict[str, Any]:
     """Vega-Lite spec: a histogram stacked by type with an x-interval brush named `brush_name`.
 
-    Drawing is honest about what a date says (see `events.queries.timeline`):
+    Drawing is honest about what a date says (see `events.store.queries.timeline`):
     events dated by their article's publication are pale bars ("dated by
     report"); month- or year-precision events in finer bins are translucent
     spans with a dashed outline over their whole period, behind the bars,

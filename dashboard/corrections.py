@@ -1,7 +1,7 @@
 """The details panel's corrections editor: fix a field, see the audit trail, undo.
 
 `app.py` calls `render_editor(record, db)` under an event's details. Each fix
-is written through `events.corrections` (a short write connection, like an
+is written through `events.store.corrections` (a short write connection, like an
 upload's), which stores it in the audit trail and applies it to the event;
 the database's stamp then changes, so every view shows the corrected event on
 the rerun. Text from the database is shown only through Streamlit widgets and
@@ -16,12 +16,12 @@ from typing import Any
 
 import streamlit as st
 
-from events import corrections
-from events.corrections import FIELD_COLUMNS, PLOVER_TYPES, STATUSES, CorrectionError
-from events.gazetteer import Gazetteer
+from events.geo.gazetteer import Gazetteer
 from events.models import Place
-from events.queries import read_connection
-from events.store import Store
+from events.store import corrections
+from events.store.corrections import FIELD_COLUMNS, PLOVER_TYPES, STATUSES, CorrectionError
+from events.store.database import Store
+from events.store.queries import read_connection
 
 FIELD_LABELS: dict[str, str] = {
     "type": "Type", "mode": "Mode", "actors": "Actors", "targets": "Targets", "date": "Date",

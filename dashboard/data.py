@@ -1,7 +1,7 @@
 """Cached access to the event database for the dashboard.
 
 Every function opens a read-only connection, queries, and closes it (see
-`events.queries.read_connection`): a dashboard left open must never block
+`events.store.queries.read_connection`): a dashboard left open must never block
 `events extract` from a terminal. Results are cached with `st.cache_data`,
 keyed on the database path, a stamp of its file(s) (`db_stamp`: mtime and
 size of the file and its WAL) and the filters, so a filter change that was
@@ -23,9 +23,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from events import queries
-from events.limits import MAX_UPLOAD_MB
-from events.queries import Catalog, Counts, EventDetail, Filters
+from events.ingest.limits import MAX_UPLOAD_MB
+from events.store import queries
+from events.store.queries import Catalog, Counts, EventDetail, Filters
 from events_dashboard import basemap
 
 DEFAULT_DB = Path("data") / "events.duckdb"
@@ -68,7 +68,7 @@ def size_text(n_bytes: int) -> str:
 
 def extraction_note(db: Path) -> str | None:
     """A line saying an extraction is writing to `db` and how far it got; None when none runs."""
-    from events.runlock import running
+    from events.store.runlock import running
 
     status = running(db)
     if status is None:

@@ -18,9 +18,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from events.queries import (
-    DATING_CHOICES, LIVE_ACTOR_MAX_ROWS, PLACE_CHOICES, PLOVER_TYPES, STATE_PREFIX, STATUSES, Catalog, Filters,
-)  # fmt: skip
+from events.store.queries import (  # fmt: skip
+    DATING_CHOICES,
+    LIVE_ACTOR_MAX_ROWS,
+    PLACE_CHOICES,
+    PLOVER_TYPES,
+    STATE_PREFIX,
+    STATUSES,
+    Catalog,
+    Filters,
+)
 from events_dashboard.data import MAX_ACTOR_OPTIONS, catalog_facets
 
 # URL parameter names (also the widget keys).
@@ -171,7 +178,7 @@ def peek_filters(cat: Catalog) -> Filters:
     )
 
 
-Facets = dict[str, pd.DataFrame]  # facet -> (value, n), as `events.queries.live_facets` returns
+Facets = dict[str, pd.DataFrame]  # facet -> (value, n), as `events.store.queries.live_facets` returns
 
 
 def filter_sidebar(

@@ -15,7 +15,7 @@ Why two mechanisms behind one context manager:
 
 Both only act between Python bytecodes: a single C call that never returns
 (a regular expression gone catastrophic) is not interrupted. The stages use
-linear patterns over sentences capped in length (`events.sentences`), so
+linear patterns over sentences capped in length (`events.text.sentences`), so
 no such call is known; the local pool's parent keeps a last-resort limit
 on top (`events.runner`): a chunk that overruns every article's budget gets
 its worker pool replaced.

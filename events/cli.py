@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from events.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_ARTICLE_BYTES, MAX_UPLOAD_MB, ArticleLimits
+from events.ingest.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_ARTICLE_BYTES, MAX_UPLOAD_MB, ArticleLimits
 
 DEFAULT_DB = Path("data/events.duckdb")
 DASHBOARD_APP = "events_dashboard.app"  # the repository's dashboard/ folder, installed under this name
@@ -75,7 +75,7 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
 
     from events.dask_runner import ClusterError
     from events.runner import extract_paths
-    from events.store import StoreError
+    from events.store.database import StoreError
 
     bar = None if quiet or not sys.stderr.isatty() else tqdm(unit="article", file=sys.stderr)
 
@@ -88,7 +88,7 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
     def report(message: str) -> None:
         (bar.write if bar is not None else _err)(message)
 
-    from events.ner import NerUnavailable, require_model
+    from events.text.ner import NerUnavailable, require_model
 
     ner_name = None if ner == "rules" else ner
     if ner_name:
@@ -98,7 +98,7 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
             raise click.ClickException(str(err)) from err
     geocoder = pipeline = None
     if geocoder_url:
-        from events.online_geocoder import OnlineGeocoder
+        from events.geo.online_geocoder import OnlineGeocoder
         from events.pipeline import Pipeline
 
         geocoder = OnlineGeocoder(geocoder_url, geocoder_cache)
@@ -160,8 +160,8 @@ def evaluate(gold: Path, pred: Path, clusters: Path | None) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def geoparse(path: Path) -> None:
     """Toponyms of each article, resolved to places: one JSON line per article on stdout."""
-    from events.gazetteer import Gazetteer
-    from events.geoparse import Geoparser
+    from events.geo.gazetteer import Gazetteer
+    from events.geo.geoparse import Geoparser
 
     geoparser = Geoparser(Gazetteer.load())
     _per_article(path, geoparser.geoparse_record)
@@ -171,7 +171,7 @@ def geoparse(path: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def timex(path: Path) -> None:
     """TimeML temporal expressions of each article: one JSON line per article on stdout."""
-    from events.timex import TimexTagger, timex_record
+    from events.time.timex import TimexTagger, timex_record
 
     tagger = TimexTagger()
     _per_article(path, lambda article: timex_record(article, tagger))
@@ -187,8 +187,8 @@ def benchmark() -> None:
 def benchmark_geoparse(corpus: Path) -> None:
     """LGL-format XML (e.g. ../shared/benchmarks/geoparsing/lgl.xml)."""
     from events.benchmarks.lgl import evaluate_lgl
-    from events.gazetteer import Gazetteer
-    from events.geoparse import Geoparser
+    from events.geo.gazetteer import Gazetteer
+    from events.geo.geoparse import Geoparser
 
     _print_figures(evaluate_lgl(corpus, Geoparser(Gazetteer.load())))
 
@@ -198,7 +198,7 @@ def benchmark_geoparse(corpus: Path) -> None:
 def benchmark_timex(folders: tuple[Path, ...]) -> None:
     """TempEval-3 TimeML folders (e.g. ../shared/benchmarks/tempeval3/TimeBank)."""
     from events.benchmarks.tempeval import evaluate_tempeval
-    from events.timex import TimexTagger
+    from events.time.timex import TimexTagger
 
     tagger = TimexTagger()
     for folder in folders:
@@ -249,9 +249,9 @@ DATA_OPTION = click.option(
 def export(db: Path, data: Path | None, fmt: str, out: Path | None, partitioned: Path | None, corrected_only: bool) -> None:
     """Write every stored event (analysts' corrections applied) as CSV, GeoJSON, Parquet, JSON Lines or gold,
     from the database or a dataset."""
-    from events.convert import ConvertError, export_dataset
-    from events.exporting import export_events
-    from events.store import StoreError
+    from events.store.convert import ConvertError, export_dataset
+    from events.store.database import StoreError
+    from events.store.exports import export_events
 
     source = data or db
     if not source.exists():
@@ -282,8 +282,8 @@ def export(db: Path, data: Path | None, fmt: str, out: Path | None, partitioned:
 @DB_OPTION
 def import_(dataset: Path, db: Path) -> None:
     """Upsert a Parquet event dataset (from --out-parquet) into the DuckDB database, then re-cluster."""
-    from events.convert import ConvertError, import_dataset
-    from events.store import StoreError
+    from events.store.convert import ConvertError, import_dataset
+    from events.store.database import StoreError
 
     try:
         articles, events = import_dataset(str(dataset), db)
@@ -307,11 +307,11 @@ def correction() -> None:
 def correction_add(db: Path, event_id: str, field: str, value: str, author: str, note: str | None) -> None:
     """Correct FIELD of EVENT_ID to VALUE ("Russia; Ukraine" for actors, "2022-07" or "2022-07-28..2022-07-29"
     for a date, a gazetteer name for a place, "none" for no value, "true" for not_event); prints its id."""
-    from events.corrections import CorrectionError, correct, parse_value
+    from events.store.corrections import CorrectionError, correct, parse_value
 
     find_place = None
     if field == "place":
-        from events.gazetteer import Gazetteer
+        from events.geo.gazetteer import Gazetteer
 
         find_place = Gazetteer.load().candidates
     try:
@@ -327,7 +327,7 @@ def correction_add(db: Path, event_id: str, field: str, value: str, author: str,
 @click.option("--author", required=True, help="Who undoes it (kept in the audit trail).")
 def correction_undo(db: Path, correction_id: int, author: str) -> None:
     """Undo a correction (it stays in the trail, marked undone)."""
-    from events.corrections import CorrectionError, undo
+    from events.store.corrections import CorrectionError, undo
 
     try:
         with _store(db) as store:
@@ -344,7 +344,7 @@ def correction_list(db: Path, event_id: str | None, orphaned: bool) -> None:
     """The audit trail, one JSON line per correction, oldest first."""
     from dataclasses import asdict
 
-    from events import corrections
+    from events.store import corrections
 
     with _store(db) as store:
         con = store.connection
@@ -359,7 +359,7 @@ def correction_list(db: Path, event_id: str | None, orphaned: bool) -> None:
 
 
 def _store(db: Path):  # noqa: ANN202
-    from events.store import Store, StoreError
+    from events.store.database import Store, StoreError
 
     if not db.exists():
         raise click.ClickException(f"{db}: no such database (run 'events extract' first)")
@@ -397,7 +397,7 @@ def dashboard_app() -> Path:
 
 
 def _per_article(path: Path, to_record) -> None:
-    from events.ingest import IngestError, IngestWarning, read_paths
+    from events.ingest.articles import IngestError, IngestWarning, read_paths
 
     failed = False
     for item in read_paths([path]):

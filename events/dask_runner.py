@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from events.limits import ArticleLimits
+from events.ingest.limits import ArticleLimits
 from events.models import Article
 from events.pipeline import PipelineConfig
 from events.runner import ArticleOutcome, _batches, work_with

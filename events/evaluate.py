@@ -208,7 +208,7 @@ def evaluate_files(gold_path: Path, pred_path: Path, clusters_path: Path | None 
 
 def gazetteer_state_code() -> Callable[[str], str | None]:
     """`state_code` for `score` from the packaged gazetteer: a name whose best entry is a country."""
-    from events.gazetteer import Gazetteer  # loading takes ~0.5 s: only when files are scored
+    from events.geo.gazetteer import Gazetteer  # loading takes ~0.5 s: only when files are scored
 
     gazetteer = Gazetteer.load()
 

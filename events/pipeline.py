@@ -17,30 +17,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from events.actors import ActorFinder, ActorLexicon, DocumentActors, story_country
-from events.attach import event_date, roles
+from events.actors.finder import ActorFinder, ActorLexicon, DocumentActors, story_country
 from events.budget import time_limit
-from events.place_links import link_clauses
-from events.places import DocumentFacts, PlaceStage, geo_precision
-from events.classify import TriggerFinder, in_ontology
-from events.confidence import ConfidenceModel
 from events.errors import FAILED, InputError, InputWarning
-from events.gazetteer import Gazetteer
-from events.geoparse import Geoparser
-from events.ingest import derive_doc_id
-from events.lexicon import Lexicon
-from events.limits import ArticleLimits, label, prepare
-from events.magnitude import CasualtyReader
-from events.ner import Entity, SpacyNER
+from events.geo.gazetteer import Gazetteer
+from events.geo.geoparse import Geoparser
+from events.ingest.articles import derive_doc_id
+from events.ingest.limits import ArticleLimits, label, prepare
 from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
-from events.sentences import SentenceSplitter
-from events.timex import TimexTagger, find_anchor
+from events.places.attach import event_date, roles
+from events.places.links import link_clauses
+from events.places.rules import DocumentFacts, PlaceStage, geo_precision
+from events.text.ner import Entity, SpacyNER
+from events.text.sentences import SentenceSplitter
+from events.text.tokens import SentenceDoc
+from events.time.timex import TimexTagger, find_anchor
+from events.triggers.classify import TriggerFinder, in_ontology
+from events.triggers.confidence import ConfidenceModel
+from events.triggers.lexicon import Lexicon
+from events.triggers.magnitude import CasualtyReader
 
 S = TypeVar("S", Entity, Timex, Toponym)
 
 
 class PlaceLookup(Protocol):
-    """An online geocoder (events.online_geocoder.OnlineGeocoder) as the pipeline uses it."""
+    """An online geocoder (events.geo.online_geocoder.OnlineGeocoder) as the pipeline uses it."""
 
     def lookup(self, name: str, country: str | None = None) -> Place | None: ...
 
@@ -62,7 +63,7 @@ class PipelineConfig:
     def build(self) -> "Pipeline":
         geocoder = None
         if self.geocoder_url:
-            from events.online_geocoder import OnlineGeocoder
+            from events.geo.online_geocoder import OnlineGeocoder
 
             geocoder = OnlineGeocoder(self.geocoder_url, Path(self.geocoder_cache or "data/cache"))
         gazetteer = Gazetteer.load(Path(self.gazetteer_path)) if self.gazetteer_path else None
@@ -178,8 +179,9 @@ class Pipeline:
         rules 2 and 3, applied over the whole document).
         """
         referent = doc.last_person
-        mentions = self.actors.find(sentence.text, doc, entities)
-        found = self.triggers.find(sentence.text)
+        tokens = SentenceDoc.of(sentence.text, sentence.start)  # tokenised once, read by both finders
+        mentions = self.actors.find(tokens, doc, entities)
+        found = self.triggers.find(tokens)
         triggers = _one_per_type([t for t in found if not t.argument])
         if not triggers:
             return
@@ -223,7 +225,7 @@ class Pipeline:
                 place_basis="sentence" if place else None,
                 geonames_id=place.geonames_id if place else None,
                 status="scheduled" if trigger.scheduled else "occurred",
-                confidence=0.0,  # set once the article is read: events.confidence
+                confidence=0.0,  # set once the article is read: events.triggers.confidence
             )
 
 

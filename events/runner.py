@@ -13,7 +13,7 @@ under its time budget (`events.budget`), and turns any exception into one
 line naming the article: an `ArticleOutcome` carries the events or that
 line. The parent stores what succeeded, reports the rest, and the exit code
 says whether anything failed. The database is opened only per batch and
-clustering step (`Store(hold=False)`), and the run holds `events.runlock`'s
+clustering step (`Store(hold=False)`), and the run holds `events.store.runlock`'s
 lock so a second extraction waits its turn.
 """
 
@@ -36,16 +36,16 @@ from typing import Protocol, TextIO, TypeVar
 import duckdb
 
 from events.budget import time_limit
-from events.cluster import assign_clusters
-from events.corrections import apply_corrections
 from events.errors import InputError
-from events.ingest import IngestError, IngestWarning, read_paths
-from events.limits import ArticleLimits, label, prepare
+from events.ingest.articles import IngestError, IngestWarning, read_paths
+from events.ingest.limits import ArticleLimits, label, prepare
 from events.models import Article, Event
 from events.pipeline import Pipeline, PipelineConfig
-from events.parquet_store import ParquetStore
-from events.runlock import ExtractionLock
-from events.store import WRITE_RETRY_SECONDS, ArticleResult, Store
+from events.store.cluster import assign_clusters
+from events.store.corrections import apply_corrections
+from events.store.database import WRITE_RETRY_SECONDS, ArticleResult, Store
+from events.store.parquet import ParquetStore
+from events.store.runlock import ExtractionLock
 
 BATCH_SIZE = 200  # articles per unchanged-check query and per database transaction
 MAX_WORKERS = 4
@@ -288,7 +288,7 @@ def _write(store: Store, batch: list[ArticleResult], report: _Reporter) -> int:
 def _articles(
     items: Iterable[Article | IngestError], summary: ExtractSummary, report: _Reporter, limits: ArticleLimits
 ) -> Iterator[Article]:
-    """The articles among `items`, prepared (`events.limits.prepare`) and counted.
+    """The articles among `items`, prepared (`events.ingest.limits.prepare`) and counted.
 
     Each error is reported as soon as it is read. An id seen before in this
     run gets a warning: the later article replaces the earlier one. Ids are

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import duckdb  # noqa: E402
 
 from bench_dashboard import build_synthetic  # noqa: E402
-from events.cluster import assign_clusters  # noqa: E402
-from events.store import Store  # noqa: E402
+from events.store.cluster import assign_clusters  # noqa: E402
+from events.store.database import Store  # noqa: E402
 
 EVENTS_PER_ARTICLE = 8
 

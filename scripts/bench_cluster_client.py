@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_extract import SHARED, build_corpus, real_articles  # noqa: E402
 
 from events.models import Article  # noqa: E402
-from events.parquet_store import FLUSH_ARTICLES  # noqa: E402
+from events.store.parquet import FLUSH_ARTICLES  # noqa: E402
 from events.pipeline import PipelineConfig  # noqa: E402
 from events.runner import Result, extract_paths  # noqa: E402
 

@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from events.gazetteer import Gazetteer
-from events.geoparse import Geoparser
+from events.geo.gazetteer import Gazetteer
+from events.geo.geoparse import Geoparser
 from events.pipeline import Pipeline
-from events.timex import TimexTagger
+from events.time.timex import TimexTagger
 
 # about 600 words each, far denser in dates, numbers and places than news
 TIMEX_TEXT = ("On March 3, 2024, officials said 2,700 people fled after shelling last week, "

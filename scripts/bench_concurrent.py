@@ -38,8 +38,8 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=SHARED)
     args = parser.parse_args()
 
-    from events.queries import Filters, catalog, read_connection
-    from events.store import StoreError
+    from events.store.queries import Filters, catalog, read_connection
+    from events.store.database import StoreError
     from events_dashboard.data import READ_WAIT_SECONDS, compute_view, extraction_note
 
     articles = real_articles(args.shared)

@@ -49,8 +49,8 @@ sys.path.insert(0, str(ROOT / "tests"))  # conftest_dashboard's fixture database
 import duckdb  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
-from events import queries  # noqa: E402
-from events.queries import Filters  # noqa: E402
+from events.store import queries  # noqa: E402
+from events.store.queries import Filters  # noqa: E402
 from events_dashboard import charts, data  # noqa: E402
 
 TARGET_MS, TARGET_MB, TARGET_RSS_GB = 300, 50, 2
@@ -62,7 +62,7 @@ def build_synthetic(source: Path, out: Path, n: int) -> None:
         out.unlink()
     con = duckdb.connect(str(out))
     try:
-        con.execute((ROOT / "events" / "schema.sql").read_text(encoding="utf-8"))
+        con.execute((ROOT / "events" / "store" / "schema.sql").read_text(encoding="utf-8"))
         con.execute("ATTACH ? AS src (READ_ONLY)", [str(source)])
         con.execute("INSERT INTO articles SELECT * FROM src.articles")
         con.execute("CREATE TEMP TABLE real AS SELECT row_number() OVER () - 1 AS k, * FROM src.events")
@@ -188,9 +188,9 @@ def apptest_changes(db: Path, steps: list[Step]) -> list[tuple[str, float]]:
 def corrections_and_clusters(db: Path, cat: queries.Catalog, n_corrections: int = 200) -> None:
     """The corrections overlay and the one-point-per-event view (issue 8): cost of a correction or an undo
     on the big database, the filter changes again with the corrections in place, and `cluster_points`."""
-    from events import corrections
-    from events.cluster_points import cluster_points
-    from events.store import Store
+    from events.store import corrections
+    from events.store.cluster_points import cluster_points
+    from events.store.database import Store
 
     with queries.read_connection(db) as con:
         ids = [r[0] for r in con.execute("SELECT event_id FROM events USING SAMPLE 1000 ROWS (reservoir, 7)").fetchall()]
@@ -239,7 +239,7 @@ def main() -> None:
         print(f"built {args.events:,} synthetic events in {time.perf_counter() - t0:.1f} s -> {args.db}")
     if args.parquet is not None:
         if not (args.reuse and args.parquet.exists()):
-            from events.convert import export_dataset
+            from events.store.convert import export_dataset
 
             shutil.rmtree(args.parquet, ignore_errors=True)
             t0 = time.perf_counter()

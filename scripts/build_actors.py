@@ -370,7 +370,7 @@ def build(phoenix: Path, known_word) -> tuple[list[Row], list[tuple[str, str]]]:
 def gazetteer_knows():
     """A `known_word` over the packaged gazetteer: a demonym or any place name."""
     sys.path.insert(0, str(ROOT))
-    from events.gazetteer import Gazetteer
+    from events.geo.gazetteer import Gazetteer
 
     gaz = Gazetteer.load()
     return lambda word: gaz.demonym(word) is not None or bool(gaz.rows_for(word))

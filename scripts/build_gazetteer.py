@@ -46,7 +46,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 from rapidfuzz import fuzz  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from events.gazetteer import FEATURE_RANK, INDEX_FILE, PLACES_FILE, GazetteerRow, normalize_name  # noqa: E402
+from events.geo.gazetteer import FEATURE_RANK, INDEX_FILE, PLACES_FILE, GazetteerRow, normalize_name  # noqa: E402
 
 DATA_DIR = ROOT / "events" / "data"
 CITY_ALIAS_MIN_POP = 15000  # alternate names of smaller places are mostly noise

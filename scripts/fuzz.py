@@ -40,7 +40,7 @@ from fuzz_inputs import article_texts, contract_problems, html_pages, jsonl_line
 
 from events.budget import time_limit  # noqa: E402
 from events.errors import REFUSED, ArticleTimeout, InputError  # noqa: E402
-from events.ingest import read_paths  # noqa: E402
+from events.ingest.articles import read_paths  # noqa: E402
 from events.models import Article  # noqa: E402
 from events.pipeline import Pipeline  # noqa: E402
 from events.runner import extract_chunk  # noqa: E402

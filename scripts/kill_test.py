@@ -5,7 +5,7 @@
 Builds a corpus of real news (as `scripts/bench_extract.py` does), extracts
 it once undisturbed into a clean database, then for each phase runs the
 same extraction into a fresh database, watches its status file
-(`<db>.extracting`, `events.runlock`) and kills the whole process group
+(`<db>.extracting`, `events.store.runlock`) and kills the whole process group
 (the extractor and its workers) with SIGKILL as soon as the phase is seen
 (extraction: after `--after` articles are stored). The same command then
 runs again to the end. Its (event_id, cluster_id) pairs must equal the
@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--after", type=int, default=400, help="kill during extraction once this many are stored")
     parser.add_argument("--shared", type=Path, default=SHARED)
     args = parser.parse_args()
-    from events.runlock import lock_path, read_status
+    from events.store.runlock import lock_path, read_status
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

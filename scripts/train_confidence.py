@@ -3,7 +3,7 @@
 Each development set is an articles file and its gold events. The script
 extracts every article with the current pipeline, labels each record
 positive when `events.evaluate.match` pairs it with a gold event (typed), and
-fits a logistic regression on `events.confidence.features`. Evaluation is
+fits a logistic regression on `events.triggers.confidence.features`. Evaluation is
 out of fold with folds by article (a record is never scored by a model that
 saw its article), and Platt scaling is fitted inside each training fold on
 that fold's own inner out-of-fold scores, so the reliability table printed
@@ -31,9 +31,9 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from events.confidence import MODEL_FILE, features
+from events.triggers.confidence import MODEL_FILE, features
 from events.evaluate import match, read_jsonl
-from events.ingest import read_paths
+from events.ingest.articles import read_paths
 from events.models import Article
 from events.pipeline import Pipeline
 
@@ -142,7 +142,7 @@ def main() -> None:
     weights = {name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])}
     weights["bias"] = round(weights.get("bias", 0.0) + float(model.intercept_[0]), 4)
     payload = {
-        "_why": "Logistic weights over events.confidence.features, then Platt scaling; written by "
+        "_why": "Logistic weights over events.triggers.confidence.features, then Platt scaling; written by "
                 "scripts/train_confidence.py from the development gold. Retrain after changing any stage.",
         "trained_on": [f"{a.name} + {g.name}" for a, g in sets],
         "records": len(y),

@@ -12,7 +12,7 @@ SEEDS = ROOT / "seeds"
 
 @pytest.fixture(scope="session")
 def gazetteer():
-    from events.gazetteer import Gazetteer
+    from events.geo.gazetteer import Gazetteer
 
     return Gazetteer.load()
 

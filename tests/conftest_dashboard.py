@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dashboard"
-SCHEMA = ROOT / "events" / "schema.sql"
+SCHEMA = ROOT / "events" / "store" / "schema.sql"
 
 XSS_EVENT_ID = "xss0000000000001"
 XSS_SENTENCE = "Officials said <script>alert(1)</script> and **bold** claims were rejected in Tashkent on July 6, 2022."
@@ -121,7 +121,7 @@ def events_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def build_fixture_dataset(db: Path, folder: Path) -> Path:
     """The fixture database as a month-partitioned Parquet dataset, through `events export --partitioned`'s code."""
-    from events.convert import export_dataset
+    from events.store.convert import export_dataset
 
     export_dataset(db, folder)
     return folder

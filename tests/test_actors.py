@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from events.actors import ActorFinder, ActorLexicon, DocumentActors
-from events.attach import roles
-from events.classify import TriggerFinder
-from events.lexicon import Lexicon
+from events.actors.finder import ActorFinder, ActorLexicon, DocumentActors
+from events.places.attach import roles
+from events.triggers.classify import TriggerFinder
+from events.triggers.lexicon import Lexicon
 
 
 @pytest.fixture(scope="module")

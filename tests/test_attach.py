@@ -58,7 +58,7 @@ def test_continuing_sentence_takes_the_incident_place(pipeline):
             "Witnesses said the attackers opened fire on the crowd.")
     first, second = [e for e in _events(pipeline, text) if e.type == "ASSAULT"][:2]
     assert first.place == "Krasnogorsk"
-    assert second.place == "Krasnogorsk"  # confidence is learned now (events.confidence), not lowered by rule
+    assert second.place == "Krasnogorsk"  # confidence is learned now (events.triggers.confidence), not lowered by rule
 
 
 def test_unlinked_sentence_keeps_a_null_place(pipeline):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from events.benchmarks.lgl import evaluate_lgl, read_lgl
-from events.gazetteer import Gazetteer
-from events.geoparse import Geoparser
+from events.geo.gazetteer import Gazetteer
+from events.geo.geoparse import Geoparser
 
 TEXT = "Flooding hit Paris, Texas, and officials in Dallas opened shelters on Elm Street."
 XML = f"""<?xml version="1.0" encoding="utf-8"?>

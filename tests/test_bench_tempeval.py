@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from events.benchmarks.tempeval import evaluate_tempeval, read_timeml
-from events.timex import TimexTagger
+from events.time.timex import TimexTagger
 
 DOC = """<?xml version="1.0" ?>
 <TimeML>

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from events.classify import TriggerFinder
-from events.lexicon import Lexicon, noun_forms, verb_forms
+from events.triggers.classify import TriggerFinder
+from events.triggers.lexicon import Lexicon, noun_forms, verb_forms
 
 
 @pytest.fixture(scope="module")

@@ -118,7 +118,7 @@ def test_a_sentence_without_actor_or_place_joins_its_articles_story(tmp_path: Pa
 
 
 def test_a_vague_report_reaching_two_clusters_joins_neither() -> None:
-    from events.cluster import _Clusters
+    from events.store.cluster import _Clusters
 
     clusters = _Clusters()
     clusters.union("kabul-1", "kabul-2")
@@ -130,7 +130,7 @@ def test_a_vague_report_reaching_two_clusters_joins_neither() -> None:
 
 
 def test_components_are_labelled_by_their_smallest_member() -> None:
-    from events.cluster import components
+    from events.store.cluster import components
 
     # a chain 9-7-5-3 given out of order, and a separate pair
     assert components([(7, 5), (9, 7), (3, 5), (20, 11)]) == {3: 3, 5: 3, 7: 3, 9: 3, 11: 11, 20: 11}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from events import queries
-from events.cluster_points import cluster_points
+from events.store import queries
+from events.store.cluster_points import cluster_points
 from events.runner import extract_paths
-from events.queries import Filters
+from events.store.queries import Filters
 from test_cluster import KABUL_BOMBING
 
 

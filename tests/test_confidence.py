@@ -1,4 +1,4 @@
-"""The learned confidence (events.confidence) and the ontology gate, on real news wording."""
+"""The learned confidence (events.triggers.confidence) and the ontology gate, on real news wording."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from events.confidence import ConfidenceModel, features
+from events.triggers.confidence import ConfidenceModel, features
 
 ARTICLE = (
     "Police in Almaty detained two opposition activists on Monday, the Interior Ministry said. "

@@ -9,11 +9,11 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from events import corrections
+from events.store import corrections
 from events.cli import main
-from events.corrections import CorrectionError
+from events.store.corrections import CorrectionError
 from events.runner import extract_paths
-from events.store import Store
+from events.store.database import Store
 
 ARTICLE = {"id": "wire-1", "published": "2024-03-25",
            "text": "Police detained two activists in Almaty on Monday. Protesters rallied in Bishkek on Sunday."}
@@ -137,11 +137,11 @@ def test_a_correction_of_an_unknown_event_is_a_one_line_error(tmp_path: Path) ->
 
 
 def test_a_database_from_before_corrections_opens_in_the_views(tmp_path: Path) -> None:
-    from events import queries
-    from events.queries import Filters
+    from events.store import queries
+    from events.store.queries import Filters
 
     db = tmp_path / "old.duckdb"
-    schema = (Path(__file__).resolve().parents[1] / "events" / "schema.sql").read_text(encoding="utf-8")
+    schema = (Path(__file__).resolve().parents[1] / "events" / "store" / "schema.sql").read_text(encoding="utf-8")
     with duckdb.connect(str(db)) as con:
         con.execute(schema.split("-- Analyst corrections")[0])
     with queries.read_connection(db) as con:

@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest_dashboard import ROOT, build_fixture_db
-from events import corrections, queries
-from events.queries import Filters
+from events.store import corrections
+from events.store import queries
+from events.store.queries import Filters
 
 APP = str(ROOT / "dashboard" / "app.py")
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest_dashboard import ROOT, build_fixture_db
-from events import queries
+from events.store import queries
 from events.cli import main
 from test_dashboard_e2e import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _free_port, _require_browser, _wait_healthy
 
@@ -72,6 +72,7 @@ def test_correct_reload_and_export_gold(server: str, writable_db: Path, tmp_path
             _idle(page)
             body = page.get_by_test_id("stMainBlockContainer")  # the sidebar has a Status filter too
             body.get_by_text("Correct this event").click()
+            _idle(page)  # under load the expander's widgets may not take a click yet
             body.get_by_role("combobox", name="Field").click()
             page.get_by_role("option", name="Status", exact=True).click()
             _idle(page)

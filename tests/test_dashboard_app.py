@@ -16,8 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest_dashboard import ROOT, XSS_EVENT_ID, XSS_SENTENCE, events_db, events_source  # noqa: F401 - pytest fixtures
-from events import queries
-from events.queries import Filters
+from events.store import queries
+from events.store.queries import Filters
 from events_dashboard import charts, data
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -307,7 +307,7 @@ def test_missing_database_explains_itself(tmp_path: Path, monkeypatch: pytest.Mo
 def test_empty_database_opens_with_zero_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "empty.duckdb"
     con = duckdb.connect(str(db))
-    con.execute((ROOT / "events" / "schema.sql").read_text(encoding="utf-8"))
+    con.execute((ROOT / "events" / "store" / "schema.sql").read_text(encoding="utf-8"))
     con.close()
     monkeypatch.setenv("EVENTS_DB", str(db))
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
@@ -378,7 +378,7 @@ def test_a_running_extraction_is_noted_and_the_data_still_shown(
     events_db: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
 ) -> None:
     """The note reads the DuckDB file's extraction lock (a Parquet dataset's writer takes none)."""
-    from events.runlock import ExtractionLock
+    from events.store.runlock import ExtractionLock
 
     monkeypatch.setenv("EVENTS_DB", str(events_db))
     app = AppTest.from_file(APP, default_timeout=60)

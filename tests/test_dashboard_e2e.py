@@ -174,7 +174,7 @@ def screen_position(lon: float, lat: float, view, width: float, height: float) -
 
 
 def test_filter_then_click_event_shows_its_sentence(browser, server: str, events_db: Path) -> None:  # noqa: F811
-    from events import queries
+    from events.store import queries
     from events_dashboard.charts import view_for
 
     shown = queries.Filters(types=("CONSULT",), text="Lavrov")

@@ -20,7 +20,7 @@ from events.cli import main
 from events.dask_runner import DaskExecutor, cluster_client
 from events.models import RECORD_FIELDS
 from events.pipeline import PipelineConfig
-from events.queries import read_connection
+from events.store.queries import read_connection
 from events.runner import extract_paths
 
 

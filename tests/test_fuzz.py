@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from fuzz_inputs import article_texts, contract_problems, html_pages, jsonl_lines, published_values
 from events.errors import REFUSED, InputError, InputWarning
-from events.ingest import IngestError, read_paths
+from events.ingest.articles import IngestError, read_paths
 from events.models import Article
 from events.runner import extract_chunk
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from events.gazetteer import INDEX_FILE, PLACES_FILE, Gazetteer, normalize_name
+from events.geo.gazetteer import INDEX_FILE, PLACES_FILE, Gazetteer, normalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 

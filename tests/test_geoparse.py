@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from events.gazetteer import Gazetteer
-from events.geoparse import Geoparser
+from events.geo.gazetteer import Gazetteer
+from events.geo.geoparse import Geoparser
 from events.models import Article
 
 
@@ -70,7 +70,7 @@ def test_country_name_resolves_to_the_country_not_a_building(geoparser: Geoparse
 
 def test_unresolvable_name_does_not_empty_the_rest(geoparser: Geoparser) -> None:
     # A span with no candidates resolves to None and leaves the others alone.
-    from events.toponyms import ToponymSpan
+    from events.geo.toponyms import ToponymSpan
     spans = [ToponymSpan(0, 5, "Xqzzy", "xqzzy"), *geoparser.finder.find("      Delegates met in Tashkent.")]
     toponyms = geoparser.resolver.resolve(spans)
     assert toponyms[0].place is None
@@ -112,7 +112,7 @@ def test_a_name_repeated_in_a_long_list_resolves_as_it_does_once(geoparser: Geop
     ([-3.0, -1.0, 4.0, 4.0, 7.0, 8.0], [-3.0, 8.0]),
 ])
 def test_median_without_is_the_median_of_the_rest(values, removed):
-    from events.resolve import _median_without
+    from events.geo.resolve import _median_without
 
     rest = list(values)
     for value in removed:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from events import ingest
-from events.ingest import IngestError, IngestWarning, derive_doc_id, read_html, read_paths, read_text
+from events.ingest import articles as ingest
+from events.ingest.articles import IngestError, IngestWarning, derive_doc_id, read_html, read_paths, read_text
 from events.models import Article
-from events.textclean import Boilerplate, is_title_like, split_articles
+from events.ingest.textclean import Boilerplate, is_title_like, split_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -251,7 +251,7 @@ def test_html_article_under_a_deep_nest_is_still_read(depth: int, closed: bool) 
 
 
 def test_the_html_fallback_drops_scripts_and_keeps_paragraphs() -> None:
-    from events.html_text import html_paragraphs
+    from events.ingest.html_text import html_paragraphs
 
     title, paragraphs = html_paragraphs("<title>T</title><style>p {}</style><div>One &amp; two<br>three"
                                         "<script>alert(1)</script></div><p>Four")

@@ -1,11 +1,11 @@
-"""`events.limits`: what an article may be, and what is repaired with a warning."""
+"""`events.ingest.limits`: what an article may be, and what is repaired with a warning."""
 
 from __future__ import annotations
 
 import pytest
 
 from events.errors import InputError
-from events.limits import ArticleLimits, anchor_problem, prepare
+from events.ingest.limits import ArticleLimits, anchor_problem, prepare
 from events.models import Article
 
 

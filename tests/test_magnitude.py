@@ -1,10 +1,10 @@
-"""Casualty counts (events/magnitude.py): the number a sentence states for the dead and the injured."""
+"""Casualty counts (events/triggers/magnitude.py): the number a sentence states for the dead and the injured."""
 
 from __future__ import annotations
 
 import pytest
 
-from events.magnitude import CasualtyReader
+from events.triggers.magnitude import CasualtyReader
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from events.models import Article
-from events.ner import NerUnavailable, SpacyNER, require_model
+from events.text.ner import NerUnavailable, SpacyNER, require_model
 
 TEXT = "Boeing suspended deliveries to Russia on Saturday."
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from events.models import Place
-from events.online_geocoder import OnlineGeocoder
+from events.geo.online_geocoder import OnlineGeocoder
 
 # Nominatim-shaped answers (format=json, addressdetails=1), keyed by the q parameter.
 RESULTS = {

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from events.convert import export_dataset, import_dataset
+from events.store.convert import export_dataset, import_dataset
 from events.models import RECORD_FIELDS
-from events.parquet_store import ParquetStore
-from events.queries import Filters, count_summary, read_connection
+from events.store.parquet import ParquetStore
+from events.store.queries import Filters, count_summary, read_connection
 from events.runner import extract_paths
-from events.store import StoreError
+from events.store.database import StoreError
 
 COLUMNS = ", ".join((*RECORD_FIELDS, "day"))
 
@@ -229,7 +229,7 @@ def test_a_file_where_the_dataset_should_be_is_one_line(tmp_path: Path) -> None:
 def test_the_dashboard_stamp_of_a_dataset_changes_when_a_batch_commits(
     pipeline, reference: Path, seeds_dir: Path, tmp_path: Path
 ) -> None:
-    from events.queries import db_stamp
+    from events.store.queries import db_stamp
 
     dataset = tmp_path / "ds"
     export_dataset(reference, dataset)

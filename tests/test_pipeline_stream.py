@@ -16,10 +16,10 @@ import duckdb
 import pytest
 
 from events import runner
-from events.ingest import read_paths
+from events.ingest.articles import read_paths
 from events.models import Article
 from events.runner import extract_paths
-from events.store import Store
+from events.store.database import Store
 
 
 def _seed_lines(seeds_dir: Path) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Places an event takes from a site, a domestic authority or a linked clause (events/place_links.py).
+"""Places an event takes from a site, a domestic authority or a linked clause (events/places/links.py).
 
 Each rule is checked on a sentence where it must fire and on one where the
 same words must not place the event, so a rule that fires everywhere fails.
@@ -48,7 +48,7 @@ def test_a_countrys_embassy_stands_abroad(pipeline):
 
 def test_a_countrys_possession_is_not_a_site_of_that_name(gazetteer):
     from events.models import Place, Toponym
-    from events.place_links import PlaceCues, site_end
+    from events.places.links import PlaceCues, site_end
 
     kz = Place("Kazakhstan", "KZ", 48.0, 68.0, "country")
     sentence = "Kazakhstan's Tengiz oil field was shut."
@@ -113,7 +113,7 @@ def test_names_and_derivatives_are_no_misspelt_country(gazetteer, word):
 
 
 def test_a_misspelling_inside_a_longer_name_is_left_alone(gazetteer):
-    from events.geoparse import Geoparser
+    from events.geo.geoparse import Geoparser
 
     found = Geoparser(gazetteer).parse("Kirgizstan Airways cancelled its flights.")
     assert not [t for t in found if t.place and t.place.country == "KG"]

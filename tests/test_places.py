@@ -1,4 +1,4 @@
-"""EVENTS.md section 5, rule by rule (events/places.py): the scene a sentence names, the story's
+"""EVENTS.md section 5, rule by rule (events/places/rules.py): the scene a sentence names, the story's
 incident a sentence continues, a state's domestic act, and null for the rest.
 
 Each rule has news wording where it must fire and wording where the same words must not,
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from events.models import Article
-from events.places import dateline_place
+from events.places.rules import dateline_place
 
 
 def _events(pipeline, text, published="2024-03-25"):

@@ -1,4 +1,4 @@
-"""The read side (events/queries.py) over a small database of real seed events."""
+"""The read side (events/store/queries.py) over a small database of real seed events."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from conftest_dashboard import XSS_EVENT_ID, XSS_SENTENCE, events_db, events_source  # noqa: F401 - pytest fixtures
-from events import queries
-from events.queries import Filters
+from events.store import queries
+from events.store.queries import Filters
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""`events.runlock`: extractions take turns, and readers can tell one is running."""
+"""`events.store.runlock`: extractions take turns, and readers can tell one is running."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from events.runlock import ExtractionLock, running
+from events.store.runlock import ExtractionLock, running
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from events.runlock import ExtractionLock
+from events.store.runlock import ExtractionLock
 with ExtractionLock(Path(sys.argv[1])) as lock:
     lock.update(400)
     print("held", flush=True)

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from events import runner
 from events.cli import main
 from events.errors import ArticleTimeout
-from events.limits import ArticleLimits
+from events.ingest.limits import ArticleLimits
 from events.models import Article
 from events.runner import extract_chunk, extract_paths
 
@@ -173,7 +173,7 @@ def test_the_time_budget_also_works_off_the_main_thread(pipeline):
 
 def test_a_batch_the_database_refuses_is_stored_article_by_article(monkeypatch, tmp_path, pipeline):
     """One article whose row the database rejects costs that article, not its batch of 200."""
-    from events.store import Store
+    from events.store.database import Store
 
     write = Store.write
 

@@ -1,6 +1,6 @@
 """Sentence splitting keeps exact offsets and knows abbreviations."""
 
-from events.sentences import MAX_SENTENCE_CHARS, SentenceSplitter
+from events.text.sentences import MAX_SENTENCE_CHARS, SentenceSplitter
 
 
 def test_offsets_point_into_the_text():

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from events.models import Article, Event
-from events.store import ArticleResult, Store, StoreError
+from events.store.database import ArticleResult, Store, StoreError
 
 TEXT = "Russia said it has arrested 11 suspects. The death toll rose to 133."
 

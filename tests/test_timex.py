@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from events.models import Article
-from events.timex import TimexTagger, find_anchor, timex_record
+from events.time.timex import TimexTagger, find_anchor, timex_record
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +194,7 @@ def test_word_lists_are_data_not_code(tmp_path):
     import json
     from importlib import resources
 
-    from events.timex_lexicon import load_lexicon
+    from events.time.lexicon import load_lexicon
 
     data = json.loads(resources.files("events").joinpath("data", "timex.json").read_text(encoding="utf-8"))
     data["holidays"]["nauryz"] = "03-22"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from geopy.distance import great_circle
 
-from events.geoparse import Geoparser
+from events.geo.geoparse import Geoparser
 
 ACC_KM = 161.0
 

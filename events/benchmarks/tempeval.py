@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from events.timex import TimexTagger
+from events.time.timex import TimexTagger
 
 
 @dataclass(frozen=True)

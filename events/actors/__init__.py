@@ -1,0 +1,1 @@
+"""Stage 4, actors: mentions -> canonical actors (dictionary, coreference within the document, sectors and states)."""

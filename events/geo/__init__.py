@@ -1,0 +1,1 @@
+"""Stage 6, geo: the offline gazetteer, toponym finding and resolution (and the optional online geocoder)."""

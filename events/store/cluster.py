@@ -1,0 +1,339 @@
+"""De-duplication: link reports of the same real-world event with a cluster_id.
+
+News tells one event many times: in several sentences of one article ("the
+attack", "the shooting", "the death toll rose") and in articles of several
+agencies. Most of those reports carry no date of their own and many no place,
+so a rule that needs a date and a shared actor links almost nothing. Here two
+reports can be linked when they have the same type and their dates and places
+fit:
+
+- **Dates.** A report's period is its own date at its precision (a day, a
+  month, a year; `date_end` widens it). An undated report is dated by its
+  article: the week up to the publication day, or the publication month or
+  year when only that is known. Within one article an undated report fits any
+  date. Periods must overlap.
+- **Places.** Two points within `MAX_KM`; a country and a place in it; a
+  region and a place in it; an unplaced report fits any place.
+- **Parties.** Two reports that both name actors and targets and share
+  neither are two events (Kyrgyzstan-Tajikistan and Azerbaijan-Turkey
+  signing at one summit).
+
+Links come in three strengths, applied in this order, so that a vague report
+never bridges two distinct events:
+
+1. *strong* (transitive): within one article, two reports at the same point;
+   across articles, reports of one week (a day, or an undated report of a
+   dated article) with a participant or the point in common;
+2. *the story*: within one article, a report with nothing in common with the
+   others ("The death toll was later revised to 133") joins the article's
+   largest cluster of its type, when that has two reports or more, is the
+   largest its date and place fit, and is larger than the report's own;
+3. *vague reports*: a report known only to the month or year (or from an
+   article dated only to the month) joins another article's cluster of day or
+   week reports when they share the point or two participants, that cluster
+   is the only one it reaches, and it is the only one reaching that cluster.
+
+A participant shared within one article is no evidence: analysis pieces name
+the same actors in sentence after sentence about different acts (measured on
+the seed gold: linking on a shared actor within an article joined two to three
+wrong pairs for each right one).
+
+It never deletes a record: every report stays as evidence, only `cluster_id`
+changes (EVENTS.md section 1). Events left alone get no cluster_id.
+
+Scale: candidate pairs come from equi-joins on blocking keys in DuckDB
+((article, type); (type, participant or point, week); (type, participant or
+point, month or year) for vague reports), never from all pairs of a type.
+A block of more than `MAX_BLOCK` reports (a digest article, or "Russia" in a
+week of war) names no single event, so it gives no links; the same pair is
+usually found through a rarer key (the place, the other participant).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from events.store.database import Store
+
+MAX_KM = 50.0
+UNDATED_WINDOW_DAYS = 6  # an undated report is of the week up to its article's publication day
+FINE_DAYS = 6  # periods no longer than a week are blocked by week; longer ones are "vague"
+NEIGHBOURS = 4  # within a week's block, each report is compared with the next 4 by date
+MAX_BLOCK = 50  # reports per blocking key beyond which the key says nothing about sameness (and pairs grow as its square)
+
+# One row per event: its period as day numbers (lo, hi), whether it is vague, its participants and place.
+_EVENTS_SQL = """
+CREATE OR REPLACE TEMP TABLE _cl_ev AS
+WITH base AS (
+    SELECT e.event_id, e.doc_id, e.type,
+           list_sort(list_distinct(list_filter(e.actors, lambda x: x IS NOT NULL))) AS acts,
+           list_sort(list_distinct(list_filter(e.targets, lambda x: x IS NOT NULL))) AS tgts,
+           list_filter(list_distinct(list_concat(e.actors, e.targets)), lambda x: x IS NOT NULL) AS parts,
+           e.day, e.date_precision, e.date_end, e.lat, e.lon, e.geo_precision, e.country, e.admin1,
+           CASE WHEN e.geo_precision = 'point' THEN lower(e.place) END AS place_key,
+           left(a.published, 10) AS pub
+    FROM events e LEFT JOIN articles a USING (doc_id)
+    WHERE NOT coalesce(e.not_event, FALSE)  -- an analyst judged it no event (events.store.corrections)
+), own AS (
+    SELECT *,
+        day AS own_lo,  -- the first day of the date, kept by the store (strings are parsed only for ends)
+        CASE WHEN date_end IS NOT NULL THEN
+                 CASE length(date_end) WHEN 10 THEN try_cast(date_end AS DATE)
+                                       WHEN 7 THEN last_day(try_cast(date_end || '-01' AS DATE))
+                                       WHEN 4 THEN try_cast(date_end || '-12-31' AS DATE) END
+             WHEN date_precision = 'month' THEN last_day(day)
+             WHEN date_precision = 'year' THEN make_date(year(day), 12, 31)
+             ELSE day END AS own_hi,
+        CASE length(pub) WHEN 10 THEN try_cast(pub AS DATE) - $window
+                         WHEN 7 THEN try_cast(pub || '-01' AS DATE)
+                         WHEN 4 THEN try_cast(pub || '-01-01' AS DATE) END AS pub_lo,
+        CASE length(pub) WHEN 10 THEN try_cast(pub AS DATE)
+                         WHEN 7 THEN last_day(try_cast(pub || '-01' AS DATE))
+                         WHEN 4 THEN try_cast(pub || '-12-31' AS DATE) END AS pub_hi
+    FROM base
+), span AS (
+    SELECT *,
+        CASE WHEN own_lo IS NOT NULL THEN own_lo ELSE pub_lo END AS lo_d,
+        CASE WHEN own_lo IS NOT NULL THEN greatest(own_hi, own_lo) ELSE pub_hi END AS hi_d
+    FROM own
+)
+SELECT row_number() OVER (ORDER BY event_id) AS rid, hash(doc_id) AS dk, hash(doc_id, type) AS dtk,
+       event_id, doc_id, type, acts, tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
+       own_lo IS NOT NULL AS dated,
+       date_diff('day', DATE '1970-01-01', lo_d) AS lo,
+       date_diff('day', DATE '1970-01-01', hi_d) AS hi,
+       date_diff('day', lo_d, hi_d) > $fine AS vague,
+       12 * year(lo_d) + month(lo_d) AS m_lo, 12 * year(hi_d) + month(hi_d) AS m_hi,
+       -year(lo_d) AS y_lo, -year(hi_d) AS y_hi,
+       date_diff('day', lo_d, hi_d) > 31 AS yearly
+FROM span
+"""
+
+# Places fit: either unplaced; two points within MAX_KM; a country and a place in it; a region and a place in it.
+_PLACE_FITS = """(a.lat IS NULL OR b.lat IS NULL
+    OR (a.geo_precision = 'point' AND b.geo_precision = 'point' AND {km} <= $km)
+    OR ((a.geo_precision = 'country' OR b.geo_precision = 'country') AND a.country IS NOT DISTINCT FROM b.country)
+    OR ((a.geo_precision = 'admin1' OR b.geo_precision = 'admin1') AND a.geo_precision <> 'country'
+        AND b.geo_precision <> 'country' AND a.country IS NOT DISTINCT FROM b.country
+        AND a.admin1 IS NOT DISTINCT FROM b.admin1))"""
+_SAME_PLACE = """(a.geo_precision = 'point' AND b.geo_precision = 'point' AND {km} <= $km)"""
+_KM = """2 * 6371.0 * asin(sqrt(pow(sin(radians(b.lat - a.lat) / 2), 2)
+    + cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2)))"""
+PLACE_FITS = _PLACE_FITS.format(km=_KM)
+# Parties fit unless both reports name actors and targets and share neither: another who-did-what-to-whom.
+PARTIES_FIT = """NOT (len(a.acts) > 0 AND len(b.acts) > 0 AND len(a.tgts) > 0 AND len(b.tgts) > 0
+    AND len(list_intersect(a.acts, b.acts)) = 0 AND len(list_intersect(a.tgts, b.tgts)) = 0)"""
+SAME_PLACE = _SAME_PLACE.format(km=_KM)
+
+# Within an article: (x, y, whether they are at the same point). Keys and ids are hashed and numbered:
+# joins and sorts on integers are several times faster than on strings at a million events.
+_DOC_PAIRS_SQL = f"""
+WITH small AS (SELECT dtk FROM _cl_ev GROUP BY ALL HAVING count(*) <= $cap)
+SELECT a.rid, b.rid, coalesce({SAME_PLACE}, FALSE)
+FROM _cl_ev a SEMI JOIN small s ON a.dtk = s.dtk
+JOIN _cl_ev b ON a.dtk = b.dtk AND a.rid < b.rid
+WHERE (NOT a.dated OR NOT b.dated OR (a.lo <= b.hi AND b.lo <= a.hi)) AND {PLACE_FITS} AND {PARTIES_FIT}
+"""
+
+# One row per (event, key): each participant, and the place of a point or a region.
+_TOKENS_SQL = """
+CREATE OR REPLACE TEMP TABLE _cl_tok AS
+SELECT rid, dk, lo, hi, vague, yearly, m_lo, m_hi, y_lo, y_hi, hash(type, tok) AS key, starts_with(tok, '@') AS is_place
+FROM (SELECT *, unnest(list_concat(parts, CASE WHEN place_key IS NULL THEN [] ELSE ['@' || place_key] END)) AS tok
+      FROM _cl_ev WHERE lo IS NOT NULL)
+"""
+
+# Across articles, reports of a day or a week: blocked by (type, key, week). Within a block, sorted by
+# start, each report is compared with its NEIGHBOURS next ones only (sorted neighbourhood): links are
+# transitive, so a chain of overlapping reports ends in one cluster without every pair being formed.
+_LEADS = ", ".join(
+    f"lead(rid, {k}) OVER o AS y{k}, lead(dk, {k}) OVER o AS d{k}, lead(lo, {k}) OVER o AS l{k}"
+    for k in range(1, NEIGHBOURS + 1)
+)
+_NEXT = " UNION ALL ".join(f"SELECT rid, dk, hi, n, y{k} AS y, d{k} AS d, l{k} AS l FROM w"
+                           for k in range(1, NEIGHBOURS + 1))
+_FINE_PAIRS_SQL = f"""
+WITH t AS (
+    SELECT rid, dk, key, lo, hi, unnest(list_distinct([lo // 7, hi // 7])) AS wk FROM _cl_tok WHERE NOT vague
+), w AS (
+    SELECT rid, dk, hi, count(*) OVER (PARTITION BY key, wk) AS n, {_LEADS}
+    FROM t WINDOW o AS (PARTITION BY key, wk ORDER BY lo, rid)
+), p AS (
+    SELECT DISTINCT least(rid, y) AS x, greatest(rid, y) AS y
+    FROM ({_NEXT}) WHERE n <= $cap AND y IS NOT NULL AND d <> dk AND l <= hi
+)
+SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS} AND {PARTIES_FIT}
+"""
+
+# Across articles, a vague report (month or year) -> day or week reports at its point in its month or year.
+# The keys of the vague reports are found first, so only the blocks they fall in are counted.
+_VAGUE_PAIRS_SQL = f"""
+WITH v AS (
+    SELECT rid, dk, key, lo, hi, CASE WHEN yearly THEN y_lo ELSE m_lo END AS k FROM _cl_tok WHERE vague AND is_place
+), keys AS (SELECT key, k, count(*) AS nv FROM v GROUP BY ALL),
+o AS (
+    SELECT f.rid, f.dk, f.key, f.lo, f.hi, f.k, keys.nv
+    FROM (SELECT *, unnest(list_distinct([m_lo, m_hi, y_lo, y_hi])) AS k FROM _cl_tok WHERE NOT vague AND is_place) f
+    JOIN keys ON f.key = keys.key AND f.k = keys.k
+), small AS (SELECT key, k FROM o GROUP BY key, k, nv HAVING count(*) + nv <= $cap),
+p AS (
+    SELECT DISTINCT v.rid AS x, o.rid AS y
+    FROM v SEMI JOIN small s ON v.key = s.key AND v.k = s.k
+    JOIN o ON v.key = o.key AND v.k = o.k
+    WHERE v.dk <> o.dk AND v.lo <= o.hi AND o.lo <= v.hi
+)
+SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS} AND {PARTIES_FIT}
+"""
+
+
+def components(pairs: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """Each linked number -> the smallest number of its connected component.
+
+    Vectorised hooking and pointer jumping (numpy): each round hangs the
+    larger root of every link under the smaller, then shortcuts every path to
+    its root; a million links take about a second, where a Python union-find
+    loop took several (clustering reruns after every extraction).
+    """
+    if not pairs:
+        return {}
+    nodes, index = np.unique(np.asarray(pairs, dtype=np.int64), return_inverse=True)
+    x, y = index.reshape(-1, 2).T
+    label = np.arange(len(nodes))
+    while True:
+        lx, ly = label[x], label[y]
+        apart = lx != ly
+        if not apart.any():
+            break
+        x, y = x[apart], y[apart]  # links inside one tree never matter again
+        high, low = np.maximum(lx[apart], ly[apart]), np.minimum(lx[apart], ly[apart])
+        order = np.lexsort((low, high))  # per root, its smallest new parent first
+        roots, first = np.unique(high[order], return_index=True)
+        label[roots] = np.minimum(label[roots], low[order][first])
+        while True:
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+    return dict(zip(nodes.tolist(), nodes[label].tolist()))
+
+
+class _Clusters:
+    """Union-find; the root of a set is its smallest member, so cluster ids are stable across runs."""
+
+    def __init__(self, roots: dict | None = None) -> None:
+        """Start from known sets (member -> root, e.g. `components` of the strong links) or from none."""
+        self.parent: dict = dict(roots or {})
+        self.size: dict = defaultdict(lambda: 1)
+        for root in self.parent.values():
+            self.size[root] = 0
+        for root in self.parent.values():
+            self.size[root] += 1
+
+    def find(self, x):  # noqa: ANN001, ANN201 - event numbers or, in tests, names
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(x, x) != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a, b) -> None:  # noqa: ANN001
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            keep, drop = min(ra, rb), max(ra, rb)
+            self.parent[drop] = keep
+            self.size[keep] += self.size[drop]
+
+    def attach_unique(self, links: Iterable[tuple], smaller_only: bool, mutual: bool = False) -> None:
+        """Join each cluster to the one other cluster its links reach, when there is exactly one.
+
+        Decided on the clusters as they stand before this step, so the order of
+        the links does not matter; with `smaller_only` a cluster joins only a
+        larger one (a stray sentence joins the story, not the other way round).
+        """
+        reach: dict = defaultdict(set)
+        reached_by: dict = defaultdict(set)
+        for x, y in links:
+            rx, ry = self.find(x), self.find(y)
+            if rx != ry:
+                reach[rx].add(ry)
+                reached_by[ry].add(rx)
+        joins = []
+        for root, others in reach.items():
+            if smaller_only:
+                ranked = sorted(others, key=lambda o: self.size[o], reverse=True)
+                best = ranked[0]
+                runner_up = self.size[ranked[1]] if len(ranked) > 1 else 0
+                if self.size[best] >= 2 and self.size[best] > max(runner_up, self.size[root]):
+                    joins.append((root, best))
+            elif len(others) == 1:
+                (other,) = others
+                if not mutual or reached_by[other] == {root}:
+                    joins.append((root, other))
+        for root, other in joins:
+            self.union(root, other)
+
+
+Pairs = list[tuple[int, int]]
+
+
+def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Pairs, Pairs, Pairs]:
+    """Candidate links between events numbered in `_cl_ev` (`rid`, in event id order):
+    (strong, weak within an article in both directions, vague -> other article)."""
+    doc = con.execute(_DOC_PAIRS_SQL, {"cap": MAX_BLOCK, "km": MAX_KM}).fetchall()
+    fine = con.execute(_FINE_PAIRS_SQL, {"cap": MAX_BLOCK, "km": MAX_KM}).fetchall()
+    vague = con.execute(_VAGUE_PAIRS_SQL, {"cap": MAX_BLOCK, "km": MAX_KM}).fetchall()
+    strong = [(x, y) for x, y, same_place in doc if same_place] + fine
+    weak = [(x, y) for x, y, same_place in doc if not same_place]
+    return strong, weak + [(y, x) for x, y in weak], vague
+
+
+def assign_clusters(store: Store) -> int:
+    """Recompute every cluster_id; return the number of clusters of two or more events.
+
+    A cluster's id is "c" and its smallest event id, so it stays put when
+    other clusters change. Union-find runs on the events' numbers (`rid`,
+    numbered in event id order, so the smallest number is the smallest id).
+    The pairs are read in one session of the store (a long extraction opens
+    the file only per operation, so readers get in between).
+    """
+    with store.session() as con:
+        assignments = _assignments(con)
+    store.set_clusters(assignments)
+    return len(set(assignments.values()))
+
+
+def _assignments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Event id -> cluster id, for every event in a cluster of two or more."""
+    con.execute(_EVENTS_SQL, {"window": UNDATED_WINDOW_DAYS, "fine": FINE_DAYS})
+    try:
+        con.execute(_TOKENS_SQL)
+        strong, weak, vague = cluster_pairs(con)
+        clusters = _Clusters(components(strong))
+        clusters.attach_unique(weak, smaller_only=True)
+        clusters.attach_unique(vague, smaller_only=False, mutual=True)
+        members = {x for pairs in (strong, weak, vague) for pair in pairs for x in pair}
+        roots = {x: clusters.find(x) for x in members}
+        sizes: dict[int, int] = defaultdict(int)
+        for root in roots.values():
+            sizes[root] += 1
+        grouped = [(x, root) for x, root in roots.items() if sizes[root] > 1]
+        table = pa.table({"rid": [x for x, _ in grouped], "root": [r for _, r in grouped]},
+                         schema=pa.schema([("rid", pa.int64()), ("root", pa.int64())]))
+        con.register("_cl_roots", table)
+        try:
+            assignments = dict(con.execute(
+                """SELECT e.event_id, 'c' || r.event_id FROM _cl_roots x
+                   JOIN _cl_ev e ON e.rid = x.rid JOIN _cl_ev r ON r.rid = x.root"""
+            ).fetchall())
+        finally:
+            con.unregister("_cl_roots")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _cl_tok")
+        con.execute("DROP TABLE IF EXISTS _cl_ev")
+    return assignments

@@ -1,0 +1,1 @@
+"""Stage 2, text: an article -> sentences with character offsets (and optional statistical entities)."""

@@ -1,0 +1,464 @@
+"""Find event triggers in a sentence and decide type, mode and status.
+
+Matching is lexicon-driven (`events.triggers.lexicon`), then each match is read for its
+sense and in its clause (EVENTS.md section 1), each class of reading driven by
+cue lists in `data/cues.json` and `data/senses.tsv`:
+
+- sense: a trigger inside a phrase that names a thing, not an act ("riot
+  police", "press release", "had a seizure", "pleaded guilty", "fight for
+  funding") is no trigger; nor is a noun that recalls a known event as the
+  object of a preposition ("involvement in the attack");
+- modality: a negated or hypothetical statement is no event; nor is a wished-for,
+  intended or attempted act ("hopes to meet", "working for his release"), nor
+  an act in an infinitive that is only aimed at ("the obligation to sever
+  ties"); a future statement is an event only when it is scheduled, and a
+  stated intention to do harm ("would impose sanctions") is a THREATEN event,
+  which is how PLOVER codes threats;
+- genericity: a habit or general truth ("police often arrest", "has repeatedly
+  said", "throughout the years I met") is no event;
+- ontology: buying, selling or lending between private parties is no PLOVER
+  act unless a state or armed actor takes part (`in_ontology`, read once the
+  record's actors are known).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from events.models import Event, Place, Trigger
+from events.text.tokens import CLAUSE_BREAK_TOKENS, SentenceDoc, as_doc
+from events.triggers.lexicon import GAP, MAX_GAP, Cues, Lexicon, Pattern
+
+Token = tuple[str, int, int]
+_CLAUSE_BREAK = CLAUSE_BREAK_TOKENS
+_LOOKBACK = 6
+_PHRASE_LOOKBACK = 8  # words of the clause before a trigger searched for intent and frequency cues
+_LOOKAHEAD = 3  # words after a trigger searched for frequency adverbs ("they meet regularly")
+_INTENT_REACH = 5  # an intent phrase governs the trigger when it ends at most one word before it ("for his release")
+_STATISTIC_REACH = 14  # words after a trade noun searched for a verb of change, past an apposition
+_OFFENCE_REACH = 10  # words before a trigger searched for a charge ("charged with burglary, threatening")
+_ACCIDENT_REACH = 8
+_REFERENCE_REACH = 3  # modifiers allowed between a determiner and a noun trigger ("the deadly suicide attack")
+_BACKGROUND_REACH = 3
+_ARGUMENT_GAP = 4  # words between a trigger and a noun trigger that is its object
+_COORDINATION = _CLAUSE_BREAK | {"and", "but", "or", ".", "while", "as", "after", "before"}
+Match = tuple[int, int, Pattern]
+
+
+class TriggerFinder:
+    """Find triggers and read their modality; holds only the compiled lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+
+    def find(self, sentence: str | SentenceDoc) -> list[Trigger]:
+        doc = as_doc(sentence)
+        sentence, tokens = doc.text, list(doc.words)
+        matches = self._match(sentence, tokens)
+        if not matches:
+            return []
+        arguments = _arguments(sentence, tokens, matches)
+        scheduled = self._has_scheduled_cue(tokens)
+        cues = self._lexicon.cues
+        protesters = [k for k, (w, _, _) in enumerate(tokens) if w in cues.role_nouns]
+        triggers: list[Trigger] = []
+        for k, (first, last, pattern) in enumerate(matches):
+            if first > 0 and _inside_name(sentence, tokens, first):
+                continue
+            if pattern.type in cues.protest_content_types and tokens[first][0].endswith("ing") and \
+                    protesters and protesters[0] < first:
+                continue  # "demonstrators gathered, demanding his resignation": the protest's content
+            if pattern.type == "CONSULT" and pattern.mode == "visit" and first > 0 and \
+                    tokens[first - 1][0] in cues.cargo_subjects:
+                continue  # "two naval ships arrived in Havana": a delivery, not a visit
+            reading = self._read_modality(tokens, first, pattern, scheduled)
+            if reading is None:
+                continue
+            type_, mode, is_scheduled = reading
+            start, end = tokens[first][1], tokens[last][2]
+            triggers.append(Trigger(start, end, sentence[start:end], type_, mode, is_scheduled, k in arguments))
+        return triggers
+
+    def _match(self, sentence: str, tokens: list[Token]) -> list[Match]:
+        """Longest non-overlapping matches, earliest first."""
+        found: list[tuple[int, int, Pattern]] = []
+        other_sense = self._sense_phrases(tokens)
+        for i, (word, _, _) in enumerate(tokens):
+            for pattern in self._lexicon.by_first.get(word, ()):
+                last = _match_at(tokens, i, pattern)
+                if last is None or not other_sense.isdisjoint(range(i, last + 1)):
+                    continue
+                if not self._other_sense(sentence, tokens, i, last, pattern):
+                    found.append((i, last, pattern))
+        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        taken: set[int] = set()
+        chosen = []
+        for first, last, pattern in found:
+            if taken.isdisjoint(range(first, last + 1)):
+                chosen.append((first, last, pattern))
+                taken.update(range(first, last + 1))
+        return sorted(chosen, key=lambda m: m[0])
+
+    def _sense_phrases(self, tokens: list[Token]) -> set[int]:
+        """Tokens inside a phrase of data/senses.tsv, where a trigger word names a thing, a medical or
+        sporting matter, a court formula or a private act ("riot police", "had a seizure")."""
+        covered: set[int] = set()
+        senses = self._lexicon.senses_by_first
+        for i, (word, _, _) in enumerate(tokens):
+            for pattern in senses.get(word, ()):
+                last = _match_at(tokens, i, pattern)
+                if last is not None:
+                    covered.update(range(i, last + 1))
+                    break
+        return covered
+
+    def _other_sense(self, sentence: str, tokens: list[Token], first: int, last: int, pattern: Pattern) -> bool:
+        """A noun use of a verb trigger ("vital signs"), an object that changes its sense ("met the
+        goal"), or a noun that only recalls an event as background ("after the attack")."""
+        cues = self._lexicon.cues
+        if pattern.kind == "verb" and len(pattern.slots) == 1 and first > 0:
+            before, word = tokens[first - 1][0], tokens[first][0]
+            if before == "that" and word.endswith("ed"):
+                return False  # a relative clause: "states that condemned the attack"
+            if before in cues.noun_use_before or before.endswith("'s"):
+                return True  # "the attacks", "the swami's retreat": a noun, which only a noun entry may read
+        nominal = pattern.kind == "noun" or (pattern.kind == "verb" and not tokens[first][0].endswith("ed"))
+        if nominal and _background(sentence, tokens, first, cues.background_before, cues.noun_use_before):
+            return True  # "despite Western sanctions" (a verb lemma used as a noun) but not "after Russia attacked"
+        if pattern.kind == "verb" and first == last and not _has_object(sentence, tokens, last, cues):
+            return True  # "he asked", "received a call", "free of charge": no object of the event sense
+        if first == last and _participle_modifier(tokens, first, cues.participle_not_after):
+            return True  # "militant groups fighting in Syria": describes the groups
+        if tokens[last][0] in cues.role_nouns and _patient(tokens, first, last, cues):
+            return True  # "tear gas at demonstrators", "300 protesters were detained": the people, not the act
+        if nominal and _predicate_after(tokens, first, last, pattern.type, cues):
+            return True  # "sanctions must also apply", "imports surged 70%": hypothetical or a statistic
+        if pattern.kind == "noun" and _unrealised(tokens, first, cues.unrealised_before_noun):
+            return True  # "the next meeting", "a proposed ban"
+        if pattern.kind == "noun" and _reference(tokens, first, cues):
+            return True  # "responsible for the attack": a known event as the object of a preposition
+        following = [w for w, _, _ in tokens[last + 1 : last + 4] if w not in ("the", "a", "an", "its", "their")]
+        for cancel in cues.cancelling_next.get(tokens[last][0], ()):
+            if tuple(following[: len(cancel)]) == cancel or (len(cancel) == 1 and cancel[0] in following[:2]):
+                return True
+            if len(cancel) == 1 and first > 0 and tokens[first - 1][0] == cancel[0]:
+                return True  # "a new report released by the UN": the same object, before the verb
+        return False
+
+    def _has_scheduled_cue(self, tokens: list[Token]) -> bool:
+        joined = " " + " ".join(w for w, _, _ in tokens) + " "
+        return any(f" {' '.join(cue)} " in joined for cue in self._lexicon.cues.scheduled)
+
+    def _read_modality(
+        self, tokens: list[Token], first: int, pattern: Pattern, scheduled: bool
+    ) -> tuple[str, str | None, bool] | None:
+        """The trigger's (type, mode, scheduled) as its clause reads it, or None where the clause does
+        not state it as done: each check is one class of cue lists in data/cues.json, in order."""
+        cues = self._lexicon.cues
+        before = _clause_before(tokens, first)
+        if _negated(before, cues.negation):
+            return None
+        if any(w in cues.hypothetical for w in before):
+            return None
+        wide = _clause_before(tokens, first, _PHRASE_LOOKBACK)
+        if not scheduled and _has_phrase(wide[-_INTENT_REACH:], cues.intent, at_end=True):
+            return None  # wished-for, intended or attempted: "hopes to meet", "working for his release"
+        if _has_phrase(wide, cues.unasserted):
+            return None  # "refuted accusations that its members attacked protesters"
+        if _has_phrase([w for w, _, _ in tokens[max(0, first - _OFFENCE_REACH) : first]], cues.offence_frames):
+            return None  # "charged with burglary, threatening and assault": offences named in a charge
+        if pattern.kind == "verb" and tokens[first][0].endswith("ed") and before and before[-1] in cues.present_passive:
+            return None  # "they are arrested": a present-tense passive tells a habit
+        if pattern.type in cues.accident_types and _accident(tokens, first, cues.accident_nouns):
+            return None  # "a canopy collapse ..., which killed 16 people": a disaster, not an assault
+        if pattern.type == "REQUEST" and any(w in cues.document_subjects for w in before[-2:]):
+            return None  # "the spending plan calls for cuts": a document's content
+        if _generic(tokens, first, wide, cues):
+            return None  # a habit or general truth: "police often arrest", "has repeatedly said"
+        if pattern.kind == "verb" and _aimed_infinitive(tokens, first, cues.aimed_before_to) and not scheduled:
+            return None  # "the obligation to sever ties", "evidence to convict"
+        if any(w in cues.future for w in before) or scheduled:
+            if scheduled:
+                return pattern.type, pattern.mode, True
+            if pattern.type in cues.threat_types:
+                return "THREATEN", pattern.mode if pattern.type != "SANCTION" else "sanction", False
+            if pattern.type in cues.pledge_types and any(w in cues.reporting_verbs for w, _, _ in tokens[:first]):
+                return "AGREE", "pledge", False
+            return None
+        return pattern.type, pattern.mode, False
+
+
+class CountryNames(Protocol):
+    """The gazetteer as `in_ontology` uses it (events.geo.gazetteer.Gazetteer)."""
+
+    def candidates(self, name: str) -> list[Place]: ...
+
+
+def in_ontology(events: Iterable[Event], cues: Cues, countries: CountryNames) -> list[Event]:
+    """The events that PLOVER covers: buying, selling, investing or lending (`gated_triggers` in
+    data/cues.json) counts only when a state or armed actor takes part, that is when the record names
+    a state among its actors (`actor_countries`, or a state or armed sector) or its targets. "Kyrgyzstan
+    purchased drones" is an event; "a lottery ticket sold at a gas station" is not."""
+    kept = []
+    for event in events:
+        words = event.trigger.lower().split()
+        if words and words[0] in cues.gated_triggers and not _state_takes_part(event, cues, countries):
+            continue
+        kept.append(event)
+    return kept
+
+
+def _state_takes_part(event: Event, cues: Cues, countries: CountryNames) -> bool:
+    if event.actor_countries or any(s in cues.state_sectors for s in event.actor_sectors if s):
+        return True
+    for name in event.targets:
+        found = countries.candidates(name)
+        if found and found[0].feature == "country":
+            return True
+    return False
+
+
+def _match_at(tokens: list[Token], i: int, pattern: Pattern) -> int | None:
+    """Index of the last token of `pattern` matched at `i`, or None."""
+    pos = i
+    slots = pattern.slots
+    k = 0
+    while k < len(slots):
+        slot = slots[k]
+        if slot is None:  # gap: find the next slot within MAX_GAP words, not across a clause break
+            nxt = slots[k + 1]
+            for skip in range(0, MAX_GAP + 1):
+                j = pos + skip
+                if j >= len(tokens) or tokens[j][0] in _CLAUSE_BREAK or tokens[j][0] == ".":
+                    return None
+                if tokens[j][0] in nxt:  # type: ignore[operator]
+                    pos = j + 1
+                    break
+            else:
+                return None
+            k += 2
+            continue
+        if pos >= len(tokens) or tokens[pos][0] not in slot:
+            return None
+        pos += 1
+        k += 1
+    return pos - 1
+
+
+def _arguments(sentence: str, tokens: list[Token], matches: list[Match]) -> set[int]:
+    """Indexes of triggers that are the object of the trigger before them: "condemned the attack",
+    "opposition to the invasion", "condemned terrorist bomb attacks". The sentence reports the
+    condemning; the attack is what it is about. Same-type pairs are left to the one-event-per-type
+    rule ("claimed responsibility for a bombing"). A verb trigger counts only in a noun's form
+    ("bomb attacks"), not as a verb ("condemned X and attacked Y")."""
+    found: set[int] = set()
+    for k, (first, last, pattern) in enumerate(matches):
+        if k == 0:
+            continue
+        word = tokens[first][0]
+        nominal = pattern.kind == "noun" or (
+            pattern.kind == "verb" and not word.endswith(("ed", "ing")) and tokens[first - 1][0] != "to")
+        _, prev_last, prev = matches[k - 1]
+        between = [w for w, _, _ in tokens[prev_last + 1 : first]]
+        if nominal and prev.type != pattern.type and len(between) <= _ARGUMENT_GAP \
+                and _COORDINATION.isdisjoint(between):
+            found.add(k)
+        elif nominal and k - 1 in found and prev.type == pattern.type and not between:
+            found.add(k)  # the head of the same compound: "terrorist bomb attacks"
+    return found
+
+
+def _background(
+    sentence: str, tokens: list[Token], first: int, background: frozenset[str], determiners: frozenset[str]
+) -> bool:
+    """A noun trigger in a time adjunct ("following the attack", "since Russia's invasion", "despite
+    Western sanctions") names an event the sentence takes as known: the news is the main clause."""
+    words = 0
+    bracketed = False
+    for k in range(first - 1, -1, -1):
+        word, start, _ = tokens[k]
+        if word == "." and k > 0 and len(tokens[k - 1][0]) == 1:
+            continue  # the dots of "U.S."
+        if word in ("(", ")"):
+            bracketed = word == ")"
+            continue  # an acronym in brackets inside the noun phrase: "European (EU) sanctions"
+        if bracketed or (len(word) == 1 and word.isalpha()):
+            continue  # inside the brackets, or a letter of "U.S.": not a word of the phrase
+        words += 1
+        if words > _BACKGROUND_REACH + 1:
+            return False
+        if word in background:
+            return True
+        # only a noun phrase's opening may stand between: "the", "Russia's", "Western", "and"
+        if not (word in determiners or word == "and" or word.endswith("'s") or sentence[start].isupper()):
+            return False
+    return False
+
+
+def _inside_name(sentence: str, tokens: list[Token], first: int) -> bool:
+    """A capitalised word inside a sentence is part of a name ("Import Genius", "Attack Helicopter Co.")."""
+    word_start = tokens[first][1]
+    if not sentence[word_start].isupper():
+        return False
+    return tokens[first - 1][0] not in _CLAUSE_BREAK | {".", "!", "?", "‘", "'"}
+
+
+def _reference(tokens: list[Token], first: int, cues: Cues) -> bool:
+    """A noun trigger after a preposition and a definite or possessive determiner, with up to
+    _REFERENCE_REACH modifiers between: "in the attack", "of Moscow's full-scale invasion"."""
+    k = first - 1
+    modifiers = 0
+    while k >= 0 and modifiers <= _REFERENCE_REACH:
+        word = tokens[k][0]
+        if word in _CLAUSE_BREAK or word in (".", "a", "an") or word in cues.reference_prepositions:
+            return False
+        if word in cues.reference_determiners or word.endswith("'s"):
+            if k < 1 or tokens[k - 1][0] not in cues.reference_prepositions:
+                return False
+            return k < 2 or tokens[k - 2][0] not in cues.reference_frames  # not "the start of Russia's operation"
+        k -= 1
+        modifiers += 1
+    return False
+
+
+def _has_object(sentence: str, tokens: list[Token], last: int, cues: Cues) -> bool:
+    """For a verb in `required_next` (data/cues.json), whether the object its event sense needs
+    follows: one of its words within reach, or a name right after it (past a determiner)."""
+    rule = cues.required_next.get(tokens[last][0])
+    if rule is None:
+        return True
+    within, words, name, reach_before = rule
+    for word, _, _ in reversed(tokens[max(0, last - reach_before) : last]):
+        if word in _CLAUSE_BREAK or word == ".":
+            break
+        if word in words:
+            return True  # the object before a passive: "the accord was signed"
+    following = tokens[last + 1 : last + 1 + within]
+    for k, (word, start, _) in enumerate(following):
+        if word in _CLAUSE_BREAK or word == ".":
+            return False
+        if word in words:
+            return True
+        if name and k <= 1 and sentence[start].isupper() and (k == 0 or following[0][0] in ("the", "a")):
+            return True
+    return False
+
+
+def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
+    """An accident or disaster noun among the _ACCIDENT_REACH words before the trigger, within its
+    sentence part (commas allowed: "a collapse in Novi Sad last November, which killed")."""
+    for word, _, _ in reversed(tokens[max(0, first - _ACCIDENT_REACH) : first]):
+        if word in (".", ";", "!", "?"):
+            return False
+        if word in nouns:
+            return True
+    return False
+
+
+def _unrealised(tokens: list[Token], first: int, modifiers: frozenset[str]) -> bool:
+    """A noun trigger with a modifier of a future or proposed event one or two words before it."""
+    return any(w in modifiers for w, _, _ in tokens[max(0, first - 2) : first])
+
+
+def _predicate_after(tokens: list[Token], first: int, last: int, type_: str, cues: Cues) -> bool:
+    """A modal or a verb of change soon after a noun or gerund trigger, within its clause: the trigger
+    is the subject of a hypothetical ("invading Ukraine would ...") or of a statistic ("imports surged")."""
+    reported = any(w in cues.reporting_verbs for w, _, _ in tokens[:first])
+    for word, _, _ in tokens[last + 1 : last + 1 + _LOOKAHEAD]:
+        if word in _CLAUSE_BREAK or word == ".":
+            break
+        if word in cues.modal_after and not (reported and word in cues.reported_future):
+            return True
+    if type_ not in cues.statistic_types:
+        return False
+    for word, _, _ in tokens[last + 1 : last + 1 + _STATISTIC_REACH]:
+        if word in (".", ";"):
+            return False  # commas allowed: "imports of nitrocellulose, a cotton product, surged 70%"
+        if word in cues.statistic_after:
+            return True
+    return False
+
+
+def _participle_modifier(tokens: list[Token], first: int, not_after: frozenset[str]) -> bool:
+    """An -ing verb trigger right after a plural noun: "protests demanding", "groups fighting"."""
+    word = tokens[first][0]
+    if first == 0 or not word.endswith("ing"):
+        return False
+    before = tokens[first - 1][0]
+    return len(before) > 3 and before.endswith("s") and not before.endswith(("ss", "'s")) and before not in not_after
+
+
+def _patient(tokens: list[Token], first: int, last: int, cues: Cues) -> bool:
+    """A role noun that something is done to: after a preposition (past numbers and quantifiers,
+    "at dozens of demonstrators") or the subject of a passive ("protesters were detained")."""
+    k = first - 1
+    while k >= 0 and (tokens[k][0] in cues.role_noun_skip or tokens[k][0].isdigit()):
+        if tokens[k][0] in cues.role_patient_prepositions and tokens[k + 1][0] != "least":
+            break  # a preposition, but not the "at" of "at least"
+        k -= 1
+    if k >= 0 and tokens[k][0] in cues.role_patient_prepositions:
+        return True
+    after = [w for w, _, _ in tokens[last + 1 : last + 4]]
+    for i, word in enumerate(after[:-1]):
+        if word in cues.passive_auxiliaries and after[i + 1].endswith("ed"):
+            return True
+        if word not in ("had", "have", "has", "also", "later", "reportedly"):
+            break
+    return False
+
+
+def _generic(tokens: list[Token], first: int, wide: list[str], cues: Cues) -> bool:
+    """A frequency word in the trigger's clause (before it, or just after: "they meet regularly"), a
+    generic subject before it ("anyone who buys"), or a frequency phrase anywhere in the sentence."""
+    if any(w in cues.generic for w in wide):
+        return True
+    if any(w in cues.perfect_generic for w in wide) and any(w in cues.present_auxiliaries for w in wide):
+        return True  # "has repeatedly said", but not "had repeatedly asked"
+    for word, _, _ in tokens[first + 1 : first + 1 + _LOOKAHEAD]:
+        if word in _CLAUSE_BREAK or word == ".":
+            break
+        if word in cues.generic:
+            return True
+    if _has_phrase(wide, cues.generic_subjects):
+        return True
+    return _has_phrase([w for w, _, _ in tokens], cues.generic_phrases)
+
+
+def _aimed_infinitive(tokens: list[Token], first: int, aimed: frozenset[str]) -> bool:
+    """A verb trigger in an infinitive that is only aimed at, allowed or asked for ("the obligation to
+    sever ties", "disallow them to threaten"), not any infinitive ("used the deal to recruit")."""
+    if first < 2 or tokens[first - 1][0] != "to":
+        return False
+    return any(w in aimed for w, _, _ in tokens[max(0, first - 3) : first - 1])
+
+
+def _has_phrase(words: list[str], phrases: tuple[tuple[str, ...], ...], at_end: bool = False) -> bool:
+    """A phrase among `words`; with `at_end`, one that ends at most one word before their end."""
+    joined = " " + " ".join(words) + " "
+    if not at_end:
+        return any(f" {' '.join(p)} " in joined for p in phrases)
+    tail = " " + " ".join(words[-1:]) + " "
+    for p in phrases:
+        at = joined.rfind(f" {' '.join(p)} ")
+        if at >= 0 and at + len(" ".join(p)) + 2 >= len(joined) - len(tail):
+            return True
+    return False
+
+
+def _clause_before(tokens: list[Token], first: int, reach: int = _LOOKBACK) -> list[str]:
+    words: list[str] = []
+    for word, _, _ in reversed(tokens[max(0, first - reach) : first]):
+        if word in _CLAUSE_BREAK:
+            break
+        words.append(word)
+    return words[::-1]
+
+
+def _negated(before: list[str], negation: frozenset[str]) -> bool:
+    for k, word in enumerate(before):
+        if word in negation or word.endswith("n't"):
+            if word == "not" and k + 1 < len(before) and before[k + 1] == "only":
+                continue
+            return True
+    return False

@@ -1,0 +1,158 @@
+"""How sure the extractor is of a record: a small logistic model, calibrated on the development gold.
+
+`confidence` (EVENTS.md section 3) used to be hand-set from whether actor,
+date and place were found; it did not separate true from false records. It
+is now the calibrated probability that the record is an event of its type,
+learned by `scripts/train_confidence.py` from features of the record and its
+article, and stored as plain weights in `data/confidence.json` (no machine
+learning library at run time: a dot product, a sigmoid and a Platt scaling).
+
+Features are read from the finished records of one article, so they include
+what the later stages found (actors and their sectors, date precision, place and its basis)
+and how the article treats the event elsewhere (other reports of the same
+type). Names are stable strings; a feature the model file does not know
+weighs nothing, so other stages may add fields without breaking scoring
+(the lead reruns the training script after a merge).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+from events.models import Event
+from events.text.tokens import tokenize
+
+MODEL_FILE = "confidence.json"
+_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "its", "his", "her", "their", "our"})
+_REPORTING = frozenset({"said", "says", "told", "reported", "according", "stated", "announced", "added", "claimed"})
+_MODAL = frozenset({"could", "would", "may", "might", "should", "can", "must", "will", "if", "whether"})
+_PREPOSITIONS = frozenset({"of", "in", "for", "to", "from", "about", "over", "against", "with", "by", "on", "into"})
+_PRESENT = frozenset({"is", "are", "remains", "remain", "has", "have", "seems", "appears"})
+_ANALYSIS = frozenset({"analysts", "analyst", "experts", "expert", "observers", "critics", "likely", "perhaps",
+                       "arguably", "because", "why", "how", "strategy", "strategic", "policy", "relations"})
+_NEGATION = frozenset({"not", "no", "never", "without", "n't"})
+
+
+def features(event: Event, article: Sequence[Event], text_length: int) -> dict[str, float]:
+    """The record's features by name: its trigger and type, what was attached and how, where the
+    sentence sits in the article and whether other sentences report the same type."""
+    f: dict[str, float] = {"bias": 1.0, f"type={event.type}": 1.0}
+    words = event.trigger.lower().split()
+    head = words[0] if words else ""
+    f[f"trigger={_lemma(head)}"] = 1.0
+    f["trigger_words>1"] = float(len(words) > 1)
+    f["trigger_past"] = float(head.endswith("ed") or head in _IRREGULAR_PAST)
+    f["trigger_ing"] = float(head.endswith("ing"))
+    f["trigger_plural_noun"] = float(len(words) == 1 and head.endswith("s") and not f["trigger_past"])
+    tokens = [w for w, _, _ in tokenize(event.sentence)]
+    before = _before_trigger(event, tokens)
+    after = _after_trigger(event)
+    f["trigger_after_preposition"] = float(bool(before) and before[-1] in _PREPOSITIONS)
+    f["trigger_before_of"] = float(bool(after) and after[0] in ("of", "on", "against"))
+    f["sentence_present"] = float(not _PRESENT.isdisjoint(tokens))
+    f["sentence_analysis"] = float(not _ANALYSIS.isdisjoint(tokens))
+    f["trigger_after_determiner"] = float(bool(before) and (before[-1] in _DETERMINERS or before[-1].endswith("'s")))
+    f["sentence_reporting"] = float(not _REPORTING.isdisjoint(tokens))
+    f["sentence_modal"] = float(not _MODAL.isdisjoint(tokens))
+    f["sentence_negation"] = float(any(w in _NEGATION or w.endswith("n't") for w in tokens))
+    f["sentence_quote"] = float(any(q in event.sentence for q in ('"', "“", "”")))
+    f["sentence_long"] = min(len(tokens), 80) / 40.0
+    f["status_scheduled"] = float(event.status == "scheduled")
+    f["has_actor"] = float(bool(event.actors))
+    f["has_target"] = float(bool(event.targets))
+    f["actor_is_state"] = float(bool(event.actor_countries))
+    for sector in {s for s in event.actor_sectors if s}:
+        f[f"actor_sector={sector}"] = 1.0
+    f[f"date={event.date_precision}"] = 1.0
+    f[f"place_basis={event.place_basis or 'none'}"] = 1.0
+    f[f"geo={event.geo_precision}"] = 1.0
+    f["casualties"] = float(bool(event.killed or event.injured))
+    f["sentence_number"] = float(any(w.isdigit() for w in tokens))
+    at = event.sentence.find(event.trigger)
+    f["trigger_position"] = at / len(event.sentence) if at >= 0 and event.sentence else 0.5
+    f["trigger_in_headline"] = float("\n" in event.sentence or not event.sentence.rstrip().endswith((".", "\"", "”")))
+    position = event.char_start / text_length if text_length else 0.0
+    f["position"] = position
+    f["first_sentences"] = float(event.char_start < 400)
+    same_sentence = sum(1 for e in article if e.char_start == event.char_start)
+    f["events_in_sentence>1"] = float(same_sentence > 1)
+    dated = sum(1 for e in article if e.date_precision == "day")
+    f["article_day_dated_share"] = dated / len(article) if article else 0.0
+    f["article_events_log"] = math.log1p(len(article))
+    types = Counter(e.type for e in article if e.char_start != event.char_start)
+    f["same_type_elsewhere"] = float(types[event.type] > 0)
+    f["same_type_elsewhere_log"] = math.log1p(types[event.type])
+    return f
+
+
+_IRREGULAR_PAST = frozenset({"met", "held", "shot", "fought", "took", "paid", "sought", "went", "struck", "sent",
+                             "swore", "sworn", "led", "left", "hit", "made", "gave", "brought", "drew", "broke"})
+
+
+def _after_trigger(event: Event) -> list[str]:
+    """The sentence's first words after the trigger."""
+    at = event.sentence.find(event.trigger)
+    if at < 0:
+        return []
+    return [w for w, _, _ in tokenize(event.sentence[at + len(event.trigger) : at + len(event.trigger) + 40])]
+
+
+def _lemma(word: str) -> str:
+    """A rough lemma, so that "attacked", "attacks" and "attack" share a weight."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def _before_trigger(event: Event, tokens: list[str]) -> list[str]:
+    """The sentence's words before the trigger (the trigger's first occurrence)."""
+    at = event.sentence.find(event.trigger)
+    if at < 0:
+        return []
+    return [w for w, _, _ in tokenize(event.sentence[:at])]
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """Logistic weights by feature name, then Platt scaling: p = sigmoid(a * score + b)."""
+
+    weights: dict[str, float]
+    platt_a: float = 1.0
+    platt_b: float = 0.0
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "ConfidenceModel":
+        """The packaged model (`data/confidence.json`), or the one at `path`."""
+        source = str(path) if path else f"events/data/{MODEL_FILE}"
+        try:
+            text = path.read_text(encoding="utf-8") if path else \
+                resources.files("events").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+            raw = json.loads(text)
+            return cls({k: float(v) for k, v in raw["weights"].items()},
+                       float(raw["platt"]["a"]), float(raw["platt"]["b"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+            raise ValueError(f"{source}: not a confidence model: {err}") from err
+
+    def raw_score(self, feats: dict[str, float]) -> float:
+        return sum(self.weights.get(name, 0.0) * value for name, value in feats.items())
+
+    def probability(self, feats: dict[str, float]) -> float:
+        return _sigmoid(self.platt_a * self.raw_score(feats) + self.platt_b)
+
+    def score(self, events: Sequence[Event], text_length: int) -> list[Event]:
+        """The article's events with `confidence` set (two decimals)."""
+        return [replace(e, confidence=round(self.probability(features(e, events, text_length)), 2)) for e in events]
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
