@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from events.actors.finder import ActorFinder, ActorLexicon, DocumentActors, story_country
+from events.actors.dictionary import ActorLexicon
+from events.actors.finder import ActorFinder, DocumentActors, story_country
 from events.budget import time_limit
 from events.errors import FAILED, InputError, InputWarning
 from events.geo.gazetteer import Gazetteer

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from events.actors.finder import ActorDataError, ActorLexicon, _read_table
+from events.actors.dictionary import ActorDataError, ActorLexicon, _read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "events" / "data"
@@ -80,7 +80,7 @@ def test_a_plain_install_ships_the_actor_tables_and_reads_them(tmp_path: Path) -
     assert build.returncode == 0, build.stderr
     for name in ("actors.tsv", "actors_extra.tsv", "actors_phoenix.tsv", "agents.tsv", "PHOENIX_LICENSE"):
         assert (out / "events" / "data" / name).is_file(), name
-    probe = ("import events.actors.finder as a; lex = a.ActorLexicon.load(); print(a.__file__); "
+    probe = ("import events.actors.dictionary as a; lex = a.ActorLexicon.load(); print(a.__file__); "
              "print(lex.aliases['Al-Shabaab'].country, lex.aliases['Nguyen Tan Dung'].sector, lex.agents[('police',)])")
     run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                          env={"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"})

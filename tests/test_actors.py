@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from events.actors.finder import ActorFinder, ActorLexicon, DocumentActors
+from events.actors.dictionary import ActorLexicon
+from events.actors.finder import ActorFinder, DocumentActors
 from events.places.attach import roles
 from events.triggers.classify import TriggerFinder
 from events.triggers.lexicon import Lexicon
