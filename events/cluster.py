@@ -51,8 +51,11 @@ usually found through a rarer key (the place, the other participant).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
 
 import duckdb
 import numpy as np
@@ -60,11 +63,16 @@ import pyarrow as pa
 
 from events.store import Store
 
+MODES_FILE = "cluster_modes.json"
 MAX_KM = 50.0
 UNDATED_WINDOW_DAYS = 6  # an undated report is of the week up to its article's publication day
 FINE_DAYS = 6  # periods no longer than a week are blocked by week; longer ones are "vague"
 NEIGHBOURS = 4  # within a week's block, each report is compared with the next 4 by date
 MAX_BLOCK = 50  # reports per blocking key beyond which the key says nothing about sameness (and pairs grow as its square)
+LINK = 2  # evidence score at which two reports of one article are of one event (see `_DOC_PAIRS_SQL`)
+CROSS_LINK = 3  # the same across articles, where an undated report's week is only a guess from its article
+STEM = 4  # letters of a trigger that name its act when the record has no mode ("attacked", "attack")
+TOPIC_SHARE = 0.25  # a participant named by more of an article's reports than this share is its topic
 
 # One row per event: its period as day numbers (lo, hi), whether it is vague, its participants and place.
 _EVENTS_SQL = """
@@ -76,6 +84,9 @@ WITH base AS (
            list_filter(list_distinct(list_concat(e.actors, e.targets)), lambda x: x IS NOT NULL) AS parts,
            e.day, e.date_precision, e.date_end, e.lat, e.lon, e.geo_precision, e.country, e.admin1,
            CASE WHEN e.geo_precision = 'point' THEN lower(e.place) END AS place_key,
+           e.mode, CASE WHEN e.mode IS NULL THEN '~' || left(lower(e.trigger), $stem)
+                        WHEN NOT list_contains($domains, e.mode) THEN e.mode END AS act,
+           coalesce(e.place_basis, 'sentence') AS place_from,
            left(a.published, 10) AS pub
     FROM events e LEFT JOIN articles a USING (doc_id)
     WHERE NOT coalesce(e.not_event, FALSE)  -- an analyst judged it no event (events.corrections)
@@ -104,6 +115,7 @@ WITH base AS (
 )
 SELECT row_number() OVER (ORDER BY event_id) AS rid, hash(doc_id) AS dk, hash(doc_id, type) AS dtk,
        event_id, doc_id, type, acts, tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
+       mode, act, place_from,
        own_lo IS NOT NULL AS dated,
        date_diff('day', DATE '1970-01-01', lo_d) AS lo,
        date_diff('day', DATE '1970-01-01', hi_d) AS hi,
@@ -130,14 +142,52 @@ PARTIES_FIT = """NOT (len(a.acts) > 0 AND len(b.acts) > 0 AND len(a.tgts) > 0 AN
     AND len(list_intersect(a.acts, b.acts)) = 0 AND len(list_intersect(a.tgts, b.tgts)) = 0)"""
 SAME_PLACE = _SAME_PLACE.format(km=_KM)
 
-# Within an article: (x, y, whether they are at the same point). Keys and ids are hashed and numbered:
-# joins and sorts on integers are several times faster than on strings at a million events.
+# Modes fit unless both reports name one and they differ: an arrest and a seizure are two acts. Modes
+# that name the manner of one act (firearms and explosives in one attack: data/cluster_modes.json) fit.
+MODES_FIT = """(a.mode IS NULL OR b.mode IS NULL OR a.mode = b.mode
+    OR (list_contains($manners, a.mode) AND list_contains($manners, b.mode)))"""
+
+# The evidence that two reports of one type tell one event: the same point (when a sentence names it,
+# 2 within an article and CROSS_LINK, enough alone, across articles: two agencies naming the town of an
+# attack in one week; 1 when both have it from their stories; a place from an actor's state says
+# nothing), shared participants (up to 2), the same act (mode or trigger stem), the same day (both
+# dated to it).
+_EVIDENCE = f"""(CASE WHEN NOT coalesce({SAME_PLACE}, FALSE) OR a.place_from = 'actor' OR b.place_from = 'actor' THEN 0
+            WHEN a.place_from = 'sentence' OR b.place_from = 'sentence' THEN {{named}} ELSE 1 END
+       + {{parts}}
+       + coalesce(a.act = b.act, FALSE)::INT
+       + coalesce(a.dated AND b.dated AND a.lo = a.hi AND b.lo = b.hi AND a.lo = b.lo, FALSE)::INT)"""
+
+# Within an article: every pair of one type, whether its dates, places, parties and modes fit, its
+# evidence score (`_EVIDENCE`) and how each report is at a point (2: its sentence names it, 1: its story).
+# A participant counts only when it is not the article's topic: named by at most TOPIC_SHARE of the
+# article's reports, or by two ("the Taliban" in every paragraph of an analysis piece says nothing).
+# A mode counts when it names an act ("deny", "arrest"), not a domain ("economic": DOMAIN_MODES).
+# Keys and ids are hashed and numbered: joins and sorts on integers are several times faster than
+# on strings at a million events.
 _DOC_PAIRS_SQL = f"""
-WITH small AS (SELECT dtk FROM _cl_ev GROUP BY ALL HAVING count(*) <= $cap)
-SELECT a.rid, b.rid, coalesce({SAME_PLACE}, FALSE)
-FROM _cl_ev a SEMI JOIN small s ON a.dtk = s.dtk
-JOIN _cl_ev b ON a.dtk = b.dtk AND a.rid < b.rid
-WHERE (NOT a.dated OR NOT b.dated OR (a.lo <= b.hi AND b.lo <= a.hi)) AND {PLACE_FITS} AND {PARTIES_FIT}
+WITH small AS (SELECT dtk FROM _cl_ev GROUP BY ALL HAVING count(*) BETWEEN 2 AND $cap),
+ev AS (SELECT e.* FROM _cl_ev e SEMI JOIN small s ON e.dtk = s.dtk),
+docs AS (SELECT dk, count(*) AS n FROM _cl_ev WHERE dk IN (SELECT dk FROM ev) GROUP BY ALL),
+named AS (SELECT e.dk, unnest(e.parts) AS p FROM _cl_ev e SEMI JOIN docs d ON e.dk = d.dk),
+topics AS (
+    SELECT t.dk, t.p FROM named t JOIN docs d ON t.dk = d.dk
+    GROUP BY t.dk, t.p, d.n HAVING count(*) > greatest(2, d.n * $topic)
+), spec AS (
+    SELECT rid, dtk, p FROM (SELECT rid, dk, dtk, unnest(parts) AS p FROM ev) t
+    ANTI JOIN topics o ON t.dk = o.dk AND t.p = o.p
+), shared AS (
+    SELECT a.rid AS x, b.rid AS y, count(*) AS k FROM spec a JOIN spec b ON a.dtk = b.dtk AND a.p = b.p AND a.rid < b.rid
+    GROUP BY ALL
+)
+SELECT a.rid, b.rid,
+       (NOT a.dated OR NOT b.dated OR (a.lo <= b.hi AND b.lo <= a.hi)) AND {PLACE_FITS} AND {PARTIES_FIT} AND {MODES_FIT}
+           AS fits,
+       {_EVIDENCE.format(named=2, parts="least(coalesce(sh.k, 0), 2)")} AS score,
+       CASE WHEN a.geo_precision <> 'point' OR a.place_from = 'actor' THEN 0 WHEN a.place_from = 'sentence' THEN 2 ELSE 1 END,
+       CASE WHEN b.geo_precision <> 'point' OR b.place_from = 'actor' THEN 0 WHEN b.place_from = 'sentence' THEN 2 ELSE 1 END
+FROM ev a JOIN ev b ON a.dtk = b.dtk AND a.rid < b.rid
+LEFT JOIN shared sh ON sh.x = a.rid AND sh.y = b.rid
 """
 
 # One row per (event, key): each participant, and the place of a point or a region.
@@ -167,7 +217,8 @@ WITH t AS (
     SELECT DISTINCT least(rid, y) AS x, greatest(rid, y) AS y
     FROM ({_NEXT}) WHERE n <= $cap AND y IS NOT NULL AND d <> dk AND l <= hi
 )
-SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS} AND {PARTIES_FIT}
+SELECT p.x, p.y, {_EVIDENCE.format(named=CROSS_LINK, parts="least(len(list_intersect(a.parts, b.parts)), 2)")}
+FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS} AND {PARTIES_FIT} AND {MODES_FIT}
 """
 
 # Across articles, a vague report (month or year) -> day or week reports at its point in its month or year.
@@ -187,7 +238,7 @@ p AS (
     JOIN o ON v.key = o.key AND v.k = o.k
     WHERE v.dk <> o.dk AND v.lo <= o.hi AND o.lo <= v.hi
 )
-SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS} AND {PARTIES_FIT}
+SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS} AND {PARTIES_FIT} AND {MODES_FIT}
 """
 
 
@@ -229,6 +280,7 @@ class _Clusters:
         """Start from known sets (member -> root, e.g. `components` of the strong links) or from none."""
         self.parent: dict = dict(roots or {})
         self.size: dict = defaultdict(lambda: 1)
+        self.members: dict = {}  # root -> its members, kept for the roots that `union` made
         for root in self.parent.values():
             self.size[root] = 0
         for root in self.parent.values():
@@ -248,6 +300,11 @@ class _Clusters:
             keep, drop = min(ra, rb), max(ra, rb)
             self.parent[drop] = keep
             self.size[keep] += self.size[drop]
+            self.members[keep] = self.members_of(keep) + self.members.pop(drop, [drop])
+
+    def members_of(self, root) -> list:  # noqa: ANN001
+        """The members of a root's set (when built by `union` from single members)."""
+        return self.members.get(root, [root])
 
     def attach_unique(self, links: Iterable[tuple], smaller_only: bool, mutual: bool = False) -> None:
         """Join each cluster to the one other cluster its links reach, when there is exactly one.
@@ -280,17 +337,123 @@ class _Clusters:
 
 
 Pairs = list[tuple[int, int]]
+Scored = dict[tuple[int, int], int]
 
 
-def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Pairs, Pairs, Pairs]:
-    """Candidate links between events numbered in `_cl_ev` (`rid`, in event id order):
-    (strong, weak within an article in both directions, vague -> other article)."""
-    doc = con.execute(_DOC_PAIRS_SQL, {"cap": MAX_BLOCK, "km": MAX_KM}).fetchall()
-    fine = con.execute(_FINE_PAIRS_SQL, {"cap": MAX_BLOCK, "km": MAX_KM}).fetchall()
-    vague = con.execute(_VAGUE_PAIRS_SQL, {"cap": MAX_BLOCK, "km": MAX_KM}).fetchall()
-    strong = [(x, y) for x, y, same_place in doc if same_place] + fine
-    weak = [(x, y) for x, y, same_place in doc if not same_place]
-    return strong, weak + [(y, x) for x, y in weak], vague
+def merge_by_majority(clusters: _Clusters, scored: Scored, link: int = LINK) -> None:
+    """Average linkage over scored pairs: two clusters merge when every pair across them fits
+    (is in `scored`) and at least half of those pairs score `link` or more.
+
+    Pairs are taken strongest first. Single link would chain: A shares an actor
+    with B, B a place with C, so A and C end as one event though nothing ties
+    them; here C joins {A, B} only if it links to one of the two and fits both.
+    Clusters are small (one article's reports of one type), so checking every
+    pair across two of them costs little.
+    """
+    for (x, y), score in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
+        if score < link:
+            break
+        rx, ry = clusters.find(x), clusters.find(y)
+        if rx == ry:
+            continue
+        side_x, side_y = clusters.members_of(rx), clusters.members_of(ry)
+        linked, fits = 0, True
+        for a in side_x:
+            for b in side_y:
+                pair_score = scored.get((a, b) if a < b else (b, a))
+                if pair_score is None:
+                    fits = False
+                    break
+                linked += pair_score >= link
+            if not fits:
+                break
+        if fits and 2 * linked >= len(side_x) * len(side_y):
+            clusters.union(rx, ry)
+
+
+def join_across_articles(clusters: _Clusters, links: Sequence[tuple[int, int, int]],
+                         vetoed: set[tuple[int, int]], link: int = CROSS_LINK) -> None:
+    """Join the clusters of two articles' reports that score `link` or more, strongest first, unless
+    two reports of one article that do not fit would end in one cluster (complete linkage on the
+    misfits: a chain of agencies' reports never merges what one article told apart)."""
+    for x, y, score in sorted(links, key=lambda t: (-t[2], t[0], t[1])):
+        if score < link:
+            break
+        rx, ry = clusters.find(x), clusters.find(y)
+        if rx == ry:
+            continue
+        side_y = clusters.members_of(ry)
+        if vetoed and any((min(a, b), max(a, b)) in vetoed for a in clusters.members_of(rx) for b in side_y):
+            continue
+        clusters.union(rx, ry)
+
+
+def attach_to_incidents(clusters: _Clusters, scored: Scored, vetoed: set[tuple[int, int]],
+                        at_point: dict[int, int]) -> None:
+    """The story rule: a report that links to nothing in its article joins the article's incident.
+
+    "The death toll was later revised to 133" names neither the place nor the
+    attackers, yet tells the concert-hall attack the article is about. Such a
+    report (still alone, and not at a point its own sentence names) joins the
+    largest incident it fits in its article: a cluster holding a report at a
+    point (`at_point`; statements have no place, so a run of praise or denials
+    in an analysis piece is no incident), when no other incident it fits is as
+    large, and it fits every member of its article (none `vetoed`). Decided on
+    the clusters as they stand before this step.
+    """
+    mates: dict[int, set[int]] = defaultdict(set)
+    for x, y in scored:
+        mates[x].add(y)
+        mates[y].add(x)
+    located = {clusters.find(x) for x in at_point}
+    joins = []
+    for x, near in mates.items():
+        if clusters.size[clusters.find(x)] > 1:
+            continue
+        if at_point.get(x) == 2:
+            continue  # a report at a point its sentence names is an incident of its own
+        ranked = sorted({clusters.find(y) for y in near} & located, key=lambda r: clusters.size[r], reverse=True)
+        if not ranked:
+            continue
+        best = ranked[0]
+        runner_up = clusters.size[ranked[1]] if len(ranked) > 1 else 0
+        if clusters.size[best] > runner_up and not any((min(x, m), max(x, m)) in vetoed
+                                                       for m in clusters.members_of(best)):
+            joins.append((x, best))
+    for x, best in joins:
+        clusters.union(x, best)
+
+
+def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Scored, set[tuple[int, int]], dict[int, int], Pairs, Pairs]:
+    """Candidate links between events numbered in `_cl_ev` (`rid`, in event id order): (every fitting
+    pair within an article with its score, the pairs within an article that do not fit, the reports
+    at a point: 2 when their sentence names it, 1 when the story gave it; links across articles,
+    vague -> other article)."""
+    params = {"cap": MAX_BLOCK, "km": MAX_KM, "topic": TOPIC_SHARE, "manners": list(mode_classes()[1])}
+    scored: Scored = {}
+    vetoed: set[tuple[int, int]] = set()
+    at_point: dict[int, int] = {}
+    for x, y, fits, score, x_at, y_at in con.execute(_DOC_PAIRS_SQL, params).fetchall():
+        if fits:
+            scored[(x, y)] = score
+        else:
+            vetoed.add((x, y))
+        if x_at:
+            at_point[x] = x_at
+        if y_at:
+            at_point[y] = y_at
+    params.pop("topic")
+    fine = con.execute(_FINE_PAIRS_SQL, params).fetchall()
+    vague = con.execute(_VAGUE_PAIRS_SQL, params).fetchall()
+    return scored, vetoed, at_point, fine, vague
+
+
+@lru_cache(maxsize=1)
+def mode_classes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(modes that name a domain, modes that name a manner) from data/cluster_modes.json: sharing a
+    domain is no evidence of one event, and different manners are no evidence of two."""
+    raw = json.loads(resources.files("events").joinpath("data", MODES_FILE).read_text(encoding="utf-8"))
+    return tuple(raw["domain_modes"]), tuple(raw["manner_modes"])
 
 
 def assign_clusters(store: Store) -> int:
@@ -310,14 +473,17 @@ def assign_clusters(store: Store) -> int:
 
 def _assignments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Event id -> cluster id, for every event in a cluster of two or more."""
-    con.execute(_EVENTS_SQL, {"window": UNDATED_WINDOW_DAYS, "fine": FINE_DAYS})
+    con.execute(_EVENTS_SQL, {"window": UNDATED_WINDOW_DAYS, "fine": FINE_DAYS, "stem": STEM,
+                              "domains": list(mode_classes()[0])})
     try:
         con.execute(_TOKENS_SQL)
-        strong, weak, vague = cluster_pairs(con)
-        clusters = _Clusters(components(strong))
-        clusters.attach_unique(weak, smaller_only=True)
+        scored, vetoed, at_point, fine, vague = cluster_pairs(con)
+        clusters = _Clusters()
+        merge_by_majority(clusters, scored)
+        join_across_articles(clusters, fine, vetoed)
+        attach_to_incidents(clusters, scored, vetoed, at_point)
         clusters.attach_unique(vague, smaller_only=False, mutual=True)
-        members = {x for pairs in (strong, weak, vague) for pair in pairs for x in pair}
+        members = {x for pairs in (scored, fine, vague) for pair in pairs for x in pair}
         roots = {x: clusters.find(x) for x in members}
         sizes: dict[int, int] = defaultdict(int)
         for root in roots.values():
