@@ -2,51 +2,64 @@
 
 News tells one event many times: in several sentences of one article ("the
 attack", "the shooting", "the death toll rose") and in articles of several
-agencies. Most of those reports carry no date of their own and many no place,
-so a rule that needs a date and a shared actor links almost nothing. Here two
-reports can be linked when they have the same type and their dates and places
-fit:
+agencies. Most of those reports carry no date of their own and many no place.
+Two reports of one type are compared in two steps.
 
-- **Dates.** A report's period is its own date at its precision (a day, a
+**Do they fit?** A pair that does not fit is never in one cluster:
+
+- *Dates.* A report's period is its own date at its precision (a day, a
   month, a year; `date_end` widens it). An undated report is dated by its
   article: the week up to the publication day, or the publication month or
   year when only that is known. Within one article an undated report fits any
-  date. Periods must overlap.
-- **Places.** Two points within `MAX_KM`; a country and a place in it; a
-  region and a place in it; an unplaced report fits any place.
-- **Parties.** Two reports that both name actors and targets and share
-  neither are two events (Kyrgyzstan-Tajikistan and Azerbaijan-Turkey
-  signing at one summit).
+  date (trial and anniversary stories tell old events without dates).
+- *Places.* Two points within `MAX_KM`; a country and a place in it; a region
+  and a place in it; an unplaced report fits any place.
+- *Parties.* Two reports that both name actors and targets and share neither
+  are two events (Kyrgyzstan-Tajikistan and Azerbaijan-Turkey signing at one
+  summit); two statements (condemning, praising, calling for) whose speakers
+  share no one are two statements.
+- *Modes.* Two different modes are two acts (an arrest and a seizure in one
+  raid), except modes that name the manner of one act (firearms and
+  explosives in one attack; data/cluster_modes.json).
 
-Links come in three strengths, applied in this order, so that a vague report
-never bridges two distinct events:
+**How much tells they are one?** (`_EVIDENCE`) The same point (named by a
+sentence, or both given it by their story), shared participants, the same act
+(a mode that names an act, or the trigger's stem), the same day. A
+participant that an article names in more than a quarter of its reports is
+its topic and counts nothing there ("the Taliban" in every paragraph of an
+analysis piece); across articles, one that more than `COMMON_ARTICLES`
+articles name in a week (a state at war, the country of local news) counts
+nothing either.
 
-1. *strong* (transitive): within one article, two reports at the same point;
-   across articles, reports of one week (a day, or an undated report of a
-   dated article) with a participant or the point in common;
-2. *the story*: within one article, a report with nothing in common with the
-   others ("The death toll was later revised to 133") joins the article's
-   largest cluster of its type, when that has two reports or more, is the
-   largest its date and place fit, and is larger than the report's own;
-3. *vague reports*: a report known only to the month or year (or from an
+Clusters are then built in four steps, so that no chain of single links
+bridges two events:
+
+1. *within an article*, average linkage: two clusters merge when every pair
+   across them fits and at least half score `LINK` or more;
+2. *across articles*, pairs scoring `CROSS_LINK` (a point named by a
+   sentence suffices: two agencies naming the town of an attack in one week),
+   strongest first, unless two reports of one article that do not fit would
+   end in one cluster;
+3. *the story*: a report that links to nothing in its article ("The death
+   toll was later revised to 133") joins the article's incident, the largest
+   cluster at a point that it fits;
+4. *vague reports*: a report known only to the month or year (or from an
    article dated only to the month) joins another article's cluster of day or
    week reports when they share the point or two participants, that cluster
    is the only one it reaches, and it is the only one reaching that cluster.
-
-A participant shared within one article is no evidence: analysis pieces name
-the same actors in sentence after sentence about different acts (measured on
-the seed gold: linking on a shared actor within an article joined two to three
-wrong pairs for each right one).
 
 It never deletes a record: every report stays as evidence, only `cluster_id`
 changes (EVENTS.md section 1). Events left alone get no cluster_id.
 
 Scale: candidate pairs come from equi-joins on blocking keys in DuckDB
 ((article, type); (type, participant or point, week); (type, participant or
-point, month or year) for vague reports), never from all pairs of a type.
-A block of more than `MAX_BLOCK` reports (a digest article, or "Russia" in a
-week of war) names no single event, so it gives no links; the same pair is
-usually found through a rarer key (the place, the other participant).
+point, month or year) for vague reports), never from all pairs of a type, and
+are scored there. A block of more than `MAX_BLOCK` reports (a digest article,
+or "Russia" in a week of war) names no single event, so it gives no links;
+the same pair is usually found through a rarer key (the place, the other
+participant). Python only merges: within an article it checks every pair
+across two clusters (at most `MAX_BLOCK` squared), across articles the
+misfit pairs of their members.
 """
 
 from __future__ import annotations
@@ -58,13 +71,14 @@ from functools import lru_cache
 from importlib import resources
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
 from events.store import Store
 
 MODES_FILE = "cluster_modes.json"
 MAX_KM = 50.0
+SAME_KM = 10.0
+COMMON_ARTICLES = 5  # a participant in more articles' reports of one type in a week is that week's topic
 UNDATED_WINDOW_DAYS = 6  # an undated report is of the week up to its article's publication day
 FINE_DAYS = 6  # periods no longer than a week are blocked by week; longer ones are "vague"
 NEIGHBOURS = 4  # within a week's block, each report is compared with the next 4 by date
@@ -133,13 +147,20 @@ _PLACE_FITS = """(a.lat IS NULL OR b.lat IS NULL
     OR ((a.geo_precision = 'admin1' OR b.geo_precision = 'admin1') AND a.geo_precision <> 'country'
         AND b.geo_precision <> 'country' AND a.country IS NOT DISTINCT FROM b.country
         AND a.admin1 IS NOT DISTINCT FROM b.admin1))"""
-_SAME_PLACE = """(a.geo_precision = 'point' AND b.geo_precision = 'point' AND {km} <= $km)"""
+# The same point, as evidence: one place, or two points within SAME_KM (a venue and its town); two
+# towns MAX_KM apart still fit (geocoding is that coarse) but are no evidence of one event.
+_SAME_PLACE = """(a.geo_precision = 'point' AND b.geo_precision = 'point'
+    AND (a.place_key = b.place_key OR {km} <= $same_km))"""
 _KM = """2 * 6371.0 * asin(sqrt(pow(sin(radians(b.lat - a.lat) / 2), 2)
     + cos(radians(a.lat)) * cos(radians(b.lat)) * pow(sin(radians(b.lon - a.lon) / 2), 2)))"""
 PLACE_FITS = _PLACE_FITS.format(km=_KM)
 # Parties fit unless both reports name actors and targets and share neither: another who-did-what-to-whom.
+# A statement (a type in `statement_types`: condemning, praising, calling for) is its speaker's: two
+# that name speakers and share none are two statements ("religious leaders also condemned the shooting").
 PARTIES_FIT = """NOT (len(a.acts) > 0 AND len(b.acts) > 0 AND len(a.tgts) > 0 AND len(b.tgts) > 0
-    AND len(list_intersect(a.acts, b.acts)) = 0 AND len(list_intersect(a.tgts, b.tgts)) = 0)"""
+    AND len(list_intersect(a.acts, b.acts)) = 0 AND len(list_intersect(a.tgts, b.tgts)) = 0)
+    AND NOT (list_contains($statements, a.type) AND len(a.acts) > 0 AND len(b.acts) > 0
+             AND len(list_intersect(a.acts, b.acts)) = 0)"""
 SAME_PLACE = _SAME_PLACE.format(km=_KM)
 
 # Modes fit unless both reports name one and they differ: an arrest and a seizure are two acts. Modes
@@ -205,19 +226,23 @@ _LEADS = ", ".join(
     f"lead(rid, {k}) OVER o AS y{k}, lead(dk, {k}) OVER o AS d{k}, lead(lo, {k}) OVER o AS l{k}"
     for k in range(1, NEIGHBOURS + 1)
 )
-_NEXT = " UNION ALL ".join(f"SELECT rid, dk, hi, n, y{k} AS y, d{k} AS d, l{k} AS l FROM w"
+_NEXT = " UNION ALL ".join(f"SELECT rid, dk, hi, key, is_place, articles, y{k} AS y, d{k} AS d, l{k} AS l FROM w"
                            for k in range(1, NEIGHBOURS + 1))
 _FINE_PAIRS_SQL = f"""
 WITH t AS (
-    SELECT rid, dk, key, lo, hi, unnest(list_distinct([lo // 7, hi // 7])) AS wk FROM _cl_tok WHERE NOT vague
-), w AS (
-    SELECT rid, dk, hi, count(*) OVER (PARTITION BY key, wk) AS n, {_LEADS}
-    FROM t WINDOW o AS (PARTITION BY key, wk ORDER BY lo, rid)
+    SELECT rid, dk, key, is_place, lo, hi, unnest(list_distinct([lo // 7, hi // 7])) AS wk FROM _cl_tok WHERE NOT vague
+), blocks AS (SELECT key, wk, count(*) AS n, count(DISTINCT dk) AS articles FROM t GROUP BY ALL),
+w AS (
+    SELECT t.rid, t.dk, t.hi, t.key, t.is_place, b.n, b.articles, {_LEADS}
+    FROM t JOIN blocks b ON t.key = b.key AND t.wk = b.wk WHERE b.n <= $cap
+    WINDOW o AS (PARTITION BY t.key, t.wk ORDER BY t.lo, t.rid)
 ), p AS (
-    SELECT DISTINCT least(rid, y) AS x, greatest(rid, y) AS y
-    FROM ({_NEXT}) WHERE n <= $cap AND y IS NOT NULL AND d <> dk AND l <= hi
+    SELECT least(rid, y) AS x, greatest(rid, y) AS y,
+           count(DISTINCT key) FILTER (WHERE NOT is_place AND articles <= $common) AS k
+    FROM ({_NEXT}) WHERE y IS NOT NULL AND d <> dk AND l <= hi
+    GROUP BY ALL
 )
-SELECT p.x, p.y, {_EVIDENCE.format(named=CROSS_LINK, parts="least(len(list_intersect(a.parts, b.parts)), 2)")}
+SELECT p.x, p.y, {_EVIDENCE.format(named=CROSS_LINK, parts="least(p.k, 2)")}
 FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y WHERE {PLACE_FITS} AND {PARTIES_FIT} AND {MODES_FIT}
 """
 
@@ -242,49 +267,14 @@ SELECT p.x, p.y FROM p JOIN _cl_ev a ON a.rid = p.x JOIN _cl_ev b ON b.rid = p.y
 """
 
 
-def components(pairs: Sequence[tuple[int, int]]) -> dict[int, int]:
-    """Each linked number -> the smallest number of its connected component.
-
-    Vectorised hooking and pointer jumping (numpy): each round hangs the
-    larger root of every link under the smaller, then shortcuts every path to
-    its root; a million links take about a second, where a Python union-find
-    loop took several (clustering reruns after every extraction).
-    """
-    if not pairs:
-        return {}
-    nodes, index = np.unique(np.asarray(pairs, dtype=np.int64), return_inverse=True)
-    x, y = index.reshape(-1, 2).T
-    label = np.arange(len(nodes))
-    while True:
-        lx, ly = label[x], label[y]
-        apart = lx != ly
-        if not apart.any():
-            break
-        x, y = x[apart], y[apart]  # links inside one tree never matter again
-        high, low = np.maximum(lx[apart], ly[apart]), np.minimum(lx[apart], ly[apart])
-        order = np.lexsort((low, high))  # per root, its smallest new parent first
-        roots, first = np.unique(high[order], return_index=True)
-        label[roots] = np.minimum(label[roots], low[order][first])
-        while True:
-            jumped = label[label]
-            if np.array_equal(jumped, label):
-                break
-            label = jumped
-    return dict(zip(nodes.tolist(), nodes[label].tolist()))
-
-
 class _Clusters:
     """Union-find; the root of a set is its smallest member, so cluster ids are stable across runs."""
 
-    def __init__(self, roots: dict | None = None) -> None:
-        """Start from known sets (member -> root, e.g. `components` of the strong links) or from none."""
-        self.parent: dict = dict(roots or {})
+    def __init__(self) -> None:
+        """Every member starts alone; `members` keeps each merged set's members for the linkage checks."""
+        self.parent: dict = {}
         self.size: dict = defaultdict(lambda: 1)
-        self.members: dict = {}  # root -> its members, kept for the roots that `union` made
-        for root in self.parent.values():
-            self.size[root] = 0
-        for root in self.parent.values():
-            self.size[root] += 1
+        self.members: dict = {}
 
     def find(self, x):  # noqa: ANN001, ANN201 - event numbers or, in tests, names
         root = x
@@ -300,18 +290,22 @@ class _Clusters:
             keep, drop = min(ra, rb), max(ra, rb)
             self.parent[drop] = keep
             self.size[keep] += self.size[drop]
-            self.members[keep] = self.members_of(keep) + self.members.pop(drop, [drop])
+            kept, dropped = self.members.pop(keep, [keep]), self.members.pop(drop, [drop])
+            if len(kept) < len(dropped):
+                kept, dropped = dropped, kept
+            kept.extend(dropped)  # the smaller list into the larger: linear in all over a run
+            self.members[keep] = kept
 
     def members_of(self, root) -> list:  # noqa: ANN001
-        """The members of a root's set (when built by `union` from single members)."""
+        """The members of a root's set."""
         return self.members.get(root, [root])
 
-    def attach_unique(self, links: Iterable[tuple], smaller_only: bool, mutual: bool = False) -> None:
-        """Join each cluster to the one other cluster its links reach, when there is exactly one.
+    def attach_unique(self, links: Iterable[tuple]) -> None:
+        """Join each cluster to the one other cluster its links reach, when there is exactly one and
+        no other cluster reaches that one (a vague report between two events joins neither).
 
         Decided on the clusters as they stand before this step, so the order of
-        the links does not matter; with `smaller_only` a cluster joins only a
-        larger one (a stray sentence joins the story, not the other way round).
+        the links does not matter.
         """
         reach: dict = defaultdict(set)
         reached_by: dict = defaultdict(set)
@@ -322,21 +316,16 @@ class _Clusters:
                 reached_by[ry].add(rx)
         joins = []
         for root, others in reach.items():
-            if smaller_only:
-                ranked = sorted(others, key=lambda o: self.size[o], reverse=True)
-                best = ranked[0]
-                runner_up = self.size[ranked[1]] if len(ranked) > 1 else 0
-                if self.size[best] >= 2 and self.size[best] > max(runner_up, self.size[root]):
-                    joins.append((root, best))
-            elif len(others) == 1:
+            if len(others) == 1:
                 (other,) = others
-                if not mutual or reached_by[other] == {root}:
+                if reached_by[other] == {root}:
                     joins.append((root, other))
         for root, other in joins:
             self.union(root, other)
 
 
 Pairs = list[tuple[int, int]]
+Links = list[tuple[int, int, int]]
 Scored = dict[tuple[int, int], int]
 
 
@@ -424,16 +413,17 @@ def attach_to_incidents(clusters: _Clusters, scored: Scored, vetoed: set[tuple[i
         clusters.union(x, best)
 
 
-def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Scored, set[tuple[int, int]], dict[int, int], Pairs, Pairs]:
+def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Scored, set[tuple[int, int]], dict[int, int], Links, Pairs]:
     """Candidate links between events numbered in `_cl_ev` (`rid`, in event id order): (every fitting
     pair within an article with its score, the pairs within an article that do not fit, the reports
-    at a point: 2 when their sentence names it, 1 when the story gave it; links across articles,
-    vague -> other article)."""
-    params = {"cap": MAX_BLOCK, "km": MAX_KM, "topic": TOPIC_SHARE, "manners": list(mode_classes()[1])}
+    at a point: 2 when their sentence names it, 1 when the story gave it; links across articles
+    with their scores, vague -> other article)."""
+    domains, manners, statements = mode_classes()
+    params = {"cap": MAX_BLOCK, "km": MAX_KM, "same_km": SAME_KM, "manners": list(manners), "statements": list(statements)}
     scored: Scored = {}
     vetoed: set[tuple[int, int]] = set()
     at_point: dict[int, int] = {}
-    for x, y, fits, score, x_at, y_at in con.execute(_DOC_PAIRS_SQL, params).fetchall():
+    for x, y, fits, score, x_at, y_at in con.execute(_DOC_PAIRS_SQL, {**params, "topic": TOPIC_SHARE}).fetchall():
         if fits:
             scored[(x, y)] = score
         else:
@@ -442,18 +432,18 @@ def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Scored, set[tuple[int
             at_point[x] = x_at
         if y_at:
             at_point[y] = y_at
-    params.pop("topic")
-    fine = con.execute(_FINE_PAIRS_SQL, params).fetchall()
-    vague = con.execute(_VAGUE_PAIRS_SQL, params).fetchall()
+    fine = con.execute(_FINE_PAIRS_SQL, {**params, "common": COMMON_ARTICLES}).fetchall()
+    vague = con.execute(_VAGUE_PAIRS_SQL, {k: params[k] for k in ("cap", "km", "manners", "statements")}).fetchall()
     return scored, vetoed, at_point, fine, vague
 
 
 @lru_cache(maxsize=1)
-def mode_classes() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(modes that name a domain, modes that name a manner) from data/cluster_modes.json: sharing a
-    domain is no evidence of one event, and different manners are no evidence of two."""
+def mode_classes() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(modes that name a domain, modes that name a manner, types that are statements), from
+    data/cluster_modes.json: sharing a domain is no evidence of one event, different manners are no
+    evidence of two, and statements by different speakers are two."""
     raw = json.loads(resources.files("events").joinpath("data", MODES_FILE).read_text(encoding="utf-8"))
-    return tuple(raw["domain_modes"]), tuple(raw["manner_modes"])
+    return tuple(raw["domain_modes"]), tuple(raw["manner_modes"]), tuple(raw["statement_types"])
 
 
 def assign_clusters(store: Store) -> int:
@@ -482,8 +472,8 @@ def _assignments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         merge_by_majority(clusters, scored)
         join_across_articles(clusters, fine, vetoed)
         attach_to_incidents(clusters, scored, vetoed, at_point)
-        clusters.attach_unique(vague, smaller_only=False, mutual=True)
-        members = {x for pairs in (scored, fine, vague) for pair in pairs for x in pair}
+        clusters.attach_unique(vague)
+        members = {x for pairs in (scored, fine, vague) for pair in pairs for x in pair[:2]}
         roots = {x: clusters.find(x) for x in members}
         sizes: dict[int, int] = defaultdict(int)
         for root in roots.values():
