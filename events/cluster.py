@@ -419,7 +419,8 @@ def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Scored, set[tuple[int
     at a point: 2 when their sentence names it, 1 when the story gave it; links across articles
     with their scores, vague -> other article)."""
     domains, manners, statements = mode_classes()
-    params = {"cap": MAX_BLOCK, "km": MAX_KM, "same_km": SAME_KM, "manners": list(manners), "statements": list(statements)}
+    params = {"cap": MAX_BLOCK, "km": MAX_KM, "same_km": SAME_KM,
+              "manners": list(manners), "statements": list(statements)}
     scored: Scored = {}
     vetoed: set[tuple[int, int]] = set()
     at_point: dict[int, int] = {}
