@@ -123,18 +123,25 @@ def test_a_vague_report_reaching_two_clusters_joins_neither() -> None:
     clusters = _Clusters()
     clusters.union("kabul-1", "kabul-2")
     clusters.union("herat-1", "herat-2")
-    clusters.attach_unique([("vague", "kabul-1"), ("vague", "herat-2")], smaller_only=False, mutual=True)
+    clusters.attach_unique([("vague", "kabul-1"), ("vague", "herat-2")])
     assert clusters.find("vague") == "vague"
-    clusters.attach_unique([("vague", "kabul-1")], smaller_only=False, mutual=True)
+    clusters.attach_unique([("vague", "kabul-1")])
     assert clusters.find("vague") == clusters.find("kabul-2")
 
 
-def test_components_are_labelled_by_their_smallest_member() -> None:
-    from events.store.cluster import components
+def test_average_linkage_does_not_chain_reports_that_share_nothing() -> None:
+    from events.store.cluster import LINK, _Clusters, merge_by_majority
 
-    # a chain 9-7-5-3 given out of order, and a separate pair
-    assert components([(7, 5), (9, 7), (3, 5), (20, 11)]) == {3: 3, 5: 3, 7: 3, 9: 3, 11: 11, 20: 11}
-    assert components([]) == {}
+    # 1-2 and 2-3 link; 3-4 link too, but 4 links to nothing else in {1, 2, 3}
+    scored = {(1, 2): LINK + 1, (2, 3): LINK, (1, 3): 0, (3, 4): LINK, (1, 4): 0, (2, 4): 0}
+    clusters = _Clusters()
+    merge_by_majority(clusters, scored)
+    assert clusters.find(1) == clusters.find(2) == clusters.find(3)
+    assert clusters.find(4) == 4
+    # a pair that does not fit (absent from the scored pairs) keeps two clusters apart whatever links them
+    clusters = _Clusters()
+    merge_by_majority(clusters, {(1, 2): LINK, (2, 3): LINK})
+    assert clusters.find(1) == clusters.find(2) and clusters.find(3) == 3
 
 
 def test_two_signings_at_one_summit_by_other_parties_stay_apart(tmp_path: Path) -> None:
@@ -152,3 +159,80 @@ def test_two_signings_at_one_summit_by_other_parties_stay_apart(tmp_path: Path) 
         rows = con.execute("SELECT place, actors, cluster_id FROM events WHERE type = 'AGREE'").fetchall()
     # same type, day and point: only the parties (who signed with whom) tell them apart
     assert [(place, cluster) for place, _, cluster in rows] == [("Samarkand", None), ("Samarkand", None)]
+
+
+def _rows(tmp_path: Path, reports: list[dict], event_type: str) -> list[tuple[str, str, str | None]]:
+    """(doc_id, first actor, cluster_id) of every event of one type, extracted into a fresh database."""
+    source = tmp_path / "reports.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in reports), encoding="utf-8")
+    db = tmp_path / "reports.duckdb"
+    extract_paths([source], db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "SELECT doc_id, actors[1], cluster_id FROM events WHERE type = ? ORDER BY doc_id, char_start", [event_type]
+        ).fetchall()
+
+
+def test_two_condemnations_on_one_day_are_two_events_and_one_told_twice_is_one(tmp_path: Path) -> None:
+    # one speaker's condemnation told by two agencies, and another speaker's in the same story
+    reports = [
+        {"id": "reuters-condemn", "published": "2024-06-10",
+         "text": "BRUSSELS, June 10 (Reuters) - The European Union on Monday condemned the bombing of a market in "
+                 "Mogadishu, calling it a cowardly attack on civilians. Turkey also condemned the bombing in a "
+                 "statement from its foreign ministry."},
+        {"id": "afp-condemn", "published": "2024-06-10",
+         "text": "The European Union condemned the Mogadishu market bombing on Monday as a cowardly attack on "
+                 "civilians."},
+    ]
+    by_speaker = {(doc, speaker): cluster for doc, speaker, cluster in _rows(tmp_path, reports, "ACCUSE")}
+    eu = by_speaker[("reuters-condemn", "The European Union")]
+    assert eu is not None and by_speaker[("afp-condemn", "The European Union")] == eu
+    assert by_speaker[("reuters-condemn", "Turkey")] != eu
+
+
+def test_an_arrest_and_a_seizure_in_one_raid_are_two_acts(tmp_path: Path) -> None:
+    report = {"id": "ap-raid", "published": "2024-04-17",
+              "text": "MAIDUGURI, Nigeria (AP) - Nigerian police arrested 14 suspected kidnappers in a raid in "
+                      "Maiduguri on Tuesday, a police spokesman said. Officers also seized 30 rifles and a large "
+                      "amount of ammunition from the hideout. The suspects were arrested after a two-hour gunfight, "
+                      "the spokesman said."}
+    source = tmp_path / "raid.jsonl"
+    source.write_text(json.dumps(report) + "\n", encoding="utf-8")
+    db = tmp_path / "raid.duckdb"
+    extract_paths([source], db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT mode, cluster_id FROM events WHERE type = 'COERCE' ORDER BY char_start").fetchall()
+    assert [mode for mode, _ in rows] == ["arrest", "seize", "arrest"]
+    assert rows[0][1] is not None and rows[2][1] == rows[0][1]
+    assert rows[1][1] is None
+
+
+def test_the_articles_topic_is_no_evidence_within_it(tmp_path: Path) -> None:
+    # an analysis piece names the Taliban in every sentence: two pledges of allegiance to it are two acts
+    reports = [
+        {"id": "analysis-taliban", "published": "2023-08-15",
+         "text": "Two years after the Taliban seized Kabul, militant groups across the region still look to the "
+                 "movement. The Islamic Movement of Uzbekistan swore allegiance to the Taliban in 2001. The Haqqani "
+                 "network, which swore allegiance to the Taliban decades ago, now runs the interior ministry. The "
+                 "Taliban banned girls from secondary schools in March 2022. The Taliban also arrested several "
+                 "journalists in Kabul."},
+    ]
+    rows = _rows(tmp_path, reports, "COOPERATE")
+    assert len(rows) == 2
+    assert [cluster for *_, cluster in rows] == [None, None]
+
+
+def test_arrests_of_six_people_by_one_state_on_one_day_stay_six_events(tmp_path: Path) -> None:
+    # six agencies, six arrests: "Russia" is in every report of the week, so it says nothing of which arrest
+    people = ["Ivan Petrov, a human rights lawyer", "Olga Smirnova, a theatre director", "Alexei Ivanov, a blogger",
+              "Maria Kuznetsova, a school teacher", "Dmitry Volkov, a student activist",
+              "Sergei Orlov, a retired engineer"]
+    agencies = ["reuters", "ap", "afp", "dpa", "bbc", "meduza"]
+    reports = [
+        {"id": f"{agency}-{n}", "published": "2024-03-05",
+         "text": f"Russian police arrested {who}, on Tuesday over social media posts criticising the war, a lawyer said."}
+        for n, (agency, who) in enumerate(zip(agencies, people))
+    ]
+    rows = _rows(tmp_path, reports, "COERCE")
+    assert len(rows) == 6
+    assert [cluster for *_, cluster in rows] == [None] * 6
