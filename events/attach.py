@@ -423,6 +423,11 @@ def event_place(
     return min(candidates, key=lambda c: c[0])[1]
 
 
+def is_locative(sentence: str, top: Toponym) -> bool:
+    """Whether a locative phrase introduces the toponym ("at the Presidential Palace here")."""
+    return _LOCATIVE.search(sentence[max(0, top.start - 60) : top.start]) is not None
+
+
 def _framing_place(
     sentence: str, toponyms: Sequence[Toponym], triggers: Sequence[Trigger], cues: PlaceCues | None
 ) -> Toponym | None:

@@ -29,7 +29,7 @@ from datetime import date
 from importlib import resources
 from typing import Protocol
 
-from events.attach import event_place, unknown_place_name
+from events.attach import event_place, is_locative, unknown_place_name
 from events.gazetteer import Gazetteer
 from events.models import Event, Mention, Place, Toponym, Trigger
 from events.place_links import CUES_FILE, PlaceCues, domestic_country, named_site, with_place_of
@@ -51,6 +51,7 @@ class DocumentFacts:
     domestic: dict[str, str] = field(default_factory=dict)  # event id -> country whose institutions act at home
     countries: dict[int, set[str]] = field(default_factory=dict)  # sentence start -> countries it names
     order: dict[int, int] = field(default_factory=dict)  # sentence start -> its number in the article
+    scenes: dict[int, set[int]] = field(default_factory=dict)  # sentence start -> GeoNames ids of its scenes
     anchor: date | None = None  # the article's date: an undated incident happened shortly before it
 
     def note_sentence(self, start: int, sentence: str, toponyms: Sequence[Toponym]) -> None:
@@ -61,6 +62,25 @@ class DocumentFacts:
             t.place.country for t in toponyms
             if t.place is not None and t.place.country and _SCENE_BEFORE.search(sentence, max(0, t.start - 20), t.start)
         }
+
+    def note_scenes(self, start: int, sentence: str, toponyms: Sequence[Toponym]) -> None:
+        """Record the places any sentence names as a scene, whether or not it tells an act."""
+        scenes = {
+            t.place.geonames_id for t in toponyms
+            if t.place is not None and t.place.geonames_id is not None and is_locative(sentence, t)
+        }
+        if scenes:
+            self.scenes[start] = scenes
+
+    def last_scene(self, incident: Event, told: int, before: int) -> int:
+        """Where the incident's story was last told before `before`: a sentence after `told` that
+        names its scene keeps it going ("was received with a guard of honour at the presidential
+        palace here" between a visit and its state dinner)."""
+        if incident.geonames_id is None:
+            return told
+        return max(
+            (s for s, ids in self.scenes.items() if told < s < before and incident.geonames_id in ids), default=told
+        )
 
 
 class PlaceLookup(Protocol):
@@ -78,6 +98,7 @@ class StoryCues:
     capital: re.Pattern[str]
     capital_of: re.Pattern[str]
     demonym_places: re.Pattern[str]
+    here: re.Pattern[str]  # words that stand for the dateline's town: "at the Presidential Palace here"
     families: dict[str, str]  # event type -> family name
     sentence_families: frozenset[str]
     excluded_modes: frozenset[str]
@@ -99,6 +120,7 @@ class StoryCues:
             capital=re.compile(rf"\b({_WORD})\s+(?:{capitals})\b(?!\s*,\s*[A-Z])", re.IGNORECASE),
             capital_of=re.compile(rf"\b(?:{capitals})\s+of\s+(?:the\s+)?$", re.IGNORECASE),
             demonym_places=re.compile(rf"\b({_WORD})\s+(?:{_alternation(phrases['place_nouns'])})\b"),
+            here=re.compile(rf"\b(?:{_alternation(phrases['dateline_words'])})\b"),
             families=families,
             sentence_families=frozenset(data["story"]["sentence_families"]),
             excluded_modes=frozenset(data["story"]["excluded_modes"]),
@@ -118,12 +140,14 @@ class PlaceStage:
 
     # -- rule 1: the sentence names the scene -------------------------------------------------
 
-    def scene_toponyms(self, sentence: str, toponyms: Sequence[Toponym]) -> list[Toponym]:
+    def scene_toponyms(self, sentence: str, toponyms: Sequence[Toponym], here: Place | None = None) -> list[Toponym]:
         """The sentence's toponyms, with scene phrases that name a place without its name.
 
         "the capital of Kenya" stands for Nairobi, "the Kenyan capital" too;
-        "several Nigerian cities" for Nigeria. They are added as toponyms so
-        that the locative rules treat them like any place name.
+        "several Nigerian cities" for Nigeria. In a datelined report, "here"
+        stands for the dateline's town (`here`): "a ceremony at the
+        Presidential Palace here". They are added as toponyms so that the
+        locative rules treat them like any place name.
         """
         found: list[Toponym] = []
         for top in toponyms:
@@ -147,6 +171,10 @@ class PlaceStage:
                 if place is not None:
                     found.append(Toponym(match.start(), match.end(), match.group(), place))
                     taken.append(match.span())
+        if here is not None:
+            for match in self.story_cues.here.finditer(sentence):
+                if not any(s < match.end() and match.start() < e for s, e in taken):
+                    found.append(Toponym(match.start(), match.end(), match.group(), here))
         return sorted(found, key=lambda t: t.start)
 
     def scene(
@@ -244,6 +272,8 @@ class PlaceStage:
             family = self._family(event)
             if event.place is None and family is not None:
                 incident = incidents.get(family)
+                if incident is not None:
+                    last_told[family] = facts.last_scene(incident, last_told[family], event.char_start)
                 if incident is not None and incident.char_start < event.char_start and self._continues(
                     event, incident, last_told[family], facts
                 ):
@@ -334,6 +364,8 @@ def dateline_place(text: str, gazetteer: Gazetteer) -> Place | None:
     towns = [p for p in gazetteer.candidates(match.group(1)) if p.feature in ("city", "admin1")]
     if country is not None:
         towns = [p for p in towns if p.country == country] or towns
+    # a report is filed from a town: "KABUL" is the city, not the province around it
+    towns.sort(key=lambda p: p.feature != "city")
     return towns[0] if towns else None
 
 

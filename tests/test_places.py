@@ -102,6 +102,20 @@ def test_the_dateline_does_not_override_a_scene_abroad(pipeline):
     assert _of(pipeline, text, "protesters").place == "Paris"
 
 
+def test_here_in_a_datelined_report_is_the_dateline_town(pipeline):
+    text = ("NAIROBI, Kenya (AP) — Kenya's opposition leader called for calm on Monday. "
+            "Hundreds of protesters clashed with police in the city centre here on Tuesday.")
+    event = _of(pipeline, text, "clashed")
+    assert (event.country, event.place_basis) == ("KE", "sentence")
+    assert event.place.startswith("Nairobi")
+
+
+def test_here_without_a_dateline_names_no_place(pipeline):
+    text = ("Kenya's opposition leader called for calm on Monday. "
+            "Hundreds of protesters clashed with police in the city centre here on Tuesday.")
+    assert _of(pipeline, text, "clashed").place is None
+
+
 # -- rule 2: the story's incident ------------------------------------------------------------
 
 STORY = ("Tens of thousands of protesters rallied in Belgrade on Saturday against the government. "
@@ -129,6 +143,29 @@ def test_a_plan_continues_an_ongoing_visit_of_known_date(pipeline):
             "In the evening, the Prime Minister is scheduled to hold separate meetings with Vietnamese leaders.")
     event = _of(pipeline, text, "meetings")
     assert (event.place, event.place_basis, event.status) == ("Hanoi", "story", "scheduled")
+
+
+VISIT = ("KABUL (Reuters) - Pakistan's prime minister arrived in Kabul on Monday on a two-day official visit. "
+         "The two countries share a 2,600 km border. Trade between them fell by a third last year. "
+         "The border is the main route for Afghan fruit exports. Many Afghan refugees still live in Pakistan. "
+         "The prime minister was received with a guard of honour at the presidential palace{here}. "
+         "The palace was rebuilt in 2005. Its gardens date from the 19th century. "
+         "The prime minister is accompanied by his foreign and trade ministers. The delegation includes business "
+         "leaders. Later, the prime minister will attend a state dinner hosted by the Afghan president.")
+
+
+def test_a_sentence_that_names_the_scene_keeps_the_story_going(pipeline):
+    event = _of(pipeline, VISIT.format(here=" here"), "attend")
+    assert (event.place, event.country, event.place_basis) == ("Kabul", "AF", "story")
+
+
+def test_a_story_left_untold_for_many_sentences_is_not_continued(pipeline):
+    assert _of(pipeline, VISIT.format(here=""), "attend").place is None
+
+
+def test_a_dateline_is_the_town_not_the_province_of_its_name(gazetteer):
+    place = dateline_place("KABUL (Reuters) - Pakistan's prime minister arrived on Monday.", gazetteer)
+    assert (place.name, place.feature) == ("Kabul", "city")
 
 
 # -- rule 3: a domestic act ------------------------------------------------------------------
