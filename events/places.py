@@ -51,7 +51,9 @@ class DocumentFacts:
     domestic: dict[str, str] = field(default_factory=dict)  # event id -> country whose institutions act at home
     countries: dict[int, set[str]] = field(default_factory=dict)  # sentence start -> countries it names
     order: dict[int, int] = field(default_factory=dict)  # sentence start -> its number in the article
+    previous: dict[int, int] = field(default_factory=dict)  # sentence start -> start of the sentence before
     scenes: dict[int, set[int]] = field(default_factory=dict)  # sentence start -> GeoNames ids of its scenes
+    last_start: int | None = None  # the start of the last sentence noted
     anchor: date | None = None  # the article's date: an undated incident happened shortly before it
 
     def note_sentence(self, start: int, sentence: str, toponyms: Sequence[Toponym]) -> None:
@@ -64,7 +66,11 @@ class DocumentFacts:
         }
 
     def note_scenes(self, start: int, sentence: str, toponyms: Sequence[Toponym]) -> None:
-        """Record the places any sentence names as a scene, whether or not it tells an act."""
+        """Record the places any sentence names as a scene, whether or not it tells an act, and
+        which sentence came before it."""
+        if self.last_start is not None:
+            self.previous[start] = self.last_start
+        self.last_start = start
         scenes = {
             t.place.geonames_id for t in toponyms
             if t.place is not None and t.place.geonames_id is not None and is_locative(sentence, t)
@@ -98,6 +104,7 @@ class StoryCues:
     capital: re.Pattern[str]
     capital_of: re.Pattern[str]
     demonym_places: re.Pattern[str]
+    told_before: str  # what opens a sentence before a trigger that names an act already told
     here: re.Pattern[str]  # words that stand for the dateline's town: "at the Presidential Palace here"
     families: dict[str, str]  # event type -> family name
     sentence_families: frozenset[str]
@@ -120,6 +127,7 @@ class StoryCues:
             capital=re.compile(rf"\b({_WORD})\s+(?:{capitals})\b(?!\s*,\s*[A-Z])", re.IGNORECASE),
             capital_of=re.compile(rf"\b(?:{capitals})\s+of\s+(?:the\s+)?$", re.IGNORECASE),
             demonym_places=re.compile(rf"\b({_WORD})\s+(?:{_alternation(phrases['place_nouns'])})\b"),
+            told_before=rf"\s*(?:{_alternation(data['story']['told_before'])})\s+",
             here=re.compile(rf"\b(?:{_alternation(phrases['dateline_words'])})\b"),
             families=families,
             sentence_families=frozenset(data["story"]["sentence_families"]),
@@ -267,6 +275,7 @@ class PlaceStage:
         events = self._dateline(text, events, toponyms)
         incidents: dict[str, Event] = {}
         last_told: dict[str, int] = {}  # family -> start of the sentence that last told its incident
+        acts_in: dict[int, list[Event]] = {}  # sentence start -> its acts (no statements), as placed
         out: list[Event] = []
         for event in events:
             family = self._family(event)
@@ -279,10 +288,18 @@ class PlaceStage:
                 ):
                     event = with_place_of(event, incident, basis="story")
                     last_told[family] = event.char_start
+            if event.place is None and event.type not in self.cues.verbal_types and self._told_before(event):
+                source = _referent(event, acts_in.get(facts.previous.get(event.char_start, -1), []))
+                if source is not None and source.place is not None and (
+                    facts.domestic.get(event.event_id, source.country) == source.country
+                ):
+                    event = with_place_of(event, source, basis="story")
             if event.place is None and event.event_id in domestic:
                 country = self.gazetteer.country(domestic[event.event_id])
                 if country is not None:
                     event = placed(event, country, "actor")
+            if event.type not in self.cues.verbal_types and event.mode not in self.story_cues.excluded_modes:
+                acts_in.setdefault(event.char_start, []).append(event)
             if event.place is not None and family is not None and event.place_basis != "story":
                 incidents[family] = event
                 last_told[family] = event.char_start
@@ -328,6 +345,12 @@ class PlaceStage:
             for e in events
         ]
 
+    def _told_before(self, event: Event) -> bool:
+        """Whether the sentence opens on its trigger as an act already told: "The closure, ordered by
+        a Russian court, followed ...", "The attack was claimed by ..." (the act of the sentence before)."""
+        pattern = self.story_cues.told_before
+        return re.match(pattern + re.escape(event.trigger) + r"\b", event.sentence) is not None
+
     def _family(self, event: Event) -> str | None:
         """The family of acts whose reports continue one another's incident; None for a call."""
         if event.mode in self.story_cues.excluded_modes:
@@ -349,6 +372,13 @@ class PlaceStage:
         if event.status == "scheduled" and incident.status != "scheduled" and not incident.date:
             return False  # a plan continues an ongoing visit of known date, not some earlier act
         return _dates_close(event, incident, self.story_cues.max_days, facts.anchor)
+
+
+def _referent(event: Event, acts: Sequence[Event]) -> Event | None:
+    """The act of the sentence before that "The closure" or "The attack" names: one of its own type
+    if that sentence told one (placed or not), else its last act."""
+    same = [a for a in acts if a.type == event.type]
+    return same[-1] if same else (acts[-1] if acts else None)
 
 
 def dateline_place(text: str, gazetteer: Gazetteer) -> Place | None:

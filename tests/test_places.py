@@ -154,6 +154,19 @@ VISIT = ("KABUL (Reuters) - Pakistan's prime minister arrived in Kabul on Monday
          "leaders. Later, the prime minister will attend a state dinner hosted by the Afghan president.")
 
 
+def test_an_act_named_as_told_takes_the_place_of_the_act_before(pipeline):
+    text = ("Kazakhstan halted the flow of oil through the pipeline at the port of Aktau on Monday. "
+            "The closure, ordered by a Kazakh court, hit exports.")
+    event = _of(pipeline, text, "closure")
+    assert (event.place, event.country, event.place_basis) == ("Aktau", "KZ", "story")
+
+
+def test_an_act_named_as_told_is_the_one_of_its_own_type_before(pipeline):
+    text = ("Foreign ministers meeting in the Ethiopian capital agreed on Friday to set up a panel to investigate "
+            "who shot down the president's plane in 1994. The attack touched off weeks of killings.")
+    assert _of(pipeline, text, "attack").place is None  # the shooting-down, whose scene is not told
+
+
 def test_a_sentence_that_names_the_scene_keeps_the_story_going(pipeline):
     event = _of(pipeline, VISIT.format(here=" here"), "attend")
     assert (event.place, event.country, event.place_basis) == ("Kabul", "AF", "story")
