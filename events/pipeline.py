@@ -160,6 +160,7 @@ class Pipeline:
                 here,
             )
             facts.note_scenes(sentence.start, sentence.text, local_toponyms)
+            facts.note_sites(sentence.start, sentence.text, local_toponyms, self.places.cues)
             drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, facts, local))
             events.extend(link_clauses(sentence.text, drafts, local_toponyms, self.places.cues))
         events = self.places.document(text, events, toponyms, facts)

@@ -118,9 +118,9 @@ def named_site(
             continue
         if any(m.start < end and top.start < m.end for m in actor_mentions):
             return top
-        if top.start >= trigger.end and _short_gap(sentence[trigger.end : top.start]):
+        if top.start >= trigger.end and short_gap(sentence[trigger.end : top.start]):
             return top  # its object: "attacked the Zaporizhzhia nuclear power plant"
-        if end <= trigger.start and _short_gap(sentence[end : trigger.start]):
+        if end <= trigger.start and short_gap(sentence[end : trigger.start]):
             return top  # its subject: "the Kabul airport was closed"
     return None
 
@@ -226,6 +226,6 @@ def _shares_actor(event: Event, other: Event) -> bool:
     return not other.actors or bool(set(event.actors) & set(other.actors))
 
 
-def _short_gap(gap: str) -> bool:
+def short_gap(gap: str) -> bool:
     """A trigger and its object: "attended in June the", "struck the" (no clause between them)."""
     return not _CLAUSE_BREAK.search(gap) and len(gap.split()) <= _SITE_GAP_WORDS

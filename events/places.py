@@ -32,7 +32,7 @@ from typing import Protocol
 from events.attach import event_place, is_locative, unknown_place_name
 from events.gazetteer import Gazetteer
 from events.models import Event, Mention, Place, Toponym, Trigger
-from events.place_links import CUES_FILE, PlaceCues, domestic_country, named_site, with_place_of
+from events.place_links import CUES_FILE, PlaceCues, domestic_country, named_site, short_gap, site_end, with_place_of
 
 _WORD = r"[\w\-’']+"
 # "PUNO, Peru --", "TBILISI, June 21. /TASS/.", "WARSAW (Reuters) -", "HANOI:", "DHAKA –"
@@ -41,6 +41,7 @@ _DATELINE_QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w.\- ]{1,30}?)\s*(?:--|[-\u201
 # what may stand before a subject's first word: the sentence or clause start, or a determiner
 _NP_OPENS = re.compile(r"(?:^|[,;:(\u2013\u2014]|\b(?:a|an|the|by|that|and|but|while|when))\s*$", re.IGNORECASE)
 _SCENE_BEFORE = re.compile(r"\b(?:in|at|near|outside|across|inside|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+_DEFINITE_SITE = re.compile(r"\b[Tt]he\s+([a-z]+)\b")  # "the plant": its word is looked up among named sites
 _GEO_PRECISION = {"city": "point", "other": "point", "admin1": "admin1", "country": "country", "region": "admin1"}
 
 
@@ -54,6 +55,7 @@ class DocumentFacts:
     previous: dict[int, int] = field(default_factory=dict)  # sentence start -> start of the sentence before
     scenes: dict[int, set[int]] = field(default_factory=dict)  # sentence start -> GeoNames ids of its scenes
     last_start: int | None = None  # the start of the last sentence noted
+    sites: dict[str, tuple[int, Place]] = field(default_factory=dict)  # site word -> last named site's sentence, place
     anchor: date | None = None  # the article's date: an undated incident happened shortly before it
 
     def note_sentence(self, start: int, sentence: str, toponyms: Sequence[Toponym]) -> None:
@@ -64,6 +66,14 @@ class DocumentFacts:
             t.place.country for t in toponyms
             if t.place is not None and t.place.country and _SCENE_BEFORE.search(sentence, max(0, t.start - 20), t.start)
         }
+
+    def note_sites(self, start: int, sentence: str, toponyms: Sequence[Toponym], cues: PlaceCues) -> None:
+        """Record the sites the sentence names after a place ("Fergana Chemical Plant"), so that a
+        later "the plant" can be read as that site."""
+        for top in toponyms:
+            end = site_end(sentence, top, cues) if top.place is not None else None
+            if end is not None and top.place is not None:
+                self.sites[sentence[top.end : end].split()[-1].lower()] = (start, top.place)
 
     def note_scenes(self, start: int, sentence: str, toponyms: Sequence[Toponym]) -> None:
         """Record the places any sentence names as a scene, whether or not it tells an act, and
@@ -294,6 +304,10 @@ class PlaceStage:
                     facts.domestic.get(event.event_id, source.country) == source.country
                 ):
                     event = with_place_of(event, source, basis="story")
+            if event.place is None and event.type not in self.cues.verbal_types:
+                site = self._site_told_before(event, facts)
+                if site is not None:
+                    event = placed(event, site, "story")
             if event.place is None and event.event_id in domestic:
                 country = self.gazetteer.country(domestic[event.event_id])
                 if country is not None:
@@ -344,6 +358,23 @@ class PlaceStage:
             if e.char_start == lead_start and e.place is None and e.type in self.story_cues.families else e
             for e in events
         ]
+
+    def _site_told_before(self, event: Event, facts: DocumentFacts) -> Place | None:
+        """The place of a site an earlier sentence named, when the event's subject or object is that
+        site again: "Fergana Chemical Plant supplied ..." then "the plant supplied 2,700 tons"."""
+        at = event.sentence.find(event.trigger)
+        for match in _DEFINITE_SITE.finditer(event.sentence):
+            named = facts.sites.get(match.group(1).lower())
+            if named is None or at < 0 or not named[0] < event.char_start:
+                continue
+            gap = facts.order.get(event.char_start, 0) - facts.order.get(named[0], 0)
+            if gap > self.story_cues.max_sentences:
+                continue
+            if match.end() <= at and short_gap(event.sentence[match.end() : at]):
+                return named[1]
+            if match.start() >= at + len(event.trigger) and short_gap(event.sentence[at + len(event.trigger) : match.start()]):
+                return named[1]
+        return None
 
     def _told_before(self, event: Event) -> bool:
         """Whether the sentence opens on its trigger as an act already told: "The closure, ordered by

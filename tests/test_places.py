@@ -167,6 +167,19 @@ def test_an_act_named_as_told_is_the_one_of_its_own_type_before(pipeline):
     assert _of(pipeline, text, "attack").place is None  # the shooting-down, whose scene is not told
 
 
+PLANT = "In 2023, the Chirchik chemical plant exported 5,000 tons of ammonium nitrate to Russia, customs records show. "
+
+
+def test_the_site_named_before_is_where_its_later_acts_happen(pipeline):
+    event = _of(pipeline, PLANT + "The plant also supplied explosives to Belarus.", "supplied")
+    assert (event.place, event.country, event.place_basis) == ("Chirchiq", "UZ", "story")
+
+
+def test_a_site_that_is_not_the_acts_subject_or_object_lends_no_place(pipeline):
+    text = PLANT + "Uzbekistan also supplied explosives to Belarus, a year after the plant was modernised."
+    assert _of(pipeline, text, "supplied").place is None
+
+
 def test_a_sentence_that_names_the_scene_keeps_the_story_going(pipeline):
     event = _of(pipeline, VISIT.format(here=" here"), "attend")
     assert (event.place, event.country, event.place_basis) == ("Kabul", "AF", "story")
