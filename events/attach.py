@@ -96,7 +96,7 @@ _RELATIVE_ASIDE = re.compile(
 )
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–|—)\s*", re.IGNORECASE)
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
-_OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
+OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
 _INTO = re.compile(r"\binto\s+(?:the\s+)?(?:[\w\-’']+\s+){0,2}$", re.IGNORECASE)
 _OBJECT_GAP = re.compile(r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?", re.IGNORECASE)
 _KIND_ORDER = {"person": 0, "country": 1, "org": 2, "group": 2}
@@ -410,11 +410,11 @@ def event_place(
         between = sentence[trigger.end : top.start] if top.start >= trigger.end else None
         if _LOCATIVE.search(left):
             candidates.append((distance, top))
-        elif trigger.type in _OBJECT_IS_PLACE and _INTO.search(left):
+        elif trigger.type in OBJECT_IS_PLACE and _INTO.search(left):
             candidates.append((distance, top))  # "fired rockets into Israel"; an arrest "as they crossed into" is not there
         elif between is not None and cues is not None and cues.scene_verb.fullmatch(between):
             candidates.append((distance, top))  # "the protests engulfed Nairobi"
-        elif between is not None and trigger.type in _OBJECT_IS_PLACE and _OBJECT_GAP.fullmatch(between):
+        elif between is not None and trigger.type in OBJECT_IS_PLACE and _OBJECT_GAP.fullmatch(between):
             candidates.append((distance, top))
         elif trigger.mode in _VISIT_MODES and top.start >= trigger.start and _DESTINATION.search(left):
             candidates.append((distance, top))

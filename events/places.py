@@ -29,6 +29,7 @@ from datetime import date
 from importlib import resources
 from typing import Protocol
 
+from events.attach import OBJECT_IS_PLACE as _OBJECT_IS_PLACE
 from events.attach import event_place, is_locative, unknown_place_name
 from events.gazetteer import Gazetteer
 from events.models import Event, Mention, Place, Toponym, Trigger
@@ -114,6 +115,8 @@ class StoryCues:
     capital: re.Pattern[str]
     capital_of: re.Pattern[str]
     demonym_places: re.Pattern[str]
+    experiencer: re.Pattern[str]  # between a place and the act it underwent: " underwent two military "
+    the_country: re.Pattern[str]  # after an act whose object is a place: " the country"
     told_before: str  # what opens a sentence before a trigger that names an act already told
     here: re.Pattern[str]  # words that stand for the dateline's town: "at the Presidential Palace here"
     families: dict[str, str]  # event type -> family name
@@ -137,6 +140,12 @@ class StoryCues:
             capital=re.compile(rf"\b({_WORD})\s+(?:{capitals})\b(?!\s*,\s*[A-Z])", re.IGNORECASE),
             capital_of=re.compile(rf"\b(?:{capitals})\s+of\s+(?:the\s+)?$", re.IGNORECASE),
             demonym_places=re.compile(rf"\b({_WORD})\s+(?:{_alternation(phrases['place_nouns'])})\b"),
+            experiencer=re.compile(
+                rf"\s*(?:(?:has|have|had)\s+)?(?:also\s+|already\s+)?"
+                rf"(?:{_alternation(phrases['experiencer_verbs'])})\s+(?:{_WORD}\s+){{0,3}}",
+                re.IGNORECASE,
+            ),
+            the_country=re.compile(rf"\s+(?:the|that)\s+(?:{_alternation(phrases['place_anaphors'])})\b"),
             told_before=rf"\s*(?:{_alternation(data['story']['told_before'])})\s+",
             here=re.compile(rf"\b(?:{_alternation(phrases['dateline_words'])})\b"),
             families=families,
@@ -222,6 +231,8 @@ class PlaceStage:
             if sibling.type == trigger.type and sibling is not trigger:
                 where = event_place(sentence, sibling, toponyms, actor_mentions, triggers, cues)
         where = where or self._institution(sentence, trigger, triggers, toponyms)
+        where = where or self._experiencer(sentence, trigger, toponyms)
+        where = where or self._the_country(sentence, trigger, toponyms, actor_mentions)
         if where is not None:
             return where.place
         if self.geocoder is not None:
@@ -243,6 +254,31 @@ class PlaceStage:
             if match is not None and not re.search(r"[,;:()]", sentence[match.end() : trigger.start]):
                 return top
         return None
+
+    def _experiencer(self, sentence: str, trigger: Trigger, toponyms: Sequence[Toponym]) -> Toponym | None:
+        """A place that underwent the act is its scene: "In 2022, Burkina Faso underwent two military
+        coups", "Kenya has seen weeks of protests" (the place is the subject, the act the object)."""
+        for top in toponyms:
+            if top.place is None or top.end > trigger.start or not _NP_OPENS.search(sentence, 0, top.start):
+                continue
+            if self.story_cues.experiencer.fullmatch(sentence, top.end, trigger.start):
+                return top
+        return None
+
+    def _the_country(
+        self, sentence: str, trigger: Trigger, toponyms: Sequence[Toponym], actor_mentions: Sequence[Mention]
+    ) -> Toponym | None:
+        """"invaded the country", "visited the country": the country the sentence named last before
+        the act's subject, other than the subject's own ("one of Ukraine's allies since Russia invaded the country")."""
+        if trigger.type not in _OBJECT_IS_PLACE or not self.story_cues.the_country.match(sentence, trigger.end):
+            return None
+        subject = max((m for m in actor_mentions if m.end <= trigger.start), key=lambda m: m.end, default=None)
+        named = [
+            t for t in toponyms
+            if t.place is not None and t.place.feature == "country" and t.end <= trigger.start
+            and (subject is None or (t.end <= subject.start and t.place.country != subject.country))
+        ]
+        return named[-1] if named else None
 
     def domestic(
         self,

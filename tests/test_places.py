@@ -59,6 +59,28 @@ def test_the_sentence_names_the_scene(pipeline, text, trigger, place, country, p
 def test_a_place_the_event_is_not_at_stays_off(pipeline, text, trigger):
     assert _of(pipeline, text, trigger).place is None
 
+@pytest.mark.parametrize("text, trigger, country", [
+    ("Kenya has seen weeks of protests against the finance bill.", "protests", "KE"),
+    ("In 2022, Mali underwent two military coups in nine months.", "military coups", "ML"),
+])
+def test_a_place_that_underwent_the_act_is_its_scene(pipeline, text, trigger, country):
+    event = _of(pipeline, text, trigger)
+    assert (event.country, event.geo_precision, event.place_basis) == (country, "country", "sentence")
+
+
+def test_a_place_that_owns_who_saw_the_act_is_not_its_scene(pipeline):
+    assert _of(pipeline, "Kenya's president saw the protests as a threat to the economy.", "protests").place is None
+
+
+def test_the_country_an_act_is_done_to_is_the_one_named_before_its_doer(pipeline):
+    text = "Tbilisi has been a vocal supporter of Ukraine since Russia invaded the country in 2022."
+    assert _of(pipeline, text, "invaded").country == "UA"
+
+
+def test_the_country_is_not_the_doers_own(pipeline):
+    assert _of(pipeline, "Officials said Russian troops invaded the country in 2008.", "invaded").place is None
+
+
 
 def test_a_court_named_after_its_country_places_a_domestic_act_in_that_country(pipeline):
     event = _of(pipeline, "Kenya's High Court suspended the deployment of police officers on Friday.", "suspended")
