@@ -117,6 +117,8 @@ class StoryCues:
     demonym_places: re.Pattern[str]
     experiencer: re.Pattern[str]  # between a place and the act it underwent: " underwent two military "
     the_country: re.Pattern[str]  # after an act whose object is a place: " the country"
+    own_object: re.Pattern[str]  # what a state closes at home: "border crossing", "airspace"
+    own_types: frozenset[str]
     told_before: str  # what opens a sentence before a trigger that names an act already told
     here: re.Pattern[str]  # words that stand for the dateline's town: "at the Presidential Palace here"
     families: dict[str, str]  # event type -> family name
@@ -146,6 +148,10 @@ class StoryCues:
                 re.IGNORECASE,
             ),
             the_country=re.compile(rf"\s+(?:the|that)\s+(?:{_alternation(phrases['place_anaphors'])})\b"),
+            own_object=re.compile(
+                rf"(?:{_WORD}\s+){{0,4}}?(?:{_alternation(data['own_objects']['words'])})\b", re.IGNORECASE
+            ),
+            own_types=frozenset(data["own_objects"]["types"]),
             told_before=rf"\s*(?:{_alternation(data['story']['told_before'])})\s+",
             here=re.compile(rf"\b(?:{_alternation(phrases['dateline_words'])})\b"),
             families=families,
@@ -280,6 +286,20 @@ class PlaceStage:
         ]
         return named[-1] if named else None
 
+    def _closes_own(self, sentence: str, trigger: Trigger, actor_mentions: Sequence[Mention]) -> str | None:
+        """A state that closes or reopens its own border, crossing or airspace acts at home: "Poland
+        is to close a key border crossing with Belarus" (rule 3). The state is the act's subject."""
+        if trigger.type not in self.story_cues.own_types:
+            return None
+        if not self.story_cues.own_object.match(sentence, trigger.start, min(len(sentence), trigger.end + 30)):
+            return None
+        subject = max((m for m in actor_mentions if m.end <= trigger.start), key=lambda m: m.end, default=None)
+        if subject is None or subject.kind != "country" or not subject.country:
+            return None
+        if re.search(r"[,;:()]", sentence[subject.end : trigger.start]):
+            return None
+        return subject.country
+
     def domestic(
         self,
         sentence: str,
@@ -293,6 +313,7 @@ class PlaceStage:
         (the act's actors first, then any state body the sentence names)."""
         code = domestic_country(trigger.type, actor_mentions, self.cues)
         code = code or domestic_country(trigger.type, mentions, self.cues)
+        code = code or self._closes_own(sentence, trigger, actor_mentions)
         if code is not None or trigger.type not in self.cues.domestic_types:
             return code
         for top in toponyms:

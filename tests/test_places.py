@@ -229,6 +229,21 @@ def test_a_state_acting_at_home_places_the_act_in_its_country(pipeline, text, tr
     assert (event.country, event.geo_precision, event.place_basis) == (country, "country", "actor")
 
 
+@pytest.mark.parametrize("text", [
+    "Finland is to close all border crossings with Russia, the government said.",
+    "Finland closed its last open border crossing with Russia on Thursday.",
+])
+def test_a_state_closing_its_own_border_acts_at_home(pipeline, text):
+    event = _of(pipeline, text, next(e.trigger for e in _events(pipeline, text) if e.type == "SANCTION"))
+    assert (event.place, event.country, event.place_basis) == ("Finland", "FI", "actor")
+
+
+def test_a_union_closing_a_border_is_no_states_domestic_act(pipeline):
+    text = "The European Union is to close a key border crossing with Russia until further notice, officials said."
+    event = next(e for e in _events(pipeline, text) if e.type == "SANCTION")
+    assert event.place is None
+
+
 def test_a_state_acting_abroad_is_not_placed_at_home(pipeline):
     event = _of(pipeline, "Russia's government imposed sanctions on Lithuania on Monday.", "imposed sanctions")
     assert event.place is None
