@@ -98,7 +98,12 @@ _RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–|—)\s*", re.IG
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
 OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
 _INTO = re.compile(r"\binto\s+(?:the\s+)?(?:[\w\-’']+\s+){0,2}$", re.IGNORECASE)
-_OBJECT_GAP = re.compile(r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?", re.IGNORECASE)
+# "attacked Kabul", "the invasion of Ukraine", "shelled the eastern city of Goma"
+_OBJECT_GAP = re.compile(
+    r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?"
+    r"(?:(?:[a-z\-]+\s+){0,2}(?:city|town|village|region|province|district|capital|port|island)\s+of\s+)?",
+    re.IGNORECASE,
+)
 _KIND_ORDER = {"person": 0, "country": 1, "org": 2, "group": 2}
 _VISIT_MODES = frozenset({"visit"})
 _AGENT_SUFFIXES = ("ers", "ors", "ists", "ants")  # protesters, demonstrators, activists, militants
