@@ -119,6 +119,7 @@ class StoryCues:
     the_country: re.Pattern[str]  # after an act whose object is a place: " the country"
     own_object: re.Pattern[str]  # what a state closes at home: "border crossing", "airspace"
     own_types: frozenset[str]
+    open_span: re.Pattern[str]  # right before a date that starts an act still going on: "since "
     told_before: str  # what opens a sentence before a trigger that names an act already told
     here: re.Pattern[str]  # words that stand for the dateline's town: "at the Presidential Palace here"
     families: dict[str, str]  # event type -> family name
@@ -152,6 +153,7 @@ class StoryCues:
                 rf"(?:{_WORD}\s+){{0,4}}?(?:{_alternation(data['own_objects']['words'])})\b", re.IGNORECASE
             ),
             own_types=frozenset(data["own_objects"]["types"]),
+            open_span=re.compile(rf"\b(?:{_alternation(data['story']['open_span_words'])})\s+$", re.IGNORECASE),
             told_before=rf"\s*(?:{_alternation(data['story']['told_before'])})\s+",
             here=re.compile(rf"\b(?:{_alternation(phrases['dateline_words'])})\b"),
             families=families,
@@ -459,7 +461,18 @@ class PlaceStage:
             return False  # "the closure, ordered by a Russian court": Russia's act, whatever the story
         if event.status == "scheduled" and incident.status != "scheduled" and not incident.date:
             return False  # a plan continues an ongoing visit of known date, not some earlier act
+        if self._still_going(event):
+            # "fighting has been ongoing since May 10": the act runs up to the incident
+            reached = incident.date or (facts.anchor.isoformat() if facts.anchor else None)
+            return reached is None or event.date is None or reached[: len(event.date)] >= event.date
         return _dates_close(event, incident, self.story_cues.max_days, facts.anchor)
+
+    def _still_going(self, event: Event) -> bool:
+        """Whether the event's date is where an act began that still goes on ("since May 10, 2024")."""
+        if not event.date_text:
+            return False
+        at = event.sentence.find(event.date_text)
+        return at > 0 and self.story_cues.open_span.search(event.sentence, 0, at) is not None
 
 
 def _referent(event: Event, acts: Sequence[Event]) -> Event | None:

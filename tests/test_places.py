@@ -160,6 +160,25 @@ def test_what_does_not_continue_the_incident_takes_no_story_place(pipeline, tail
     assert event.place_basis != "story"
 
 
+GOMA = "Rebels shelled the city of Goma on Sunday, killing 12 people. "
+
+
+def test_an_attack_on_the_city_of_a_place_is_there(pipeline):
+    event = _of(pipeline, GOMA, "shelled")
+    assert (event.place, event.country, event.place_basis) == ("Goma", "CD", "sentence")
+
+
+def test_an_act_going_on_since_an_old_date_continues_the_incident(pipeline):
+    text = GOMA + "Clashes between the army and the M23 rebels have continued since January 3, 2023, displacing thousands."
+    event = _of(pipeline, text, "Clashes")
+    assert (event.place, event.place_basis) == ("Goma", "story")
+
+
+def test_an_act_that_broke_out_on_an_old_date_is_another_incident(pipeline):
+    text = GOMA + "Clashes between the army and the M23 rebels first broke out on January 3, 2023, displacing thousands."
+    assert _of(pipeline, text, "Clashes").place is None
+
+
 def test_a_plan_continues_an_ongoing_visit_of_known_date(pipeline):
     text = ("Prime Minister Ismail Sabri arrived in Hanoi today for a two-day official visit. "
             "In the evening, the Prime Minister is scheduled to hold separate meetings with Vietnamese leaders.")
