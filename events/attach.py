@@ -405,6 +405,7 @@ def event_place(
             continue
         if cues is not None and (
             cues.owner_not_host(sentence, top) or cues.speaks(sentence, top) or cues.topic_of_noun(sentence, top, trigger)
+            or cues.seat_of(sentence, top)
         ):
             continue
         if cues is not None and trigger.type in cues.verbal_types and top.start >= trigger.end:

@@ -51,6 +51,7 @@ class PlaceCues:
     clause_link: re.Pattern[str]
     scene_verb: re.Pattern[str]  # what lies between a subject trigger and its scene: " engulfed ", " spread to the "
     metonymy_verbs: frozenset[str]
+    seat: re.Pattern[str]  # right before a place that is someone's seat: "based in the "
     topic_nouns: frozenset[str]
     verbal_types: frozenset[str]
     verbal_gap: int
@@ -74,6 +75,10 @@ class PlaceCues:
                 re.IGNORECASE,
             ),
             metonymy_verbs=frozenset(data["metonymy_verbs"]["words"]),
+            seat=re.compile(
+                r"\b(?:" + "|".join(re.escape(w) for w in data["seat_words"]["words"]) + r")\s+(?:in|at)\s+(?:the\s+)?$",
+                re.IGNORECASE,
+            ),
             topic_nouns=frozenset(data["topic_nouns"]["words"]),
             verbal_types=frozenset(data["verbal_types"]["types"]),
             verbal_gap=int(data["verbal_types"]["max_gap"]),
@@ -97,6 +102,10 @@ class PlaceCues:
             and not sentence[top.end : following.start()].strip()
             and following.group().lower() in self.metonymy_verbs
         )
+
+    def seat_of(self, sentence: str, top: Toponym) -> bool:
+        """A place named as where someone is based ("companies based in the U.S."), not where the act is."""
+        return self.seat.search(sentence, max(0, top.start - 40), top.start) is not None
 
     def owner_not_host(self, sentence: str, top: Toponym) -> bool:
         """A country that owns what follows it ("the U.S. embassy", "a U.S. base")."""

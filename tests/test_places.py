@@ -68,6 +68,16 @@ def test_a_place_that_underwent_the_act_is_its_scene(pipeline, text, trigger, co
     assert (event.country, event.geo_precision, event.place_basis) == (country, "country", "sentence")
 
 
+def test_where_a_party_is_based_is_not_the_scene(pipeline):
+    text = "Iran has boosted its imports of drone engines, including from companies based in China, despite sanctions."
+    assert _of(pipeline, text, "boosted its imports").place is None
+
+
+def test_a_firm_named_after_its_seat_does_not_hide_the_scene(pipeline):
+    event = _of(pipeline, "Police arrested two executives of a Dubai-based firm in Lagos on Monday.", "arrested")
+    assert (event.country, event.place_basis) == ("NG", "sentence")
+
+
 def test_a_place_that_owns_who_saw_the_act_is_not_its_scene(pipeline):
     assert _of(pipeline, "Kenya's president saw the protests as a threat to the economy.", "protests").place is None
 
