@@ -28,7 +28,7 @@ from events.ingest.limits import ArticleLimits, label, prepare
 from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
 from events.places.attach import event_date, roles
 from events.places.links import link_clauses
-from events.places.rules import DocumentFacts, PlaceStage, geo_precision
+from events.places.rules import DocumentFacts, PlaceStage, dateline_place, geo_precision
 from events.text.ner import Entity, SpacyNER
 from events.text.sentences import SentenceSplitter
 from events.text.tokens import SentenceDoc
@@ -146,6 +146,7 @@ class Pipeline:
         events: list[Event] = []
         facts = DocumentFacts(anchor=anchor)
         sentences = self.splitter.split(text)
+        here = dateline_place(text, self.gazetteer)  # what "here" means in a datelined report
         entities = sorted(entities, key=lambda e: e.start)
         by_start = [[e.start for e in entities], [t.start for t in timexes], [t.start for t in toponyms]]
         for number, sentence in enumerate(sentences):
@@ -156,8 +157,12 @@ class Pipeline:
             ]
             local_timexes = [_shift(t, -sentence.start) for t in _within(timexes, by_start[1], sentence)]
             local_toponyms = self.places.scene_toponyms(
-                sentence.text, [_shift_toponym(t, -sentence.start) for t in _within(toponyms, by_start[2], sentence)]
+                sentence.text,
+                [_shift_toponym(t, -sentence.start) for t in _within(toponyms, by_start[2], sentence)],
+                here,
             )
+            facts.note_scenes(sentence.start, sentence.text, local_toponyms)
+            facts.note_sites(sentence.start, sentence.text, local_toponyms, self.places.cues)
             drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, facts, local))
             events.extend(link_clauses(sentence.text, drafts, local_toponyms, self.places.cues))
         events = self.places.document(text, events, toponyms, facts)

@@ -97,9 +97,14 @@ _RELATIVE_ASIDE = re.compile(
 )
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|–|—)\s*", re.IGNORECASE)
 # "attacked Afghanistan", "the invasion of Ukraine", "visiting Tajikistan", "sent to Syria"
-_OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
+OBJECT_IS_PLACE = frozenset({"ASSAULT", "MOBILIZE", "CONSULT", "RETREAT"})
 _INTO = re.compile(r"\binto\s+(?:the\s+)?(?:[\w\-’']+\s+){0,2}$", re.IGNORECASE)
-_OBJECT_GAP = re.compile(r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?", re.IGNORECASE)
+# "attacked Kabul", "the invasion of Ukraine", "shelled the eastern city of Goma"
+_OBJECT_GAP = re.compile(
+    r"\s*(?:(?:of|to|on|into|from|in)\s+)?(?:the\s+)?"
+    r"(?:(?:[a-z\-]+\s+){0,2}(?:city|town|village|region|province|district|capital|port|island)\s+of\s+)?",
+    re.IGNORECASE,
+)
 _KIND_ORDER = {"person": 0, "country": 1, "org": 2, "group": 2}
 _VISIT_MODES = frozenset({"visit"})
 _AGENT_SUFFIXES = ("ers", "ors", "ists", "ants")  # protesters, demonstrators, activists, militants
@@ -401,6 +406,7 @@ def event_place(
             continue
         if cues is not None and (
             cues.owner_not_host(sentence, top) or cues.speaks(sentence, top) or cues.topic_of_noun(sentence, top, trigger)
+            or cues.seat_of(sentence, top)
         ):
             continue
         if cues is not None and trigger.type in cues.verbal_types and top.start >= trigger.end:
@@ -411,17 +417,22 @@ def event_place(
         between = sentence[trigger.end : top.start] if top.start >= trigger.end else None
         if _LOCATIVE.search(left):
             candidates.append((distance, top))
-        elif trigger.type in _OBJECT_IS_PLACE and _INTO.search(left):
+        elif trigger.type in OBJECT_IS_PLACE and _INTO.search(left):
             candidates.append((distance, top))  # "fired rockets into Israel"; an arrest "as they crossed into" is not there
         elif between is not None and cues is not None and cues.scene_verb.fullmatch(between):
             candidates.append((distance, top))  # "the protests engulfed Nairobi"
-        elif between is not None and trigger.type in _OBJECT_IS_PLACE and _OBJECT_GAP.fullmatch(between):
+        elif between is not None and trigger.type in OBJECT_IS_PLACE and _OBJECT_GAP.fullmatch(between):
             candidates.append((distance, top))
         elif trigger.mode in _VISIT_MODES and top.start >= trigger.start and _DESTINATION.search(left):
             candidates.append((distance, top))
     if not candidates:
         return _framing_place(sentence, resolved, triggers, cues)
     return min(candidates, key=lambda c: c[0])[1]
+
+
+def is_locative(sentence: str, top: Toponym) -> bool:
+    """Whether a locative phrase introduces the toponym ("at the Presidential Palace here")."""
+    return _LOCATIVE.search(sentence[max(0, top.start - 60) : top.start]) is not None
 
 
 def _framing_place(

@@ -52,6 +52,7 @@ class PlaceCues:
     clause_link: re.Pattern[str]
     scene_verb: re.Pattern[str]  # what lies between a subject trigger and its scene: " engulfed ", " spread to the "
     metonymy_verbs: frozenset[str]
+    seat: re.Pattern[str]  # right before a place that is someone's seat: "based in the "
     topic_nouns: frozenset[str]
     verbal_types: frozenset[str]
     verbal_gap: int
@@ -75,6 +76,10 @@ class PlaceCues:
                 re.IGNORECASE,
             ),
             metonymy_verbs=frozenset(data["metonymy_verbs"]["words"]),
+            seat=re.compile(
+                r"\b(?:" + "|".join(re.escape(w) for w in data["seat_words"]["words"]) + r")\s+(?:in|at)\s+(?:the\s+)?$",
+                re.IGNORECASE,
+            ),
             topic_nouns=frozenset(data["topic_nouns"]["words"]),
             verbal_types=frozenset(data["verbal_types"]["types"]),
             verbal_gap=int(data["verbal_types"]["max_gap"]),
@@ -99,6 +104,10 @@ class PlaceCues:
             and following.group().lower() in self.metonymy_verbs
         )
 
+    def seat_of(self, sentence: str, top: Toponym) -> bool:
+        """A place named as where someone is based ("companies based in the U.S."), not where the act is."""
+        return self.seat.search(sentence, max(0, top.start - 40), top.start) is not None
+
     def owner_not_host(self, sentence: str, top: Toponym) -> bool:
         """A country that owns what follows it ("the U.S. embassy", "a U.S. base")."""
         if top.place is None or top.place.feature != "country":
@@ -119,9 +128,9 @@ def named_site(
             continue
         if any(m.start < end and top.start < m.end for m in actor_mentions):
             return top
-        if top.start >= trigger.end and _short_gap(sentence[trigger.end : top.start]):
+        if top.start >= trigger.end and short_gap(sentence[trigger.end : top.start]):
             return top  # its object: "attacked the Zaporizhzhia nuclear power plant"
-        if end <= trigger.start and _short_gap(sentence[end : trigger.start]):
+        if end <= trigger.start and short_gap(sentence[end : trigger.start]):
             return top  # its subject: "the Kabul airport was closed"
     return None
 
@@ -227,6 +236,6 @@ def _shares_actor(event: Event, other: Event) -> bool:
     return not other.actors or bool(set(event.actors) & set(other.actors))
 
 
-def _short_gap(gap: str) -> bool:
+def short_gap(gap: str) -> bool:
     """A trigger and its object: "attended in June the", "struck the" (no clause between them)."""
     return not _CLAUSE_BREAK.search(gap) and len(gap.split()) <= _SITE_GAP_WORDS

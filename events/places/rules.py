@@ -31,8 +31,9 @@ from typing import Protocol
 
 from events.geo.gazetteer import Gazetteer
 from events.models import Event, Mention, Place, Toponym, Trigger
-from events.places.attach import event_place, unknown_place_name
-from events.places.links import CUES_FILE, PlaceCues, domestic_country, named_site, with_place_of
+from events.places.attach import OBJECT_IS_PLACE as _OBJECT_IS_PLACE
+from events.places.attach import event_place, is_locative, unknown_place_name
+from events.places.links import CUES_FILE, PlaceCues, domestic_country, named_site, short_gap, site_end, with_place_of
 
 _WORD = r"[\w\-’']+"
 # "PUNO, Peru --", "TBILISI, June 21. /TASS/.", "WARSAW (Reuters) -", "HANOI:", "DHAKA –"
@@ -41,6 +42,7 @@ _DATELINE_QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w.\- ]{1,30}?)\s*(?:--|[-\u201
 # what may stand before a subject's first word: the sentence or clause start, or a determiner
 _NP_OPENS = re.compile(r"(?:^|[,;:(\u2013\u2014]|\b(?:a|an|the|by|that|and|but|while|when))\s*$", re.IGNORECASE)
 _SCENE_BEFORE = re.compile(r"\b(?:in|at|near|outside|across|inside|throughout)\s+(?:the\s+)?$", re.IGNORECASE)
+_DEFINITE_SITE = re.compile(r"\b[Tt]he\s+([a-z]+)\b")  # "the plant": its word is looked up among named sites
 _GEO_PRECISION = {"city": "point", "other": "point", "admin1": "admin1", "country": "country", "region": "admin1"}
 
 
@@ -51,6 +53,10 @@ class DocumentFacts:
     domestic: dict[str, str] = field(default_factory=dict)  # event id -> country whose institutions act at home
     countries: dict[int, set[str]] = field(default_factory=dict)  # sentence start -> countries it names
     order: dict[int, int] = field(default_factory=dict)  # sentence start -> its number in the article
+    previous: dict[int, int] = field(default_factory=dict)  # sentence start -> start of the sentence before
+    scenes: dict[int, set[int]] = field(default_factory=dict)  # sentence start -> GeoNames ids of its scenes
+    last_start: int | None = None  # the start of the last sentence noted
+    sites: dict[str, tuple[int, Place]] = field(default_factory=dict)  # site word -> last named site's sentence, place
     anchor: date | None = None  # the article's date: an undated incident happened shortly before it
 
     def note_sentence(self, start: int, sentence: str, toponyms: Sequence[Toponym]) -> None:
@@ -61,6 +67,37 @@ class DocumentFacts:
             t.place.country for t in toponyms
             if t.place is not None and t.place.country and _SCENE_BEFORE.search(sentence, max(0, t.start - 20), t.start)
         }
+
+    def note_sites(self, start: int, sentence: str, toponyms: Sequence[Toponym], cues: PlaceCues) -> None:
+        """Record the sites the sentence names after a place ("Fergana Chemical Plant"), so that a
+        later "the plant" can be read as that site."""
+        for top in toponyms:
+            end = site_end(sentence, top, cues) if top.place is not None else None
+            if end is not None and top.place is not None:
+                self.sites[sentence[top.end : end].split()[-1].lower()] = (start, top.place)
+
+    def note_scenes(self, start: int, sentence: str, toponyms: Sequence[Toponym]) -> None:
+        """Record the places any sentence names as a scene, whether or not it tells an act, and
+        which sentence came before it."""
+        if self.last_start is not None:
+            self.previous[start] = self.last_start
+        self.last_start = start
+        scenes = {
+            t.place.geonames_id for t in toponyms
+            if t.place is not None and t.place.geonames_id is not None and is_locative(sentence, t)
+        }
+        if scenes:
+            self.scenes[start] = scenes
+
+    def last_scene(self, incident: Event, told: int, before: int) -> int:
+        """Where the incident's story was last told before `before`: a sentence after `told` that
+        names its scene keeps it going ("was received with a guard of honour at the presidential
+        palace here" between a visit and its state dinner)."""
+        if incident.geonames_id is None:
+            return told
+        return max(
+            (s for s, ids in self.scenes.items() if told < s < before and incident.geonames_id in ids), default=told
+        )
 
 
 class PlaceLookup(Protocol):
@@ -78,6 +115,13 @@ class StoryCues:
     capital: re.Pattern[str]
     capital_of: re.Pattern[str]
     demonym_places: re.Pattern[str]
+    experiencer: re.Pattern[str]  # between a place and the act it underwent: " underwent two military "
+    the_country: re.Pattern[str]  # after an act whose object is a place: " the country"
+    own_object: re.Pattern[str]  # what a state closes at home: "border crossing", "airspace"
+    own_types: frozenset[str]
+    open_span: re.Pattern[str]  # right before a date that starts an act still going on: "since "
+    told_before: str  # what opens a sentence before a trigger that names an act already told
+    here: re.Pattern[str]  # words that stand for the dateline's town: "at the Presidential Palace here"
     families: dict[str, str]  # event type -> family name
     sentence_families: frozenset[str]
     excluded_modes: frozenset[str]
@@ -99,6 +143,19 @@ class StoryCues:
             capital=re.compile(rf"\b({_WORD})\s+(?:{capitals})\b(?!\s*,\s*[A-Z])", re.IGNORECASE),
             capital_of=re.compile(rf"\b(?:{capitals})\s+of\s+(?:the\s+)?$", re.IGNORECASE),
             demonym_places=re.compile(rf"\b({_WORD})\s+(?:{_alternation(phrases['place_nouns'])})\b"),
+            experiencer=re.compile(
+                rf"\s*(?:(?:has|have|had)\s+)?(?:also\s+|already\s+)?"
+                rf"(?:{_alternation(phrases['experiencer_verbs'])})\s+(?:{_WORD}\s+){{0,3}}",
+                re.IGNORECASE,
+            ),
+            the_country=re.compile(rf"\s+(?:the|that)\s+(?:{_alternation(phrases['place_anaphors'])})\b"),
+            own_object=re.compile(
+                rf"(?:{_WORD}\s+){{0,4}}?(?:{_alternation(data['own_objects']['words'])})\b", re.IGNORECASE
+            ),
+            own_types=frozenset(data["own_objects"]["types"]),
+            open_span=re.compile(rf"\b(?:{_alternation(data['story']['open_span_words'])})\s+$", re.IGNORECASE),
+            told_before=rf"\s*(?:{_alternation(data['story']['told_before'])})\s+",
+            here=re.compile(rf"\b(?:{_alternation(phrases['dateline_words'])})\b"),
             families=families,
             sentence_families=frozenset(data["story"]["sentence_families"]),
             excluded_modes=frozenset(data["story"]["excluded_modes"]),
@@ -118,12 +175,14 @@ class PlaceStage:
 
     # -- rule 1: the sentence names the scene -------------------------------------------------
 
-    def scene_toponyms(self, sentence: str, toponyms: Sequence[Toponym]) -> list[Toponym]:
+    def scene_toponyms(self, sentence: str, toponyms: Sequence[Toponym], here: Place | None = None) -> list[Toponym]:
         """The sentence's toponyms, with scene phrases that name a place without its name.
 
         "the capital of Kenya" stands for Nairobi, "the Kenyan capital" too;
-        "several Nigerian cities" for Nigeria. They are added as toponyms so
-        that the locative rules treat them like any place name.
+        "several Nigerian cities" for Nigeria. In a datelined report, "here"
+        stands for the dateline's town (`here`): "a ceremony at the
+        Presidential Palace here". They are added as toponyms so that the
+        locative rules treat them like any place name.
         """
         found: list[Toponym] = []
         for top in toponyms:
@@ -147,6 +206,10 @@ class PlaceStage:
                 if place is not None:
                     found.append(Toponym(match.start(), match.end(), match.group(), place))
                     taken.append(match.span())
+        if here is not None:
+            for match in self.story_cues.here.finditer(sentence):
+                if not any(s < match.end() and match.start() < e for s, e in taken):
+                    found.append(Toponym(match.start(), match.end(), match.group(), here))
         return sorted(found, key=lambda t: t.start)
 
     def scene(
@@ -176,6 +239,8 @@ class PlaceStage:
             if sibling.type == trigger.type and sibling is not trigger:
                 where = event_place(sentence, sibling, toponyms, actor_mentions, triggers, cues)
         where = where or self._institution(sentence, trigger, triggers, toponyms)
+        where = where or self._experiencer(sentence, trigger, toponyms)
+        where = where or self._the_country(sentence, trigger, toponyms, actor_mentions)
         if where is not None:
             return where.place
         if self.geocoder is not None:
@@ -198,6 +263,45 @@ class PlaceStage:
                 return top
         return None
 
+    def _experiencer(self, sentence: str, trigger: Trigger, toponyms: Sequence[Toponym]) -> Toponym | None:
+        """A place that underwent the act is its scene: "In 2022, Burkina Faso underwent two military
+        coups", "Kenya has seen weeks of protests" (the place is the subject, the act the object)."""
+        for top in toponyms:
+            if top.place is None or top.end > trigger.start or not _NP_OPENS.search(sentence, 0, top.start):
+                continue
+            if self.story_cues.experiencer.fullmatch(sentence, top.end, trigger.start):
+                return top
+        return None
+
+    def _the_country(
+        self, sentence: str, trigger: Trigger, toponyms: Sequence[Toponym], actor_mentions: Sequence[Mention]
+    ) -> Toponym | None:
+        """"invaded the country", "visited the country": the country the sentence named last before
+        the act's subject, other than the subject's own ("one of Ukraine's allies since Russia invaded the country")."""
+        if trigger.type not in _OBJECT_IS_PLACE or not self.story_cues.the_country.match(sentence, trigger.end):
+            return None
+        subject = max((m for m in actor_mentions if m.end <= trigger.start), key=lambda m: m.end, default=None)
+        named = [
+            t for t in toponyms
+            if t.place is not None and t.place.feature == "country" and t.end <= trigger.start
+            and (subject is None or (t.end <= subject.start and t.place.country != subject.country))
+        ]
+        return named[-1] if named else None
+
+    def _closes_own(self, sentence: str, trigger: Trigger, actor_mentions: Sequence[Mention]) -> str | None:
+        """A state that closes or reopens its own border, crossing or airspace acts at home: "Poland
+        is to close a key border crossing with Belarus" (rule 3). The state is the act's subject."""
+        if trigger.type not in self.story_cues.own_types:
+            return None
+        if not self.story_cues.own_object.match(sentence, trigger.start, min(len(sentence), trigger.end + 30)):
+            return None
+        subject = max((m for m in actor_mentions if m.end <= trigger.start), key=lambda m: m.end, default=None)
+        if subject is None or subject.kind != "country" or not subject.country:
+            return None
+        if re.search(r"[,;:()]", sentence[subject.end : trigger.start]):
+            return None
+        return subject.country
+
     def domestic(
         self,
         sentence: str,
@@ -211,6 +315,7 @@ class PlaceStage:
         (the act's actors first, then any state body the sentence names)."""
         code = domestic_country(trigger.type, actor_mentions, self.cues)
         code = code or domestic_country(trigger.type, mentions, self.cues)
+        code = code or self._closes_own(sentence, trigger, actor_mentions)
         if code is not None or trigger.type not in self.cues.domestic_types:
             return code
         for top in toponyms:
@@ -239,20 +344,35 @@ class PlaceStage:
         events = self._dateline(text, events, toponyms)
         incidents: dict[str, Event] = {}
         last_told: dict[str, int] = {}  # family -> start of the sentence that last told its incident
+        acts_in: dict[int, list[Event]] = {}  # sentence start -> its acts (no statements), as placed
         out: list[Event] = []
         for event in events:
             family = self._family(event)
             if event.place is None and family is not None:
                 incident = incidents.get(family)
+                if incident is not None:
+                    last_told[family] = facts.last_scene(incident, last_told[family], event.char_start)
                 if incident is not None and incident.char_start < event.char_start and self._continues(
                     event, incident, last_told[family], facts
                 ):
                     event = with_place_of(event, incident, basis="story")
                     last_told[family] = event.char_start
+            if event.place is None and event.type not in self.cues.verbal_types and self._told_before(event):
+                source = _referent(event, acts_in.get(facts.previous.get(event.char_start, -1), []))
+                if source is not None and source.place is not None and (
+                    facts.domestic.get(event.event_id, source.country) == source.country
+                ):
+                    event = with_place_of(event, source, basis="story")
+            if event.place is None and event.type not in self.cues.verbal_types:
+                site = self._site_told_before(event, facts)
+                if site is not None:
+                    event = placed(event, site, "story")
             if event.place is None and event.event_id in domestic:
                 country = self.gazetteer.country(domestic[event.event_id])
                 if country is not None:
                     event = placed(event, country, "actor")
+            if event.type not in self.cues.verbal_types and event.mode not in self.story_cues.excluded_modes:
+                acts_in.setdefault(event.char_start, []).append(event)
             if event.place is not None and family is not None and event.place_basis != "story":
                 incidents[family] = event
                 last_told[family] = event.char_start
@@ -298,6 +418,29 @@ class PlaceStage:
             for e in events
         ]
 
+    def _site_told_before(self, event: Event, facts: DocumentFacts) -> Place | None:
+        """The place of a site an earlier sentence named, when the event's subject or object is that
+        site again: "Fergana Chemical Plant supplied ..." then "the plant supplied 2,700 tons"."""
+        at = event.sentence.find(event.trigger)
+        for match in _DEFINITE_SITE.finditer(event.sentence):
+            named = facts.sites.get(match.group(1).lower())
+            if named is None or at < 0 or not named[0] < event.char_start:
+                continue
+            gap = facts.order.get(event.char_start, 0) - facts.order.get(named[0], 0)
+            if gap > self.story_cues.max_sentences:
+                continue
+            if match.end() <= at and short_gap(event.sentence[match.end() : at]):
+                return named[1]
+            if match.start() >= at + len(event.trigger) and short_gap(event.sentence[at + len(event.trigger) : match.start()]):
+                return named[1]
+        return None
+
+    def _told_before(self, event: Event) -> bool:
+        """Whether the sentence opens on its trigger as an act already told: "The closure, ordered by
+        a Russian court, followed ...", "The attack was claimed by ..." (the act of the sentence before)."""
+        pattern = self.story_cues.told_before
+        return re.match(pattern + re.escape(event.trigger) + r"\b", event.sentence) is not None
+
     def _family(self, event: Event) -> str | None:
         """The family of acts whose reports continue one another's incident; None for a call."""
         if event.mode in self.story_cues.excluded_modes:
@@ -318,7 +461,25 @@ class PlaceStage:
             return False  # "the closure, ordered by a Russian court": Russia's act, whatever the story
         if event.status == "scheduled" and incident.status != "scheduled" and not incident.date:
             return False  # a plan continues an ongoing visit of known date, not some earlier act
+        if self._still_going(event):
+            # "fighting has been ongoing since May 10": the act runs up to the incident
+            reached = incident.date or (facts.anchor.isoformat() if facts.anchor else None)
+            return reached is None or event.date is None or reached[: len(event.date)] >= event.date
         return _dates_close(event, incident, self.story_cues.max_days, facts.anchor)
+
+    def _still_going(self, event: Event) -> bool:
+        """Whether the event's date is where an act began that still goes on ("since May 10, 2024")."""
+        if not event.date_text:
+            return False
+        at = event.sentence.find(event.date_text)
+        return at > 0 and self.story_cues.open_span.search(event.sentence, 0, at) is not None
+
+
+def _referent(event: Event, acts: Sequence[Event]) -> Event | None:
+    """The act of the sentence before that "The closure" or "The attack" names: one of its own type
+    if that sentence told one (placed or not), else its last act."""
+    same = [a for a in acts if a.type == event.type]
+    return same[-1] if same else (acts[-1] if acts else None)
 
 
 def dateline_place(text: str, gazetteer: Gazetteer) -> Place | None:
@@ -334,6 +495,8 @@ def dateline_place(text: str, gazetteer: Gazetteer) -> Place | None:
     towns = [p for p in gazetteer.candidates(match.group(1)) if p.feature in ("city", "admin1")]
     if country is not None:
         towns = [p for p in towns if p.country == country] or towns
+    # a report is filed from a town: "KABUL" is the city, not the province around it
+    towns.sort(key=lambda p: p.feature != "city")
     return towns[0] if towns else None
 
 
