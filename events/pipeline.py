@@ -13,7 +13,7 @@ import hashlib
 import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -28,7 +28,7 @@ from events.errors import FAILED, InputError, InputWarning
 from events.gazetteer import Gazetteer
 from events.geoparse import Geoparser
 from events.ingest import derive_doc_id
-from events.lexicon import Lexicon
+from events.lexicon import Lexicon, tokenize
 from events.limits import ArticleLimits, label, prepare
 from events.magnitude import CasualtyReader
 from events.ner import Entity, SpacyNER
@@ -143,6 +143,7 @@ class Pipeline:
                              as_of=int(anchor.strftime("%Y%m%d")) if anchor else None)
         events: list[Event] = []
         facts = DocumentFacts(anchor=anchor)
+        second_acts: dict[str, str] = {}  # event id of a second act of a type -> the first act's
         sentences = self.splitter.split(text)
         entities = sorted(entities, key=lambda e: e.start)
         by_start = [[e.start for e in entities], [t.start for t in timexes], [t.start for t in toponyms]]
@@ -156,9 +157,10 @@ class Pipeline:
             local_toponyms = self.places.scene_toponyms(
                 sentence.text, [_shift_toponym(t, -sentence.start) for t in _within(toponyms, by_start[2], sentence)]
             )
-            drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, facts, local))
+            drafts = list(self._sentence_events(
+                article, sentence, local_timexes, local_toponyms, doc, facts, local, second_acts))
             events.extend(link_clauses(sentence.text, drafts, local_toponyms, self.places.cues))
-        events = self.places.document(text, events, toponyms, facts)
+        events = _share_scene(self.places.document(text, events, toponyms, facts), second_acts)
         events = in_ontology(events, self.lexicon.cues, self.gazetteer)  # private buying, lending: no PLOVER act
         return self.confidence.score(events, len(text)), len(sentences)
 
@@ -171,6 +173,7 @@ class Pipeline:
         doc: DocumentActors,
         facts: DocumentFacts,
         entities: Sequence[Entity] = (),
+        second_acts: dict[str, str] | None = None,
     ) -> Iterator[tuple[Trigger, Event]]:
         """The sentence's events with their triggers; timexes and toponyms come in sentence offsets.
 
@@ -180,16 +183,32 @@ class Pipeline:
         referent = doc.last_person
         mentions = self.actors.find(sentence.text, doc, entities)
         found = self.triggers.find(sentence.text)
-        triggers = _one_per_type([t for t in found if not t.argument])
+        triggers = _one_per_type([t for t in found if not t.argument], sentence.text, self.lexicon.cues.second_event_links)
         if not triggers:
             return
         facts.note_sentence(sentence.start, sentence.text, local_toponyms)
+        # a second act of a type (see _one_per_type) must not take the first's actors or date away,
+        # so each first act is read among the first acts only; a second act with no date of its own
+        # shares the date of the act it is coordinated with ("suspended ... and expelled ... on Friday")
+        firsts = _first_of_type(triggers)
+        dates: dict[str, Timex | None] = {}
+        first_ids: dict[str, str] = {}
         for trigger in triggers:
+            second = trigger not in firsts
+            near = sorted([*firsts, trigger], key=lambda t: t.start) if second else firsts
             story = self.actors.story(trigger.text, trigger.type, doc)
-            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent, story)
-            when = event_date(sentence.text, trigger, local_timexes, triggers)
+            who = roles(sentence.text, trigger, mentions, near, self.gazetteer.country_name, referent, story)
+            when = event_date(sentence.text, trigger, local_timexes, near)
+            if second and when is None:
+                when = dates.get(trigger.type)
+            elif not second:
+                dates[trigger.type] = when
             place = self.places.scene(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
             event_id = _event_id(article.doc_id, sentence, trigger)
+            if not second:
+                first_ids[trigger.type] = event_id
+            elif second_acts is not None:
+                second_acts[event_id] = first_ids[trigger.type]
             toll = self.casualties.read(sentence.text) if trigger.type in _CASUALTY_TYPES else None
             home = self.places.domestic(sentence.text, trigger, local_toponyms, who.actor_mentions, mentions)
             if home is not None:
@@ -230,15 +249,54 @@ class Pipeline:
 _CASUALTY_TYPES = frozenset({"ASSAULT"})  # EVENTS.md section 3: casualties are stated for attacks
 
 
-def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
-    """One event per type and sentence: several triggers of a type mostly restate one event."""
+def _one_per_type(triggers: list[Trigger], text: str = "", links: frozenset[str] = frozenset()) -> list[Trigger]:
+    """One event per type and sentence: several triggers of a type mostly restate one event ("killed
+    five and injured 12"). A later trigger of the type is a second act when its mode differs from
+    every kept one of the type (both known) and a link word (`second_event_links` in data/cues.json)
+    stands between it and the last of them: "suspended the outlets and expelled the correspondents"."""
+    kept: list[Trigger] = []
+    last: dict[str, Trigger] = {}
+    for trigger in triggers:
+        before = last.get(trigger.type)
+        if before is None or _second_act(trigger, before, kept, text, links):
+            last[trigger.type] = trigger
+            kept.append(trigger)
+    return kept
+
+
+def _share_scene(events: list[Event], second_acts: dict[str, str]) -> list[Event]:
+    """A second act with no place of its own happened where the act it is coordinated with did
+    ("he concluded ten agreements and pledged to increase trade" during a visit)."""
+    if not second_acts:
+        return events
+    by_id = {e.event_id: e for e in events}
+    out = []
+    for event in events:
+        first = by_id.get(second_acts.get(event.event_id, ""))
+        if first is not None and event.place is None and first.place is not None:
+            event = replace(event, **{f: getattr(first, f) for f in _PLACE_FIELDS})
+        out.append(event)
+    return out
+
+
+_PLACE_FIELDS = ("place", "country", "admin1", "lat", "lon", "geo_precision", "place_basis", "geonames_id")
+
+
+def _first_of_type(triggers: list[Trigger]) -> list[Trigger]:
     seen: set[str] = set()
-    kept = []
+    firsts = []
     for trigger in triggers:
         if trigger.type not in seen:
             seen.add(trigger.type)
-            kept.append(trigger)
-    return kept
+            firsts.append(trigger)
+    return firsts
+
+
+def _second_act(trigger: Trigger, before: Trigger, kept: list[Trigger], text: str, links: frozenset[str]) -> bool:
+    if trigger.mode is None or any(k.type == trigger.type and k.mode in (None, trigger.mode) for k in kept):
+        return False
+    between = {word for word, _, _ in tokenize(text[before.end : trigger.start])}
+    return not links.isdisjoint(between)
 
 
 def _event_id(doc_id: str, sentence: Sentence, trigger: Trigger) -> str:
