@@ -3,6 +3,8 @@ rule used to lose, each with a case where the same words must stay silent or sta
 
 from __future__ import annotations
 
+import pytest
+
 
 def _events(pipeline, text):
     return pipeline.extract_text(text, published="2024-03-25")
@@ -28,3 +30,34 @@ def test_one_act_told_by_two_triggers_stays_one_event(pipeline):
     arrest = [e for e in _events(pipeline, "The suspect was arrested on Sunday and charged with robbery.")
               if e.type == "COERCE"]
     assert len(assault) == 1 and len(arrest) == 1
+
+
+@pytest.mark.parametrize("text, event_type, mode", [
+    ("The foreign ministry expressed its gratitude to Qatar for mediating the prisoner exchange.",
+     "SUPPORT", "praise"),
+    ("Chinese President Xi Jinping welcomed Brazilian President Luiz Inacio Lula da Silva in Beijing on Friday.",
+     "CONSULT", "host"),
+    ("Erdogan held an official welcoming ceremony for the emir of Qatar in Ankara.", "CONSULT", "host"),
+    ("Prime Minister Rishi Sunak ruled out an early election on Monday.", "REJECT", None),
+    ("The U.S. State Department advised its citizens not to travel to Haiti.", "REQUEST", None),
+    ("Prosecutors in Paris opened an investigation into the fire on Tuesday.", "ACCUSE", "investigate"),
+    ("Israel blocked all crossings into Gaza on Monday.", "SANCTION", "border"),
+    ("M23 rebels took control of the town of Bunagana on Monday.", "COERCE", "seize"),
+    ("A Russian missile struck an apartment block in Dnipro on Saturday.", "ASSAULT", "missile"),
+])
+def test_wire_wording_is_an_event(pipeline, text, event_type, mode):
+    assert (event_type, mode) in {(e.type, e.mode) for e in _events(pipeline, text)}
+
+
+@pytest.mark.parametrize("text, event_type", [
+    ("The statement expressed concern over the appreciation of the yen.", "SUPPORT"),
+    ("The president welcomed the minister's decision to resign.", "CONSULT"),
+    ("Investigators ruled out foul play in the fire.", "REJECT"),
+    ("Doctors advised him to rest for two weeks.", "REQUEST"),
+    ("The opposition demanded that prosecutors open an investigation.", "ACCUSE"),
+    ("Railway crossings were blocked by snow for several hours.", "SANCTION"),
+    ("The new owners took control of the company last year.", "COERCE"),
+    ("Officials said a missile could have struck the plane.", "ASSAULT"),
+])
+def test_the_same_words_in_another_sense_are_no_event(pipeline, text, event_type):
+    assert event_type not in {e.type for e in _events(pipeline, text)}
