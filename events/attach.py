@@ -64,7 +64,9 @@ _PASSIVE_VERB = re.compile(
 )
 _IRREGULAR_PARTICIPLES = frozenset({"shot", "hit", "held", "struck", "met", "sent", "put", "cut", "set", "caught",
                                     "fought", "brought", "led", "sold", "kept", "left", "seized", "freed"})
-_COORDINATED_VERB = re.compile(r"\s(?:and|but)\s+(?:\w+ly\s+|also\s+|then\s+)?$")
+# "and offered", "and then shut", "and was advising", "and has also expelled": a second verb of one subject
+_COORDINATED_VERB = re.compile(
+    r"\s(?:and|but)\s+(?:(?:was|were|is|are|has|have|had)\s+)?(?:\w+ly\s+|also\s+|then\s+)?$")
 _RELATIVE_LINK = re.compile(r",?\s+(?:which|who)\s+(?:\w+ly\s+)?", re.IGNORECASE)
 # ", during his visits to Azerbaijan and Armenia," : an adjunct set off by commas inside a clause
 _ASIDE = re.compile(
@@ -166,7 +168,8 @@ def roles(
         actors_m = before[-3:] if before else []
         targets_m = after
     earlier = [t for t in triggers if t.end <= trigger.start]
-    if not passive and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
+    suffered = bool(_PASSIVE_VERB.search(sentence, 0, trigger.start)) and _participle(trigger.text)
+    if not passive and not suffered and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
         # "Estrada condemned the bombings in Kenya and offered condolences": one subject, two verbs
         shared = roles(sentence, earlier[-1], mentions, triggers, country_name, referent, story)
         if shared.actor_mentions:  # else the subject stands between: "clashes continued as authorities ... and shut down"

@@ -61,3 +61,16 @@ def test_wire_wording_is_an_event(pipeline, text, event_type, mode):
 ])
 def test_the_same_words_in_another_sense_are_no_event(pipeline, text, event_type):
     assert event_type not in {e.type for e in _events(pipeline, text)}
+
+
+def test_a_verb_after_and_with_an_auxiliary_shares_the_first_verbs_subject(pipeline):
+    events = _events(pipeline, "Kenya closed its border with Somalia and was advising its citizens not to "
+                               "travel to the region.")
+    request = [e for e in events if e.type == "REQUEST"]
+    assert [e.actors for e in request] == [["Kenya"]]
+
+
+def test_a_passive_verb_after_and_does_not_take_the_first_verbs_subject(pipeline):
+    events = _events(pipeline, "Alexei Navalny criticised the Kremlin and was arrested on Sunday.")
+    arrest = [e for e in events if e.type == "COERCE"]
+    assert len(arrest) == 1 and "Alexei Navalny" not in arrest[0].actors
