@@ -44,6 +44,11 @@ def test_one_act_told_by_two_triggers_stays_one_event(pipeline):
     ("Israel blocked all crossings into Gaza on Monday.", "SANCTION", "border"),
     ("M23 rebels took control of the town of Bunagana on Monday.", "COERCE", "seize"),
     ("A Russian missile struck an apartment block in Dnipro on Saturday.", "ASSAULT", "missile"),
+    ("Israeli air strikes killed 20 people in Rafah overnight.", "ASSAULT", "aerial"),
+    ("The reporter was severely beaten by plainclothes officers outside the courthouse.", "ASSAULT", "beat"),
+    ("North Korea ignored the warnings and launched another ballistic missile on Sunday.", "REJECT", None),
+    ("The French government defended the decision to ban the protest.", "SUPPORT", "endorse"),
+    ("Thousands of Bolsonaro supporters stormed Brazil's Congress on Sunday.", "PROTEST", "riot"),
 ])
 def test_wire_wording_is_an_event(pipeline, text, event_type, mode):
     assert (event_type, mode) in {(e.type, e.mode) for e in _events(pipeline, text)}
@@ -58,6 +63,10 @@ def test_wire_wording_is_an_event(pipeline, text, event_type, mode):
     ("Railway crossings were blocked by snow for several hours.", "SANCTION"),
     ("The new owners took control of the company last year.", "COERCE"),
     ("Officials said a missile could have struck the plane.", "ASSAULT"),
+    ("The defending champion was beaten in the final on Sunday.", "ASSAULT"),
+    ("Investors ignored the threat of higher interest rates.", "REJECT"),
+    ("The coach defended his decision to leave the captain on the bench.", "SUPPORT"),
+    ("Fans stormed the pitch after the final whistle.", "PROTEST"),
 ])
 def test_the_same_words_in_another_sense_are_no_event(pipeline, text, event_type):
     assert event_type not in {e.type for e in _events(pipeline, text)}
