@@ -49,6 +49,7 @@ def test_one_act_told_by_two_triggers_stays_one_event(pipeline):
     ("North Korea ignored the warnings and launched another ballistic missile on Sunday.", "REJECT", None),
     ("The French government defended the decision to ban the protest.", "SUPPORT", "endorse"),
     ("Thousands of Bolsonaro supporters stormed Brazil's Congress on Sunday.", "PROTEST", "riot"),
+    ("Riot police used batons and pepper spray to disperse the crowd outside parliament.", "COERCE", "repress"),
 ])
 def test_wire_wording_is_an_event(pipeline, text, event_type, mode):
     assert (event_type, mode) in {(e.type, e.mode) for e in _events(pipeline, text)}
@@ -67,6 +68,7 @@ def test_wire_wording_is_an_event(pipeline, text, event_type, mode):
     ("Investors ignored the threat of higher interest rates.", "REJECT"),
     ("The coach defended his decision to leave the captain on the bench.", "SUPPORT"),
     ("Fans stormed the pitch after the final whistle.", "PROTEST"),
+    ("Officers should use batons only as a last resort, the guidelines say.", "COERCE"),
 ])
 def test_the_same_words_in_another_sense_are_no_event(pipeline, text, event_type):
     assert event_type not in {e.type for e in _events(pipeline, text)}
