@@ -24,6 +24,14 @@ def test_a_second_act_with_no_scene_of_its_own_shares_the_first_acts_place(pipel
     assert coerce == {"fired tear gas": "Nairobi", "shut down": "Nairobi"}
 
 
+def test_a_meeting_held_where_a_visit_went_is_its_own_event(pipeline):
+    events = _events(pipeline, "Modi paid a state visit to Washington on Thursday, where he met President "
+                               "Joe Biden at the White House.")
+    assert sorted(e.mode for e in events if e.type == "CONSULT") == ["meet", "visit"]
+    one = _events(pipeline, "The minister visited Kyiv on Friday, where he visited a children's hospital.")
+    assert len([e for e in one if e.type == "CONSULT"]) == 1
+
+
 def test_one_act_told_by_two_triggers_stays_one_event(pipeline):
     assault = [e for e in _events(pipeline, "Gunmen killed five villagers and wounded 12 others on Friday.")
                if e.type == "ASSAULT"]
