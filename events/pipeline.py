@@ -10,6 +10,7 @@ of articles over it.
 from __future__ import annotations
 
 import hashlib
+import re
 import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from events.actors import ActorFinder, ActorLexicon, DocumentActors, story_country
-from events.attach import event_date, roles
+from events.attach import Roles, event_date, roles
 from events.budget import time_limit
 from events.place_links import link_clauses
 from events.places import DocumentFacts, PlaceStage, geo_precision
@@ -193,6 +194,7 @@ class Pipeline:
         firsts = _first_of_type(triggers)
         dates: dict[str, Timex | None] = {}
         first_ids: dict[str, str] = {}
+        read: dict[str, tuple[Roles, Place | None]] = {}
         for trigger in triggers:
             second = trigger not in firsts
             near = sorted([*firsts, trigger], key=lambda t: t.start) if second else firsts
@@ -204,6 +206,12 @@ class Pipeline:
             elif not second:
                 dates[trigger.type] = when
             place = self.places.scene(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
+            if not second:
+                read[trigger.type] = (who, place)
+            elif _FRAMED.search(sentence.text, 0, trigger.start) and read[trigger.type][0].actors:
+                # "visited Tajikistan and Turkmenistan for a Caspian summit": the first act's doers
+                # take part in the act that frames it, where the first act happened
+                who, place = read[trigger.type][0], read[trigger.type][1] or place
             event_id = _event_id(article.doc_id, sentence, trigger)
             if not second:
                 first_ids[trigger.type] = event_id
@@ -246,6 +254,8 @@ class Pipeline:
             )
 
 
+# a second act named as the frame of the first: "for a summit", "in conjunction with a meeting of"
+_FRAMED = re.compile(r"\b(?:for|with|during)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
 _CASUALTY_TYPES = frozenset({"ASSAULT"})  # EVENTS.md section 3: casualties are stated for attacks
 
 

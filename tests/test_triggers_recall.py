@@ -32,6 +32,12 @@ def test_a_meeting_held_where_a_visit_went_is_its_own_event(pipeline):
     assert len([e for e in one if e.type == "CONSULT"]) == 1
 
 
+def test_a_second_act_that_frames_the_first_takes_its_doers(pipeline):
+    events = _events(pipeline, "Erdogan visited Lithuania and Latvia on Tuesday for a NATO summit.")
+    summit = [e for e in events if e.type == "CONSULT" and e.trigger == "summit"]
+    assert len(summit) == 1 and "Recep Tayyip Erdoğan" in summit[0].actors
+
+
 def test_one_act_told_by_two_triggers_stays_one_event(pipeline):
     assault = [e for e in _events(pipeline, "Gunmen killed five villagers and wounded 12 others on Friday.")
                if e.type == "ASSAULT"]
