@@ -87,6 +87,7 @@ _FRAME_CHARS = 40
 _CLAUSE_MARK = re.compile(r"[,;:()\u2013\u2014]")
 _OPENING_PARTICIPLE = re.compile(r"^\s*[A-Z][a-z]+ing\b[^,;:]{0,120},")
 _OFFSET_UNITS = {"D": 1, "W": 7}
+_AFTER_CLAUSE = re.compile(r",\s+(?:just\s+|shortly\s+|soon\s+)?after\s+[^,;:.]*$", re.IGNORECASE)
 _OFFSET_LINK = re.compile(r"\s+(after|before)\b", re.IGNORECASE)
 _OPENING_LOCATIVE = re.compile(r"^\s*(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:(?:city|town|region|province|village)\s+of\s+)?$", re.IGNORECASE)
 # ", who was appointed in 2005,", ", one of the largest producers in Uzbekistan,", "– which opposes
@@ -301,6 +302,13 @@ def event_date(
         opening = _OPENING_PARTICIPLE.match(sentence)
         if opening is not None and trigger.start >= opening.end():
             own = [t for t in dated if t.end <= opening.end()]
+    if not own:
+        # "severed ties with Tehran in 2016, after protesters stormed the embassy": an act told in an
+        # after-clause of a main clause dated to a year or a month falls in that year or month
+        after = _AFTER_CLAUSE.search(sentence, 0, trigger.start)
+        if after is not None:
+            own = [t for t in dated if t.end <= after.start() and t.precision in ("year", "month")
+                   and not _CLAUSE_MARK.search(sentence, t.end, after.start())]
     if not own:
         return None
     best = min(own, key=lambda t: (_cost(sentence, t, trigger), t.start > trigger.start))

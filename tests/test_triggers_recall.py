@@ -99,3 +99,14 @@ def test_a_passive_verb_after_and_does_not_take_the_first_verbs_subject(pipeline
     events = _events(pipeline, "Alexei Navalny criticised the Kremlin and was arrested on Sunday.")
     arrest = [e for e in events if e.type == "COERCE"]
     assert len(arrest) == 1 and "Alexei Navalny" not in arrest[0].actors
+
+
+def test_an_act_in_an_after_clause_falls_in_the_main_clauses_year(pipeline):
+    events = _events(pipeline, "Britain cut diplomatic ties with Libya in 1984, after a policewoman was shot "
+                               "outside the Libyan embassy in London.")
+    assert [e.date for e in events if e.type == "ASSAULT"] == ["1984"]
+
+
+def test_a_main_clauses_day_is_not_lent_to_its_after_clause(pipeline):
+    events = _events(pipeline, "The army declared a curfew on Tuesday, after protesters stormed the parliament.")
+    assert [e.date for e in events if e.type == "PROTEST"] == [None]
