@@ -102,7 +102,7 @@ def test_a_passive_verb_after_and_does_not_take_the_first_verbs_subject(pipeline
 
 
 def test_an_act_in_an_after_clause_falls_in_the_main_clauses_year(pipeline):
-    events = _events(pipeline, "Britain cut diplomatic ties with Libya in 1984, after a policewoman was shot "
+    events = _events(pipeline, "Britain severed diplomatic ties with Libya in 1984, after a policewoman was shot "
                                "outside the Libyan embassy in London.")
     assert [e.date for e in events if e.type == "ASSAULT"] == ["1984"]
 
