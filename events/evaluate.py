@@ -62,6 +62,9 @@ def match(gold: Sequence[dict], pred: Sequence[dict], typed: bool = True) -> lis
             sentence = _norm_text(p.get("sentence") or "")
             if evidence and sentence and (evidence in sentence or sentence in evidence):
                 options.append(j)
+        # where a sentence holds several predictions of the type, try first those whose trigger lies
+        # in the evidence, so that each gold event pairs with the record of its own words
+        options.sort(key=lambda j: _norm_text(pred[j].get("trigger") or "\0") not in evidence)
         edges.append(options)
     owner: dict[int, int] = {}
 

@@ -10,6 +10,7 @@ of articles over it.
 from __future__ import annotations
 
 import hashlib
+import re
 import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
@@ -26,13 +27,14 @@ from events.geo.geoparse import Geoparser
 from events.ingest.articles import derive_doc_id
 from events.ingest.limits import ArticleLimits, label, prepare
 from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
-from events.places.attach import event_date, roles
+from events.places.attach import Roles, event_date, roles
 from events.places.links import link_clauses
-from events.places.rules import DocumentFacts, PlaceStage, dateline_place, geo_precision
+from events.places.rules import DocumentFacts, PlaceStage, dateline_place, geo_precision, share_scene
 from events.text.ner import Entity, SpacyNER
 from events.text.sentences import SentenceSplitter
 from events.text.tokens import SentenceDoc
 from events.time.timex import TimexTagger, find_anchor
+from events.triggers.acts import first_of_type, one_per_type
 from events.triggers.classify import TriggerFinder, in_ontology
 from events.triggers.confidence import ConfidenceModel
 from events.triggers.lexicon import Lexicon
@@ -145,6 +147,7 @@ class Pipeline:
                              as_of=int(anchor.strftime("%Y%m%d")) if anchor else None)
         events: list[Event] = []
         facts = DocumentFacts(anchor=anchor)
+        second_acts: dict[str, str] = {}  # event id of a second act of a type -> the first act's
         sentences = self.splitter.split(text)
         here = dateline_place(text, self.gazetteer)  # what "here" means in a datelined report
         entities = sorted(entities, key=lambda e: e.start)
@@ -163,9 +166,10 @@ class Pipeline:
             )
             facts.note_scenes(sentence.start, sentence.text, local_toponyms)
             facts.note_sites(sentence.start, sentence.text, local_toponyms, self.places.cues)
-            drafts = list(self._sentence_events(article, sentence, local_timexes, local_toponyms, doc, facts, local))
+            drafts = list(self._sentence_events(
+                article, sentence, local_timexes, local_toponyms, doc, facts, local, second_acts))
             events.extend(link_clauses(sentence.text, drafts, local_toponyms, self.places.cues))
-        events = self.places.document(text, events, toponyms, facts)
+        events = share_scene(self.places.document(text, events, toponyms, facts), second_acts)
         events = in_ontology(events, self.lexicon.cues, self.gazetteer)  # private buying, lending: no PLOVER act
         return self.confidence.score(events, len(text)), len(sentences)
 
@@ -178,6 +182,7 @@ class Pipeline:
         doc: DocumentActors,
         facts: DocumentFacts,
         entities: Sequence[Entity] = (),
+        second_acts: dict[str, str] | None = None,
     ) -> Iterator[tuple[Trigger, Event]]:
         """The sentence's events with their triggers; timexes and toponyms come in sentence offsets.
 
@@ -188,16 +193,39 @@ class Pipeline:
         tokens = SentenceDoc.of(sentence.text, sentence.start)  # tokenised once, read by both finders
         mentions = self.actors.find(tokens, doc, entities)
         found = self.triggers.find(tokens)
-        triggers = _one_per_type([t for t in found if not t.argument])
+        triggers = one_per_type([t for t in found if not t.argument], tokens, self.lexicon.cues.second_event_links)
         if not triggers:
             return
         facts.note_sentence(sentence.start, sentence.text, local_toponyms)
+        # a second act of a type (see _one_per_type) must not take the first's actors or date away,
+        # so each first act is read among the first acts only; a second act with no date of its own
+        # shares the date of the act it is coordinated with ("suspended ... and expelled ... on Friday")
+        firsts = first_of_type(triggers)
+        dates: dict[str, Timex | None] = {}
+        first_ids: dict[str, str] = {}
+        read: dict[str, tuple[Roles, Place | None]] = {}
         for trigger in triggers:
+            second = trigger not in firsts
+            near = sorted([*firsts, trigger], key=lambda t: t.start) if second else firsts
             story = self.actors.story(trigger.text, trigger.type, doc)
-            who = roles(sentence.text, trigger, mentions, triggers, self.gazetteer.country_name, referent, story)
-            when = event_date(sentence.text, trigger, local_timexes, triggers)
+            who = roles(sentence.text, trigger, mentions, near, self.gazetteer.country_name, referent, story)
+            when = event_date(sentence.text, trigger, local_timexes, near)
+            if second and when is None:
+                when = dates.get(trigger.type)
+            elif not second:
+                dates[trigger.type] = when
             place = self.places.scene(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
+            if not second:
+                read[trigger.type] = (who, place)
+            elif _FRAMED.search(sentence.text, 0, trigger.start) and read[trigger.type][0].actors:
+                # "visited Tajikistan and Turkmenistan for a Caspian summit": the first act's doers
+                # take part in the act that frames it, where the first act happened
+                who, place = read[trigger.type][0], read[trigger.type][1] or place
             event_id = _event_id(article.doc_id, sentence, trigger)
+            if not second:
+                first_ids[trigger.type] = event_id
+            elif second_acts is not None:
+                second_acts[event_id] = first_ids[trigger.type]
             toll = self.casualties.read(sentence.text) if trigger.type in _CASUALTY_TYPES else None
             home = self.places.domestic(sentence.text, trigger, local_toponyms, who.actor_mentions, mentions)
             if home is not None:
@@ -235,18 +263,9 @@ class Pipeline:
             )
 
 
+# a second act named as the frame of the first: "for a summit", "in conjunction with a meeting of"
+_FRAMED = re.compile(r"\b(?:for|with|during)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
 _CASUALTY_TYPES = frozenset({"ASSAULT"})  # EVENTS.md section 3: casualties are stated for attacks
-
-
-def _one_per_type(triggers: list[Trigger]) -> list[Trigger]:
-    """One event per type and sentence: several triggers of a type mostly restate one event."""
-    seen: set[str] = set()
-    kept = []
-    for trigger in triggers:
-        if trigger.type not in seen:
-            seen.add(trigger.type)
-            kept.append(trigger)
-    return kept
 
 
 def _event_id(doc_id: str, sentence: Sentence, trigger: Trigger) -> str:

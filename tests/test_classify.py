@@ -343,7 +343,8 @@ def test_trigger_types_and_nouns_read_from_their_predicate(finder, sentence, abs
         ("The board held a meeting on Tuesday to discuss the plan.", None, "CONSULT"),
         # weather and telephones
         ("A winter storm knocked out power to thousands of homes.", "ASSAULT", None),
-        ("Protesters stormed the parliament building on Monday.", None, "ASSAULT"),
+        ("Protesters stormed the parliament building on Monday.", None, "PROTEST"),  # a riot (EVENTS.md 2)
+        ("Gunmen stormed the hotel on Monday.", None, "ASSAULT"),
         ("Police found a cell phone in the car.", "CONSULT", None),
     ],
 )

@@ -65,7 +65,9 @@ _PASSIVE_VERB = re.compile(
 )
 _IRREGULAR_PARTICIPLES = frozenset({"shot", "hit", "held", "struck", "met", "sent", "put", "cut", "set", "caught",
                                     "fought", "brought", "led", "sold", "kept", "left", "seized", "freed"})
-_COORDINATED_VERB = re.compile(r"\s(?:and|but)\s+(?:\w+ly\s+|also\s+|then\s+)?$")
+# "and offered", "and then shut", "and was advising", "and has also expelled": a second verb of one subject
+_COORDINATED_VERB = re.compile(
+    r"\s(?:and|but)\s+(?:(?:was|were|is|are|has|have|had)\s+)?(?:\w+ly\s+|also\s+|then\s+)?$")
 _RELATIVE_LINK = re.compile(r",?\s+(?:which|who)\s+(?:\w+ly\s+)?", re.IGNORECASE)
 # ", during his visits to Azerbaijan and Armenia," : an adjunct set off by commas inside a clause
 _ASIDE = re.compile(
@@ -86,6 +88,7 @@ _FRAME_CHARS = 40
 _CLAUSE_MARK = CLAUSE_MARK
 _OPENING_PARTICIPLE = re.compile(r"^\s*[A-Z][a-z]+ing\b[^,;:]{0,120},")
 _OFFSET_UNITS = {"D": 1, "W": 7}
+_AFTER_CLAUSE = re.compile(r",\s+(?:just\s+|shortly\s+|soon\s+)?after\s+[^,;:.]*$", re.IGNORECASE)
 _OFFSET_LINK = re.compile(r"\s+(after|before)\b", re.IGNORECASE)
 _OPENING_LOCATIVE = re.compile(r"^\s*(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:(?:city|town|region|province|village)\s+of\s+)?$", re.IGNORECASE)
 # ", who was appointed in 2005,", ", one of the largest producers in Uzbekistan,", "– which opposes
@@ -172,7 +175,8 @@ def roles(
         actors_m = before[-3:] if before else []
         targets_m = after
     earlier = [t for t in triggers if t.end <= trigger.start]
-    if not passive and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
+    suffered = bool(_PASSIVE_VERB.search(sentence, 0, trigger.start)) and _participle(trigger.text)
+    if not passive and not suffered and earlier and _COORDINATED_VERB.search(sentence, 0, trigger.start):
         # "Estrada condemned the bombings in Kenya and offered condolences": one subject, two verbs
         shared = roles(sentence, earlier[-1], mentions, triggers, country_name, referent, story)
         if shared.actor_mentions:  # else the subject stands between: "clashes continued as authorities ... and shut down"
@@ -304,6 +308,13 @@ def event_date(
         opening = _OPENING_PARTICIPLE.match(sentence)
         if opening is not None and trigger.start >= opening.end():
             own = [t for t in dated if t.end <= opening.end()]
+    if not own:
+        # "severed ties with Tehran in 2016, after protesters stormed the embassy": an act told in an
+        # after-clause of a main clause dated to a year or a month falls in that year or month
+        after = _AFTER_CLAUSE.search(sentence, 0, trigger.start)
+        if after is not None:
+            own = [t for t in dated if t.end <= after.start() and t.precision in ("year", "month")
+                   and not _CLAUSE_MARK.search(sentence, t.end, after.start())]
     if not own:
         return None
     best = min(own, key=lambda t: (_cost(sentence, t, trigger), t.start > trigger.start))

@@ -540,3 +540,21 @@ def _dates_close(event: Event, incident: Event, max_days: int, anchor: date | No
 
 def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def share_scene(events: list[Event], second_acts: dict[str, str]) -> list[Event]:
+    """A second act with no place of its own happened where the act it is coordinated with did
+    ("he concluded ten agreements and pledged to increase trade" during a visit)."""
+    if not second_acts:
+        return events
+    by_id = {e.event_id: e for e in events}
+    out = []
+    for event in events:
+        first = by_id.get(second_acts.get(event.event_id, ""))
+        if first is not None and event.place is None and first.place is not None:
+            event = replace(event, **{f: getattr(first, f) for f in _SCENE_FIELDS})
+        out.append(event)
+    return out
+
+
+_SCENE_FIELDS = ("place", "country", "admin1", "lat", "lon", "geo_precision", "place_basis", "geonames_id")

@@ -76,6 +76,8 @@ class Cues:
     role_noun_skip: frozenset[str]
     passive_auxiliaries: frozenset[str]
     state_sectors: frozenset[str]
+    # words between two triggers of one type that make the second a second act (pipeline)
+    second_event_links: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,7 @@ def _cues(raw: dict) -> Cues:
         passive_auxiliaries=frozenset(raw["passive_auxiliaries"]),
         gated_triggers=frozenset(raw["gated_triggers"]),
         state_sectors=frozenset(raw["state_sectors"]),
+        second_event_links=frozenset(raw["second_event_links"]),
     )
 
 
