@@ -29,7 +29,7 @@ from events.ingest.limits import ArticleLimits, label, prepare
 from events.models import Article, Event, Place, Sentence, Timex, Toponym, Trigger
 from events.places.attach import Roles, event_date, roles
 from events.places.links import link_clauses
-from events.places.rules import DocumentFacts, PlaceStage, dateline_place, geo_precision, share_scene
+from events.places.rules import DocumentFacts, PlaceStage, dateline_place, geo_precision, place_right_before, share_scene
 from events.text.ner import Entity, SpacyNER
 from events.text.sentences import SentenceSplitter
 from events.text.tokens import SentenceDoc
@@ -217,10 +217,12 @@ class Pipeline:
             place = self.places.scene(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
             if not second:
                 read[trigger.type] = (who, place)
-            elif _FRAMED.search(sentence.text, 0, trigger.start) and read[trigger.type][0].actors:
+            elif (framed := _FRAMED.search(sentence.text, 0, trigger.start)) and read[trigger.type][0].actors:
                 # "visited Tajikistan and Turkmenistan for a Caspian summit": the first act's doers
-                # take part in the act that frames it, where the first act happened
-                who, place = read[trigger.type][0], read[trigger.type][1] or place
+                # take part in the act that frames it, at the place named right before the frame,
+                # else where the first act happened
+                host = place_right_before(sentence.text, framed.start(), local_toponyms)
+                who, place = read[trigger.type][0], host or read[trigger.type][1] or place
             event_id = _event_id(article.doc_id, sentence, trigger)
             if not second:
                 first_ids[trigger.type] = event_id

@@ -110,3 +110,18 @@ def test_an_act_in_an_after_clause_falls_in_the_main_clauses_year(pipeline):
 def test_a_main_clauses_day_is_not_lent_to_its_after_clause(pipeline):
     events = _events(pipeline, "The army declared a curfew on Tuesday, after protesters stormed the parliament.")
     assert [e.date for e in events if e.type == "PROTEST"] == [None]
+
+
+def test_a_frame_named_right_after_a_place_happens_there(pipeline):
+    # the summit is in the last country visited, the one "for a ... summit" follows
+    events = _events(pipeline, "Erdogan visited Lithuania and Latvia for a NATO summit on Tuesday.")
+    (summit,) = [e for e in events if e.type == "CONSULT" and e.trigger == "summit"]
+    assert summit.place == "Latvia"
+
+
+def test_a_frame_not_next_to_a_place_takes_the_first_act_place(pipeline):
+    # a date between the place and the frame: nothing says which country hosts it; the visit's scene stands
+    events = _events(pipeline, "Erdogan visited Lithuania and Latvia on Tuesday for a NATO summit.")
+    (visit,) = [e for e in events if e.type == "CONSULT" and e.trigger != "summit"]
+    (summit,) = [e for e in events if e.type == "CONSULT" and e.trigger == "summit"]
+    assert summit.place == visit.place and summit.place != "Latvia"

@@ -558,3 +558,12 @@ def share_scene(events: list[Event], second_acts: dict[str, str]) -> list[Event]
 
 
 _SCENE_FIELDS = ("place", "country", "admin1", "lat", "lon", "geo_precision", "place_basis", "geonames_id")
+
+
+def place_right_before(sentence: str, at: int, toponyms: Sequence[Toponym]) -> Place | None:
+    """The place named just before `at` with only a space between: in "visited Oslo and Geneva for
+    a conference", what the frame phrase at `at` ("for a conference") is attached to."""
+    for top in toponyms:
+        if top.place is not None and top.end <= at and not sentence[top.end : at].strip():
+            return top.place
+    return None
