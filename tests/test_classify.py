@@ -455,3 +455,46 @@ def test_disasters_goods_and_background_sanctions(finder, sentence, absent, pres
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # documents, facilities and trades named by a trigger word
+        ("According to the police arrest report, the car had been reported stolen.", "COERCE", None),
+        ("Police arrested the driver after a chase on Tuesday.", None, "COERCE"),
+        ("The school board meeting minutes show the plan was rejected.", "CONSULT", None),
+        ("The school board held a meeting on the plan on Tuesday.", None, "CONSULT"),
+        ("The high school mock trial team won the state title on Sunday.", "ACCUSE", None),
+        ("Opposition leaders mocked the president's speech on Monday.", None, "ACCUSE"),
+        ("The county will get a carbon capture pilot plant.", "COERCE", None),
+        ("Smith is a real estate broker and a former teacher.", "AGREE", None),
+        ("Qatar helped broker a ceasefire between the two sides.", None, "AGREE"),
+        ("Students took part in a statewide tornado drill on Wednesday.", "MOBILIZE", None),
+        ("The navy held a live-fire drill off the coast on Wednesday.", None, "MOBILIZE"),
+        ("She described the title as a great honor.", "SUPPORT", None),
+        ("The city honored the veterans at a ceremony on Monday.", None, "SUPPORT"),
+        ("Nurses with that training are in demand across the state.", "REQUEST", None),
+        ("The opposition demanded the release of political prisoners on Monday.", None, "REQUEST"),
+        # medical, animal and sporting senses
+        ("Two victims were treated and released at the county hospital.", "CONCEDE", None),
+        ("Several others at the scene refused treatment.", "REJECT", None),
+        ("The ministry refused the request for an inquiry.", None, "REJECT"),
+        ("A hiker was hospitalised after a bear attack in the park.", "ASSAULT", None),
+        ("The team advanced to the state meet for the first time.", "CONSULT", None),
+        ("It was a hard fought meet by both teams on Saturday.", "ASSAULT", None),
+        ("It was a hard fought meet by both teams on Saturday.", "CONSULT", None),
+        ("The eighth grader put up a good fight against the champion.", "ASSAULT", None),
+        # private acts named by a political trigger word
+        ("The fire department hosts its annual fundraiser on Saturday.", "CONSULT", None),
+        ("The hall has hosted hundreds of concerts since 1996.", "CONSULT", None),
+        ("The officer received the Silver Medal of Valor on Friday.", "CONSULT", None),
+        ("The president received the Kazakh foreign minister in Tashkent.", None, "CONSULT"),
+    ],
+)
+def test_documents_trades_sports_and_private_acts(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
