@@ -498,3 +498,22 @@ def test_documents_trades_sports_and_private_acts(finder, sentence, absent, pres
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a verb trigger's -s form before "of", "since" or an auxiliary is a plural noun: a flow or a topic
+        ("The country's arms imports since 2014 have come mostly from Russia.", "COOPERATE", None),
+        ("Japan imports liquefied gas from Qatar under a new contract.", None, "COOPERATE"),
+        ("Undercover officers made several purchases of cocaine from the men.", "COOPERATE", None),
+        ("The army purchases drones from Turkey, the ministry said on Monday.", None, "COOPERATE"),
+        ("Police searches of the woods near the house found nothing.", "COERCE", None),
+    ],
+)
+def test_plural_nouns_of_verb_triggers(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
