@@ -517,3 +517,22 @@ def test_plural_nouns_of_verb_triggers(finder, sentence, absent, present):
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # "released" is a concession when people are freed, not when a report, data or a film is
+        ("The state auditor released the audit of the county's emergency program on Friday.", "CONCEDE", None),
+        ("Graduation figures for the district were released on Monday.", "CONCEDE", None),
+        ("The junta released 200 political prisoners on Friday.", None, "CONCEDE"),
+        ("He was released from prison after serving two years.", None, "CONCEDE"),
+        ("The judge ordered the uncle to release the boy to his father.", None, "CONCEDE"),
+    ],
+)
+def test_release_of_people_not_of_documents(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
