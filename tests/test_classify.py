@@ -536,3 +536,28 @@ def test_release_of_people_not_of_documents(finder, sentence, absent, present):
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # an act only feared or risked is none; an offence named in a charge or a sentence is background
+        ("Migrants in the city live in constant fear of arrest.", "COERCE", None),
+        ("Police made the arrest at a motel on Tuesday.", None, "COERCE"),
+        ("Villagers near the border face a daily risk of attack.", "ASSAULT", None),
+        ("The man was charged in two armed robberies and an assault on a clerk.", "ASSAULT", None),
+        ("A local man gets 20 years for killing his neighbour.", "ASSAULT", None),
+        ("A local man killed his neighbour with a shotgun on Sunday.", None, "ASSAULT"),
+        # interviews, thank-you notes and scientific meetings
+        ("The mayor said in a Friday phone interview that the plan would go ahead.", "CONSULT", None),
+        ("The two presidents spoke by phone on Tuesday.", None, "CONSULT"),
+        ("She sent a special thank you to the volunteers.", "SUPPORT", None),
+        ("The results were presented at a cardiology conference in Orlando.", "CONSULT", None),
+    ],
+)
+def test_feared_acts_charged_offences_and_interviews(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
