@@ -561,3 +561,22 @@ def test_feared_acts_charged_offences_and_interviews(finder, sentence, absent, p
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a storm as weather; a participle "linked to" that describes a thing
+        ("Storm knocks out power across the county.", "ASSAULT", None),
+        ("Kansas storm overturns trucks on the interstate.", "ASSAULT", None),
+        ("Protesters stormed the parliament building on Tuesday.", None, "ASSAULT"),
+        ("Health officials confirmed 45 more cases of salmonella linked to alfalfa sprouts.", "ACCUSE", None),
+        ("The minister linked the blast to a militant group based abroad.", None, "ACCUSE"),
+    ],
+)
+def test_weather_storms_and_descriptive_links(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
