@@ -7,8 +7,8 @@ learned by `scripts/train_confidence.py` from features of the record and its
 article, and stored as plain weights in `data/confidence.json` (no machine
 learning library at run time: a dot product and a calibration read by linear
 interpolation). The calibration is cautious: each isotonic step is lowered to
-the 90% lower bound of its share of events, so a record reaches 0.8 only
-where the training records make that share sure.
+a lower bound of its share of events (Wilson, one-sided, about 79%), so a
+record reaches 0.8 only where enough training records make that share sure.
 
 Features are read from the finished records of one article, so they include
 what the later stages found (actors and their sectors, date precision, place and its basis)
