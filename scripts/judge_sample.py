@@ -7,7 +7,9 @@ The articles are written to a temporary JSON Lines file (never into the
 repository), extracted, and `--n` records are drawn with a fixed `--seed`.
 Each drawn record is written with an empty `verdict` for a person to fill in
 against EVENTS.md sections 1-2 (`event` or `not`, with a short `reason`);
-the judged files live in scripts/judged/ as data.
+the judged files live in scripts/judged/ as data. The confidence model is
+trained on them too (scripts/train_confidence.py), so a new sample is drawn
+from the records not judged before: its confidences are then out of sample.
 
     .venv/bin/python scripts/judge_sample.py draw --seed 11 --out scripts/judged/lgl_before.jsonl
     .venv/bin/python scripts/judge_sample.py score scripts/judged/lgl_before.jsonl
@@ -24,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LGL = ROOT.parent / "shared" / "benchmarks" / "geoparsing" / "lgl.xml"
+JUDGED = ROOT / "scripts" / "judged"
 FIELDS = ("event_id", "doc_id", "sentence", "trigger", "type", "mode", "confidence")
 
 
@@ -43,9 +46,16 @@ def lgl_records(lgl: Path) -> list[dict]:
         return [json.loads(line) for line in records.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
-def draw(records: list[dict], n: int, seed: int) -> list[dict]:
-    """`n` records drawn at random with `seed`, in drawing order, with an empty verdict."""
-    chosen = random.Random(seed).sample(records, min(n, len(records)))
+def judged_ids(folder: Path) -> set[str]:
+    """The event_ids of every record judged so far (in `folder`'s JSON Lines files)."""
+    return {json.loads(line)["event_id"] for path in folder.glob("*.jsonl")
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def draw(records: list[dict], n: int, seed: int, exclude: set[str] = frozenset()) -> list[dict]:
+    """`n` records not in `exclude`, drawn at random with `seed`, in drawing order, with an empty verdict."""
+    pool = [r for r in records if r.get("event_id") not in exclude]
+    chosen = random.Random(seed).sample(pool, min(n, len(pool)))
     return [{**{k: r.get(k) for k in FIELDS}, "verdict": "", "reason": ""} for r in chosen]
 
 
@@ -83,7 +93,7 @@ def main() -> None:
             sys.exit(f"{args.lgl}: not found (LGL lives in ../shared/benchmarks/geoparsing/)")
         if args.out.exists():
             sys.exit(f"{args.out}: exists; judged samples are not overwritten")
-        rows = draw(lgl_records(args.lgl), args.n, args.seed)
+        rows = draw(lgl_records(args.lgl), args.n, args.seed, judged_ids(JUDGED))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         print(f"{args.out}: {len(rows)} records to judge")

@@ -456,3 +456,128 @@ def test_disasters_goods_and_background_sanctions(finder, sentence, absent, pres
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # documents, facilities and trades named by a trigger word
+        ("According to the police arrest report, the car had been reported stolen.", "COERCE", None),
+        ("Police arrested the driver after a chase on Tuesday.", None, "COERCE"),
+        ("The school board meeting minutes show the plan was rejected.", "CONSULT", None),
+        ("The school board held a meeting on the plan on Tuesday.", None, "CONSULT"),
+        ("The high school mock trial team won the state title on Sunday.", "ACCUSE", None),
+        ("Opposition leaders mocked the president's speech on Monday.", None, "ACCUSE"),
+        ("The county will get a carbon capture pilot plant.", "COERCE", None),
+        ("Smith is a real estate broker and a former teacher.", "AGREE", None),
+        ("Qatar helped broker a ceasefire between the two sides.", None, "AGREE"),
+        ("Students took part in a statewide tornado drill on Wednesday.", "MOBILIZE", None),
+        ("The navy held a live-fire drill off the coast on Wednesday.", None, "MOBILIZE"),
+        ("She described the title as a great honor.", "SUPPORT", None),
+        ("The city honored the veterans at a ceremony on Monday.", None, "SUPPORT"),
+        ("Nurses with that training are in demand across the state.", "REQUEST", None),
+        ("The opposition demanded the release of political prisoners on Monday.", None, "REQUEST"),
+        # medical, animal and sporting senses
+        ("Two victims were treated and released at the county hospital.", "CONCEDE", None),
+        ("Several others at the scene refused treatment.", "REJECT", None),
+        ("The ministry refused the request for an inquiry.", None, "REJECT"),
+        ("A hiker was hospitalised after a bear attack in the park.", "ASSAULT", None),
+        ("The team advanced to the state meet for the first time.", "CONSULT", None),
+        ("It was a hard fought meet by both teams on Saturday.", "ASSAULT", None),
+        ("It was a hard fought meet by both teams on Saturday.", "CONSULT", None),
+        ("The eighth grader put up a good fight against the champion.", "ASSAULT", None),
+        # private acts named by a political trigger word
+        ("The fire department hosts its annual fundraiser on Saturday.", "CONSULT", None),
+        ("The hall has hosted hundreds of concerts since 1996.", "CONSULT", None),
+        ("The officer received the Silver Medal of Valor on Friday.", "CONSULT", None),
+        ("The president received the Kazakh foreign minister in Tashkent.", None, "CONSULT"),
+    ],
+)
+def test_documents_trades_sports_and_private_acts(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a verb trigger's -s form before "of", "since" or an auxiliary is a plural noun: a flow or a topic
+        ("The country's arms imports since 2014 have come mostly from Russia.", "COOPERATE", None),
+        ("Japan imports liquefied gas from Qatar under a new contract.", None, "COOPERATE"),
+        ("Undercover officers made several purchases of cocaine from the men.", "COOPERATE", None),
+        ("The army purchases drones from Turkey, the ministry said on Monday.", None, "COOPERATE"),
+        ("Police searches of the woods near the house found nothing.", "COERCE", None),
+    ],
+)
+def test_plural_nouns_of_verb_triggers(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # "released" is a concession when people are freed, not when a report, data or a film is
+        ("The state auditor released the audit of the county's emergency program on Friday.", "CONCEDE", None),
+        ("Graduation figures for the district were released on Monday.", "CONCEDE", None),
+        ("The junta released 200 political prisoners on Friday.", None, "CONCEDE"),
+        ("He was released from prison after serving two years.", None, "CONCEDE"),
+        ("The judge ordered the uncle to release the boy to his father.", None, "CONCEDE"),
+    ],
+)
+def test_release_of_people_not_of_documents(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # an act only feared or risked is none; an offence named in a charge or a sentence is background
+        ("Migrants in the city live in constant fear of arrest.", "COERCE", None),
+        ("Police made the arrest at a motel on Tuesday.", None, "COERCE"),
+        ("Villagers near the border face a daily risk of attack.", "ASSAULT", None),
+        ("The man was charged in two armed robberies and an assault on a clerk.", "ASSAULT", None),
+        ("A local man gets 20 years for killing his neighbour.", "ASSAULT", None),
+        ("A local man killed his neighbour with a shotgun on Sunday.", None, "ASSAULT"),
+        # interviews, thank-you notes and scientific meetings
+        ("The mayor said in a Friday phone interview that the plan would go ahead.", "CONSULT", None),
+        ("The two presidents spoke by phone on Tuesday.", None, "CONSULT"),
+        ("She sent a special thank you to the volunteers.", "SUPPORT", None),
+        ("The results were presented at a cardiology conference in Orlando.", "CONSULT", None),
+    ],
+)
+def test_feared_acts_charged_offences_and_interviews(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a storm as weather; a participle "linked to" that describes a thing
+        ("Storm knocks out power across the county.", "ASSAULT", None),
+        ("Kansas storm overturns trucks on the interstate.", "ASSAULT", None),
+        ("Protesters stormed the parliament building on Tuesday.", None, "ASSAULT"),
+        ("Health officials confirmed 45 more cases of salmonella linked to alfalfa sprouts.", "ACCUSE", None),
+        ("The minister linked the blast to a militant group based abroad.", None, "ACCUSE"),
+    ],
+)
+def test_weather_storms_and_descriptive_links(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types

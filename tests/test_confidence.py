@@ -52,9 +52,9 @@ def test_features_read_what_was_attached_and_the_rest_of_the_article(events):
 
 
 def test_an_unknown_feature_weighs_nothing():
-    model = ConfidenceModel({"bias": 0.0, "has_actor": 2.0})
+    model = ConfidenceModel({"bias": 0.0, "has_actor": 2.0}, raw=(0.0, 4.0), calibrated=(0.2, 0.9))
     assert model.raw_score({"bias": 1.0, "has_actor": 1.0, "something_new": 5.0}) == 2.0
-    assert model.probability({"bias": 1.0}) == 0.5
+    assert model.probability({"has_actor": 1.0, "something_new": 5.0}) == model.probability({"has_actor": 1.0})
 
 
 def test_a_broken_model_file_is_a_one_line_error_naming_it(tmp_path):
@@ -64,9 +64,25 @@ def test_a_broken_model_file_is_a_one_line_error_naming_it(tmp_path):
         ConfidenceModel.load(path)
 
 
-def test_the_packaged_model_loads():
+def test_the_packaged_model_loads_with_a_rising_calibration():
     model = ConfidenceModel.load()
-    assert "bias" in model.weights and model.platt_a > 0
+    assert "bias" in model.weights
+    assert list(model.calibrated) == sorted(model.calibrated) and model.calibrated[-1] >= 0.8
+
+
+def test_the_calibration_is_read_between_its_points_and_flat_beyond():
+    model = ConfidenceModel({"bias": 1.0}, raw=(-1.0, 0.0, 2.0), calibrated=(0.1, 0.4, 0.9))
+    assert model.probability({"bias": 0.0}) == 0.4
+    assert model.probability({"bias": 1.0}) == pytest.approx(0.65)
+    assert model.probability({"bias": -5.0}) == 0.1 and model.probability({"bias": 5.0}) == 0.9
+
+
+def test_unsorted_calibration_points_are_a_one_line_error(tmp_path):
+    path = tmp_path / "confidence.json"
+    path.write_text(json.dumps({"weights": {"bias": 1.0}, "calibration": {"raw": [1.0, 0.0], "confidence": [0.2, 0.3]}}),
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match=r"confidence\.json: not a confidence model: calibration points"):
+        ConfidenceModel.load(path)
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,8 @@ class TriggerFinder:
                 return False  # a relative clause: "states that condemned the attack"
             if before in cues.noun_use_before or before.endswith("'s"):
                 return True  # "the attacks", "the swami's retreat": a noun, which only a noun entry may read
+        if pattern.kind == "verb" and len(pattern.slots) == 1 and _plural_noun(tokens, last, cues.noun_use_after):
+            return True  # "Russian imports of cotton pulp", "arms purchases.": a flow or a topic, not an act
         nominal = pattern.kind == "noun" or (pattern.kind == "verb" and not tokens[first][0].endswith("ed"))
         if nominal and _background(sentence, tokens, first, cues.background_before, cues.noun_use_before):
             return True  # "despite Western sanctions" (a verb lemma used as a noun) but not "after Russia attacked"
@@ -294,6 +296,15 @@ def _background(
         if not (word in determiners or word == "and" or word.endswith("'s") or sentence[start].isupper()):
             return False
     return False
+
+
+def _plural_noun(tokens: list[Token], last: int, after: frozenset[str]) -> bool:
+    """A verb trigger's -s form followed by a word that no present-tense verb takes as its next word
+    ("imports of", "purchases since"): a plural noun."""
+    word = tokens[last][0]
+    if not word.endswith("s") or word.endswith("ss") or last + 1 >= len(tokens):
+        return False
+    return tokens[last + 1][0] in after
 
 
 def _inside_name(sentence: str, tokens: list[Token], first: int) -> bool:

@@ -5,7 +5,10 @@ date and place were found; it did not separate true from false records. It
 is now the calibrated probability that the record is an event of its type,
 learned by `scripts/train_confidence.py` from features of the record and its
 article, and stored as plain weights in `data/confidence.json` (no machine
-learning library at run time: a dot product, a sigmoid and a Platt scaling).
+learning library at run time: a dot product and a calibration read by linear
+interpolation). The calibration is cautious: each isotonic step is lowered to
+a lower bound of its share of events (Wilson, one-sided, about 79%), so a
+record reaches 0.8 only where enough training records make that share sure.
 
 Features are read from the finished records of one article, so they include
 what the later stages found (actors and their sectors, date precision, place and its basis)
@@ -17,6 +20,7 @@ weighs nothing, so other stages may add fields without breaking scoring
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections import Counter
@@ -37,6 +41,11 @@ _PRESENT = frozenset({"is", "are", "remains", "remain", "has", "have", "seems", 
 _ANALYSIS = frozenset({"analysts", "analyst", "experts", "expert", "observers", "critics", "likely", "perhaps",
                        "arguably", "because", "why", "how", "strategy", "strategic", "policy", "relations"})
 _NEGATION = frozenset({"not", "no", "never", "without", "n't"})
+_FIRST_PERSON = frozenset({"i", "we", "our", "us", "my", "me"})  # quoted speech and opinion
+_DAY_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
+                        "today", "tonight", "overnight"})  # the dated news of wire reports
+_SUBORDINATORS = frozenset({"which", "who", "whom", "when", "as", "since", "while", "whether", "because",
+                            "although", "though"})  # background told in a subordinate clause
 
 
 def features(event: Event, article: Sequence[Event], text_length: int) -> dict[str, float]:
@@ -63,8 +72,19 @@ def features(event: Event, article: Sequence[Event], text_length: int) -> dict[s
     f["sentence_negation"] = float(any(w in _NEGATION or w.endswith("n't") for w in tokens))
     f["sentence_quote"] = float(any(q in event.sentence for q in ('"', "“", "”")))
     f["sentence_long"] = min(len(tokens), 80) / 40.0
+    f["sentence_first_person"] = float(not _FIRST_PERSON.isdisjoint(tokens))
+    f["sentence_day_word"] = float(not _DAY_WORDS.isdisjoint(tokens))
+    f["subordinate_before"] = float(not _SUBORDINATORS.isdisjoint(before[-5:]))
+    verbal = bool(f["trigger_past"]) and not f["trigger_after_determiner"] and not f["trigger_after_preposition"]
+    f["trigger_verbal_past"] = float(verbal)
+    f["verbal_past_dated"] = float(verbal and event.date_precision != "none")
+    f["date_in_sentence"] = float(bool(event.date_text) and event.date_text.lower() in event.sentence.lower())
     f["status_scheduled"] = float(event.status == "scheduled")
     f["has_actor"] = float(bool(event.actors))
+    known = bool(event.actor_countries) or any(event.actor_sectors)
+    f["actor_known"] = float(known)
+    f["actor_unknown_only"] = float(bool(event.actors) and not known)
+    f[f"type={event.type}&actor_known={int(known)}"] = 1.0
     f["has_target"] = float(bool(event.targets))
     f["actor_is_state"] = float(bool(event.actor_countries))
     for sector in {s for s in event.actor_sectors if s}:
@@ -121,11 +141,12 @@ def _before_trigger(event: Event, tokens: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class ConfidenceModel:
-    """Logistic weights by feature name, then Platt scaling: p = sigmoid(a * score + b)."""
+    """Logistic weights by feature name, then a calibration from raw score to confidence: points
+    (`raw`, `confidence`) read by linear interpolation, flat beyond the first and last point."""
 
     weights: dict[str, float]
-    platt_a: float = 1.0
-    platt_b: float = 0.0
+    raw: tuple[float, ...] = (0.0,)
+    calibrated: tuple[float, ...] = (0.5,)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "ConfidenceModel":
@@ -135,24 +156,33 @@ class ConfidenceModel:
             text = path.read_text(encoding="utf-8") if path else \
                 resources.files("events").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
             raw = json.loads(text)
-            return cls({k: float(v) for k, v in raw["weights"].items()},
-                       float(raw["platt"]["a"]), float(raw["platt"]["b"]))
+            weights = {k: float(v) for k, v in raw["weights"].items()}
+            xs = tuple(float(v) for v in raw["calibration"]["raw"])
+            ps = tuple(float(v) for v in raw["calibration"]["confidence"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
             raise ValueError(f"{source}: not a confidence model: {err}") from err
+        if not xs or len(xs) != len(ps) or list(xs) != sorted(xs) or not all(0.0 <= p <= 1.0 for p in ps):
+            raise ValueError(f"{source}: not a confidence model: calibration points must be sorted, "
+                             "paired and within 0-1")
+        return cls(weights, xs, ps)
 
     def raw_score(self, feats: dict[str, float]) -> float:
         return sum(self.weights.get(name, 0.0) * value for name, value in feats.items())
 
     def probability(self, feats: dict[str, float]) -> float:
-        return _sigmoid(self.platt_a * self.raw_score(feats) + self.platt_b)
+        return _interpolate(self.raw_score(feats), self.raw, self.calibrated)
 
     def score(self, events: Sequence[Event], text_length: int) -> list[Event]:
         """The article's events with `confidence` set (two decimals)."""
         return [replace(e, confidence=round(self.probability(features(e, events, text_length)), 2)) for e in events]
 
 
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
+def _interpolate(x: float, xs: Sequence[float], ys: Sequence[float]) -> float:
+    """`ys` read at `x` between the sorted `xs` (as numpy.interp, without numpy at run time)."""
+    if x <= xs[0]:
+        return ys[0]
+    if x >= xs[-1]:
+        return ys[-1]
+    k = bisect.bisect_right(xs, x)
+    x0, x1, y0, y1 = xs[k - 1], xs[k], ys[k - 1], ys[k]
+    return y0 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)

@@ -43,6 +43,7 @@ class Cues:
     pledge_types: frozenset[str]
     reporting_verbs: frozenset[str]
     noun_use_before: frozenset[str]
+    noun_use_after: frozenset[str]
     background_before: frozenset[str]
     cancelling_next: dict[str, tuple[tuple[str, ...], ...]]
     generic: frozenset[str]
@@ -189,6 +190,7 @@ def _cues(raw: dict) -> Cues:
         pledge_types=frozenset(raw["pledge_types"]),
         reporting_verbs=frozenset(raw["reporting_verbs"]),
         noun_use_before=frozenset(raw["noun_use_before"]),
+        noun_use_after=frozenset(raw["noun_use_after"]),
         background_before=frozenset(raw["background_before"]),
         cancelling_next={
             word: tuple(tuple(w for w, _, _ in tokenize(p)) for p in following)

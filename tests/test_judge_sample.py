@@ -1,0 +1,45 @@
+"""scripts/judge_sample.py: a new sample leaves out the records judged before (they train the confidence)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "judge_sample.py"
+
+
+@pytest.fixture(scope="module")
+def judge_sample():
+    spec = importlib.util.spec_from_file_location("judge_sample", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _records(n: int) -> list[dict]:
+    return [{"event_id": f"e{k}", "doc_id": "lgl-1", "sentence": "Police arrested a man.", "trigger": "arrested",
+             "type": "COERCE", "mode": "arrest", "confidence": 0.9} for k in range(n)]
+
+
+def test_a_draw_leaves_out_judged_records_and_is_repeatable(judge_sample):
+    judged = {f"e{k}" for k in range(0, 20, 2)}
+    first = judge_sample.draw(_records(20), 8, seed=3, exclude=judged)
+    again = judge_sample.draw(_records(20), 8, seed=3, exclude=judged)
+    assert [r["event_id"] for r in first] == [r["event_id"] for r in again]
+    assert len(first) == 8 and not judged & {r["event_id"] for r in first}
+    assert all(r["verdict"] == "" for r in first)
+
+
+def test_judged_ids_read_every_sample_file(judge_sample, tmp_path):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"event_id": "x1", "verdict": "event"}) + "\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"event_id": "x2", "verdict": "not"}) + "\n\n", encoding="utf-8")
+    assert judge_sample.judged_ids(tmp_path) == {"x1", "x2"}
+
+
+def test_the_committed_samples_all_carry_a_verdict(judge_sample):
+    for path in sorted((SCRIPT.parent / "judged").glob("*.jsonl")):
+        result = judge_sample.score(path)
+        assert result["records"] == 60 and 0 <= result["events"] <= 60
