@@ -446,7 +446,7 @@ def explore(db_key: str, stamp: data.Stamp, cat: Catalog, base: Filters, arcs: b
         view = view.with_dates(*window)
     st.session_state["effective_filters"] = view  # what the map, table, counts and downloads show
     centroids = charts.country_centroids() if arcs else None
-    v = data.load_view(db_key, stamp, base, view, span, cat.bounds, centroids, bin_unit=bin_unit)
+    v = data.load_view(db_key, stamp, base, view, span, cat.bounds, centroids, bin_unit=bin_unit, _unfiltered=cat.groups)
 
     with counts_box:
         counts_line(v.counts, cat.total, view.report_dates)

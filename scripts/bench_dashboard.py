@@ -144,7 +144,7 @@ def one_change(db: Path, cat: queries.Catalog, filters: Filters) -> tuple[float,
     t0 = time.perf_counter()
     span = (filters.date_from or cat.first_day, filters.date_to or cat.last_day)
     with queries.read_connection(db) as con:
-        v = data.compute_view(con, filters, filters, span, cat.bounds)
+        v = data.compute_view(con, filters, filters, span, cat.bounds, unfiltered=cat.groups)  # as the app calls it
         t_facets = time.perf_counter()
         if filters != Filters():  # the sidebar's counts under the other filters (the app uses the catalog's otherwise)
             queries.live_facets(con, filters, data.catalog_facets(cat), actor_limit=data.MAX_ACTOR_OPTIONS)
