@@ -439,7 +439,7 @@ def explore(db_key: str, stamp: data.Stamp, cat: Catalog, base: Filters, arcs: b
     span = (first, last) if first is not None and last is not None else None
     window = None
     if st.session_state.get("playing"):
-        timeline = data.load_timeline(db_key, stamp, base, span, bin_unit)
+        timeline = data.load_timeline(db_key, stamp, base, span, bin_unit, cat.groups)
         window = play_window(base, brushed, cat, days, timeline)
     view = base.with_dates(*brushed) if brushed else base
     if window:

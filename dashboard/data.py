@@ -110,6 +110,7 @@ def compute_view(
     table_rows: int = MAX_TABLE_ROWS,
     bin_unit: str | None = None,
     unfiltered: pd.DataFrame | None = None,
+    base_timeline: tuple[str, pd.DataFrame, Counts] | None = None,
 ) -> View:
     """Run every query of a rerun: counts, timeline, map layer, arcs, table page.
 
@@ -117,10 +118,13 @@ def compute_view(
     timeline brush or the playback window. `unfiltered` is the catalog's
     `groups` (the timeline and counts of no filter, kept once per change of
     the data): with no filter in `base` the timeline then costs no scan.
+    `base_timeline` is `base_timeline(...)` when the caller has it (a brush
+    or a playback step changes `view` only, and the timeline stays).
     Uncached, so the benchmark measures exactly what a filter change costs.
     """
-    groups = unfiltered if base == Filters() else None
-    bin_unit, timeline, base_counts = queries.timeline_counts(con, base, bin_unit=bin_unit, span=span, groups=groups)
+    if base_timeline is None:
+        base_timeline = compute_base_timeline(con, base, span, bin_unit, unfiltered)
+    bin_unit, timeline, base_counts = base_timeline
     # Without a brush or playback the timeline's filters are the view's, and its scan gave the counts.
     counts = base_counts if view == base else queries.count_summary(con, view)
     if counts.on_map > max_points:
@@ -134,6 +138,19 @@ def compute_view(
     arcs = queries.actor_arcs(con, view, centroids) if centroids else None
     table = queries.table(con, view, table_rows)
     return View(counts, bin_unit, timeline, points, cells, arcs, table, fitted)
+
+
+def compute_base_timeline(
+    con: duckdb.DuckDBPyConnection,
+    base: Filters,
+    span: tuple[date, date] | None,
+    bin_unit: str | None,
+    unfiltered: pd.DataFrame | None = None,
+) -> tuple[str, pd.DataFrame, Counts]:
+    """The timeline over the sidebar's filters and their counts (`queries.timeline_counts`), from the
+    catalog's groups when no filter is set."""
+    groups = unfiltered if base == Filters() else None
+    return queries.timeline_counts(con, base, bin_unit=bin_unit, span=span, groups=groups)
 
 
 def _cells_bounds(cells: pd.DataFrame) -> tuple[float, float, float, float] | None:
@@ -161,17 +178,31 @@ def load_view(
     """`compute_view` over one short-lived read-only connection, cached per (database state, filters).
 
     `_unfiltered` (the catalog's groups) is left out of the cache key: the stamp already fixes it.
+    The timeline comes from its own cache, keyed on the sidebar's filters only, so a brush or a
+    playback step (which change `view`) does not scan for it again.
     """
+    timeline = load_base_timeline(db, stamp, base, span, bin_unit, _unfiltered)
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return compute_view(con, base, view, span, bounds, centroids, max_points, bin_unit=bin_unit,
-                            unfiltered=_unfiltered)
+                            base_timeline=timeline)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def load_timeline(db: str, stamp: Stamp, base: Filters, span: tuple[date, date] | None, bin_unit: str | None) -> pd.DataFrame:
-    """The timeline's rows alone, for playback to find the periods that hold events."""
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_base_timeline(
+    db: str, stamp: Stamp, base: Filters, span: tuple[date, date] | None, bin_unit: str | None,
+    _unfiltered: pd.DataFrame | None = None,
+) -> tuple[str, pd.DataFrame, Counts]:
+    """`compute_base_timeline` over one short-lived connection, cached per (database state, base filters)."""
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
-        return queries.timeline(con, base, bin_unit=bin_unit, span=span)[1]
+        return compute_base_timeline(con, base, span, bin_unit, _unfiltered)
+
+
+def load_timeline(
+    db: str, stamp: Stamp, base: Filters, span: tuple[date, date] | None, bin_unit: str | None,
+    _unfiltered: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The timeline's rows alone, for playback to find the periods that hold events (the view's cache)."""
+    return load_base_timeline(db, stamp, base, span, bin_unit, _unfiltered)[1]
 
 
 def open_error(db: Path, error: Exception) -> str:

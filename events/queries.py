@@ -794,18 +794,14 @@ def hex_bins(con: duckdb.DuckDBPyConnection, filters: Filters, radius: float) ->
     frame = grouped.agg(n=("n", "sum"), coarse=("coarse", "sum"), type=("type", "first")).reset_index()
     frame["coarse_share"] = frame["coarse"] / frame["n"]
     frame = frame.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
-    angles = [math.radians(30 + 60 * k) for k in range(7)]
-
-    def ring(cx: float, cy: float) -> list[list[float]]:
-        return [
-            [round(math.degrees(cx + radius * math.cos(a)), 4),
-             round(math.degrees(math.atan(math.sinh(cy + radius * math.sin(a)))), 4)]
-            for a in angles
-        ]  # fmt: skip
-
-    frame["polygon"] = [ring(cx, cy) for cx, cy in zip(frame["cx"], frame["cy"])]
-    frame["lon"] = [round(math.degrees(cx), 4) for cx in frame["cx"]]
-    frame["lat"] = [round(math.degrees(math.atan(math.sinh(cy))), 4) for cy in frame["cy"]]
+    # The corners of every cell at once (numpy): a Python loop over them cost ~20 ms per rerun.
+    angles = np.radians(30 + 60 * np.arange(7))
+    cx, cy = frame["cx"].to_numpy(dtype="float64")[:, None], frame["cy"].to_numpy(dtype="float64")[:, None]
+    lons = np.round(np.degrees(cx + radius * np.cos(angles)), 4)
+    lats = np.round(np.degrees(np.arctan(np.sinh(cy + radius * np.sin(angles)))), 4)
+    frame["polygon"] = np.stack([lons, lats], axis=2).tolist()
+    frame["lon"] = np.round(np.degrees(cx[:, 0]), 4)
+    frame["lat"] = np.round(np.degrees(np.arctan(np.sinh(cy[:, 0]))), 4)
     return frame[["lon", "lat", "n", "type", "coarse_share", "polygon"]]
 
 
