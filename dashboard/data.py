@@ -130,13 +130,13 @@ def compute_view(
     if counts.on_map > max_points:
         points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds))
         fitted = _cells_bounds(cells)  # the hexagons' own extent: no second scan of the events
-    else:
-        points, cells = queries.map_points(con, view, max_points), None
+    else:  # with nothing to draw, LIMIT 0 gives the empty frame without reading the events
+        points, cells = queries.map_points(con, view, max_points if counts.on_map else 0), None
         fitted = None if points.empty else (
             float(points["lon"].min()), float(points["lat"].min()), float(points["lon"].max()), float(points["lat"].max())
         )  # fmt: skip
     arcs = queries.actor_arcs(con, view, centroids) if centroids else None
-    table = queries.table(con, view, table_rows)
+    table = queries.table(con, view, table_rows if counts.matching else 0)
     return View(counts, bin_unit, timeline, points, cells, arcs, table, fitted)
 
 
