@@ -439,14 +439,14 @@ def explore(db_key: str, stamp: data.Stamp, cat: Catalog, base: Filters, arcs: b
     span = (first, last) if first is not None and last is not None else None
     window = None
     if st.session_state.get("playing"):
-        timeline = data.load_timeline(db_key, stamp, base, span, bin_unit)
+        timeline = data.load_timeline(db_key, stamp, base, span, bin_unit, cat.groups)
         window = play_window(base, brushed, cat, days, timeline)
     view = base.with_dates(*brushed) if brushed else base
     if window:
         view = view.with_dates(*window)
     st.session_state["effective_filters"] = view  # what the map, table, counts and downloads show
     centroids = charts.country_centroids() if arcs else None
-    v = data.load_view(db_key, stamp, base, view, span, cat.bounds, centroids, bin_unit=bin_unit)
+    v = data.load_view(db_key, stamp, base, view, span, cat.bounds, centroids, bin_unit=bin_unit, _unfiltered=cat.groups)
 
     with counts_box:
         counts_line(v.counts, cat.total, view.report_dates)

@@ -109,29 +109,48 @@ def compute_view(
     max_points: int = MAX_POINTS,
     table_rows: int = MAX_TABLE_ROWS,
     bin_unit: str | None = None,
+    unfiltered: pd.DataFrame | None = None,
+    base_timeline: tuple[str, pd.DataFrame, Counts] | None = None,
 ) -> View:
     """Run every query of a rerun: counts, timeline, map layer, arcs, table page.
 
     `base` is what the sidebar asks for, `view` is `base` narrowed by the
-    timeline brush or the playback window. Uncached, so the benchmark measures
-    exactly what a filter change costs.
+    timeline brush or the playback window. `unfiltered` is the catalog's
+    `groups` (the timeline and counts of no filter, kept once per change of
+    the data): with no filter in `base` the timeline then costs no scan.
+    `base_timeline` is `base_timeline(...)` when the caller has it (a brush
+    or a playback step changes `view` only, and the timeline stays).
+    Uncached, so the benchmark measures exactly what a filter change costs.
     """
-    bin_unit, timeline = queries.timeline(con, base, bin_unit=bin_unit, span=span)
-    # Without a brush or playback the timeline's filters are the view's: its
-    # by-report rows give that count, which saves a join on the articles.
-    known = int(timeline.loc[timeline["by_report"], "n"].sum()) if view == base and view.report_dates else None
-    counts = queries.count_summary(con, view, by_report=known)
+    if base_timeline is None:
+        base_timeline = compute_base_timeline(con, base, span, bin_unit, unfiltered)
+    bin_unit, timeline, base_counts = base_timeline
+    # Without a brush or playback the timeline's filters are the view's, and its scan gave the counts.
+    counts = base_counts if view == base else queries.count_summary(con, view)
     if counts.on_map > max_points:
         points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds))
         fitted = _cells_bounds(cells)  # the hexagons' own extent: no second scan of the events
-    else:
-        points, cells = queries.map_points(con, view, max_points), None
+    else:  # with nothing to draw, LIMIT 0 gives the empty frame without reading the events
+        points, cells = queries.map_points(con, view, max_points if counts.on_map else 0), None
         fitted = None if points.empty else (
             float(points["lon"].min()), float(points["lat"].min()), float(points["lon"].max()), float(points["lat"].max())
         )  # fmt: skip
     arcs = queries.actor_arcs(con, view, centroids) if centroids else None
-    table = queries.table(con, view, table_rows)
+    table = queries.table(con, view, table_rows if counts.matching else 0)
     return View(counts, bin_unit, timeline, points, cells, arcs, table, fitted)
+
+
+def compute_base_timeline(
+    con: duckdb.DuckDBPyConnection,
+    base: Filters,
+    span: tuple[date, date] | None,
+    bin_unit: str | None,
+    unfiltered: pd.DataFrame | None = None,
+) -> tuple[str, pd.DataFrame, Counts]:
+    """The timeline over the sidebar's filters and their counts (`queries.timeline_counts`), from the
+    catalog's groups when no filter is set."""
+    groups = unfiltered if base == Filters() else None
+    return queries.timeline_counts(con, base, bin_unit=bin_unit, span=span, groups=groups)
 
 
 def _cells_bounds(cells: pd.DataFrame) -> tuple[float, float, float, float] | None:
@@ -154,17 +173,36 @@ def load_view(
     centroids: dict[str, tuple[float, float]] | None = None,
     max_points: int = MAX_POINTS,
     bin_unit: str | None = None,
+    _unfiltered: pd.DataFrame | None = None,
 ) -> View:
-    """`compute_view` over one short-lived read-only connection, cached per (database state, filters)."""
+    """`compute_view` over one short-lived read-only connection, cached per (database state, filters).
+
+    `_unfiltered` (the catalog's groups) is left out of the cache key: the stamp already fixes it.
+    The timeline comes from its own cache, keyed on the sidebar's filters only, so a brush or a
+    playback step (which change `view`) does not scan for it again.
+    """
+    timeline = load_base_timeline(db, stamp, base, span, bin_unit, _unfiltered)
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
-        return compute_view(con, base, view, span, bounds, centroids, max_points, bin_unit=bin_unit)
+        return compute_view(con, base, view, span, bounds, centroids, max_points, bin_unit=bin_unit,
+                            base_timeline=timeline)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def load_timeline(db: str, stamp: Stamp, base: Filters, span: tuple[date, date] | None, bin_unit: str | None) -> pd.DataFrame:
-    """The timeline's rows alone, for playback to find the periods that hold events."""
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_base_timeline(
+    db: str, stamp: Stamp, base: Filters, span: tuple[date, date] | None, bin_unit: str | None,
+    _unfiltered: pd.DataFrame | None = None,
+) -> tuple[str, pd.DataFrame, Counts]:
+    """`compute_base_timeline` over one short-lived connection, cached per (database state, base filters)."""
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
-        return queries.timeline(con, base, bin_unit=bin_unit, span=span)[1]
+        return compute_base_timeline(con, base, span, bin_unit, _unfiltered)
+
+
+def load_timeline(
+    db: str, stamp: Stamp, base: Filters, span: tuple[date, date] | None, bin_unit: str | None,
+    _unfiltered: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The timeline's rows alone, for playback to find the periods that hold events (the view's cache)."""
+    return load_base_timeline(db, stamp, base, span, bin_unit, _unfiltered)[1]
 
 
 def open_error(db: Path, error: Exception) -> str:

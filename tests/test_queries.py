@@ -141,6 +141,36 @@ def test_counts_tell_how_many_are_missing_from_map_and_timeline(con) -> None:
     assert frame[frame["by_report"]]["n"].sum() == counts.by_report
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(report_dates=False),
+        Filters(types=("ASSAULT", "CONSULT"), min_confidence=0.5),
+        Filters(date_from=date(2022, 1, 1), date_to=date(2022, 12, 31)),
+        Filters(dating="report"),
+        Filters(dating="dated", place="none"),
+        Filters(text="russia"),
+    ],
+)
+def test_timeline_scan_gives_the_same_counts_as_the_count_query(con, filters: Filters) -> None:
+    _, frame, counts = queries.timeline_counts(con, filters)
+    assert counts == queries.count_summary(con, filters)
+    assert counts.matching == len(ids(con, filters))
+    assert frame["n"].sum() == counts.on_timeline
+
+
+@pytest.mark.parametrize("unit", queries.BIN_UNITS)
+def test_bins_start_where_duckdb_truncates_the_day(con, unit: str) -> None:
+    _, frame = queries.timeline(con, Filters(report_dates=False, coarse_dates=False), bin_unit=unit)
+    expected = con.execute(
+        f"""SELECT date_trunc('{unit}', day)::DATE, count(*) FROM events
+            WHERE day IS NOT NULL AND date_precision NOT IN ('month', 'year') GROUP BY 1"""
+    ).fetchall()
+    assert len(expected) > 3
+    assert frame.groupby(frame["bin_start"].dt.date)["n"].sum().to_dict() == dict(expected)
+
+
 def test_with_report_dates_off_every_undated_event_is_off_the_timeline(con) -> None:
     counts = queries.count_summary(con, Filters(report_dates=False))
     assert (counts.without_date, counts.by_report) == (sql_count(con, "day IS NULL"), 0)

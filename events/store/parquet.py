@@ -263,6 +263,8 @@ def dataset_connection(root: str) -> duckdb.DuckDBPyConnection:
     `_event_files` and `_article_files` add each row's file, for the writer.
     """
     con = duckdb.connect()
+    # Every rerun runs several queries over the same files: read each footer once per connection.
+    con.execute("SET parquet_metadata_cache = true")
     if "://" in str(root):  # fsspec URL (s3://, gcs://, memory://): DuckDB reads through the user's filesystem package
         import fsspec
 
