@@ -570,7 +570,7 @@ def test_feared_acts_charged_offences_and_interviews(finder, sentence, absent, p
         # a storm as weather; a participle "linked to" that describes a thing
         ("Storm knocks out power across the county.", "ASSAULT", None),
         ("Kansas storm overturns trucks on the interstate.", "ASSAULT", None),
-        ("Protesters stormed the parliament building on Tuesday.", None, "ASSAULT"),
+        ("Gunmen stormed the parliament building on Tuesday.", None, "ASSAULT"),  # protesters storming: a riot
         ("Health officials confirmed 45 more cases of salmonella linked to alfalfa sprouts.", "ACCUSE", None),
         ("The minister linked the blast to a militant group based abroad.", None, "ACCUSE"),
     ],
