@@ -35,6 +35,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
+from itertools import groupby
 
 import duckdb
 import pyarrow as pa
@@ -50,6 +51,7 @@ from events.store import (  # the DuckDB store's Arrow schemas and row builder: 
 FLUSH_ARTICLES = 2000  # articles per committed batch: one articles file and one events file per month it touches
 UNDATED = "__HIVE_DEFAULT_PARTITION__"  # Hive's name for a null partition value; readers turn it back into NULL
 MANIFEST = "_manifest.json"
+REWRITE_FILES = 64  # events files read in one query when cluster ids change: bounds memory at any dataset size
 FORMAT = "event-atlas parquet dataset 1"
 
 
@@ -137,15 +139,22 @@ class ParquetStore:
                 """SELECT DISTINCT e.filename FROM _event_files e LEFT JOIN _clusters c USING (event_id)
                    WHERE e.cluster_id IS DISTINCT FROM c.cluster_id ORDER BY 1"""
             ).fetchall()]
-            for name in stale:
+            for start in range(0, len(stale), REWRITE_FILES):  # one query per group of files, not per file
+                group = stale[start : start + REWRITE_FILES]
                 fixed = con.sql(
-                    """SELECT e.* REPLACE (c.cluster_id AS cluster_id)
-                       FROM read_parquet($file, hive_partitioning = false) e LEFT JOIN _clusters c USING (event_id)
-                       ORDER BY e.day NULLS LAST, e.event_id""",
-                    params={"file": name},
+                    """SELECT e.* EXCLUDE (year, month) REPLACE (c.cluster_id AS cluster_id)
+                       FROM _event_files e LEFT JOIN _clusters c USING (event_id)
+                       WHERE e.filename IN (SELECT UNNEST($files))
+                       ORDER BY e.filename, e.day NULLS LAST, e.event_id""",
+                    params={"files": group},
                 ).to_arrow_table()
+                names = fixed.column("filename").to_pylist()
                 fixed = fixed.select(_EVENT_SCHEMA.names).cast(_EVENT_SCHEMA)
-                self._put(_local_name(name, self.root, self.base), fixed)
+                offset = 0
+                for name, rows in groupby(names):
+                    count = sum(1 for _ in rows)
+                    self._put(_local_name(name, self.root, self.base), fixed.slice(offset, count))
+                    offset += count
         finally:
             con.unregister("_clusters")
 
