@@ -231,7 +231,8 @@ def _extract(
     if executor is None:
         outcomes = _run(todo, pipeline, workers, config, limits)
     elif isinstance(store, ParquetStore) and out is None and hasattr(executor, "run_into"):
-        outcomes = executor.run_into(iter(todo), store.root)
+        root = store.root if "://" in store.root else str(Path(store.root).resolve())  # workers' cwd may differ
+        outcomes = executor.run_into(iter(todo), root)
     else:
         outcomes = executor.run(iter(todo))
     for done, outcome in enumerate(outcomes, 1):
