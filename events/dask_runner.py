@@ -45,7 +45,9 @@ AHEAD_PER_THREAD = 4  # tasks queued per worker thread, so no worker idles while
 # When workers write the dataset themselves, a task is a committed batch of files: one articles file and one
 # events file per month its events fall in. Larger tasks mean fewer, larger files (a wire service's day makes
 # a handful of months, a history corpus dozens); smaller ones, less idle time for the last task's neighbours.
-STORE_CHUNK_SIZE = 1000  # about 9 s of one core's work; at 500, 20,000 articles of the benchmark corpus made 2,700 files, which the final clustering reads and rewrites
+# At 500, 20,000 articles of the benchmark corpus made some 2,700 files, which the final clustering reads and
+# mostly rewrites on the client.
+STORE_CHUNK_SIZE = 1000  # about 9 s of one core's work
 STORE_AHEAD_PER_THREAD = 2
 # Dask's worker profiler samples every thread's stack every 10 ms, and its event loop checks its
 # own health every 20 ms and the process's memory every 100 ms. On pure-Python extraction each
