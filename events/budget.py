@@ -8,10 +8,13 @@ Why two mechanisms behind one context manager:
   and interrupts any Python code; the timer is disarmed and the previous
   handler restored on the way out, so nothing outlives the article.
 - Elsewhere (the dashboard runs extraction in a Streamlit script thread,
-  and signals only reach a main thread) a watchdog `threading.Timer` raises
-  inside the extracting thread through
-  `PyThreadState_SetAsyncExc`. The timer is cancelled on the way out; if it
-  fires just as the block ends, the pending exception is cleared.
+  a Dask worker runs its tasks in a thread pool, and signals only reach a
+  main thread) one watchdog thread per process raises inside the extracting
+  thread through `PyThreadState_SetAsyncExc`. A block only registers its
+  deadline with it and removes it on the way out; if it fires just as the
+  block ends, the pending exception is cleared. A `threading.Timer` per
+  article did the same, but starting and joining a thread for every article
+  cost about 0.15 ms of CPU and, on a loaded machine, 2 ms of wall time.
 
 Both only act between Python bytecodes: a single C call that never returns
 (a regular expression gone catastrophic) is not interrupted. The stages use
@@ -26,6 +29,7 @@ from __future__ import annotations
 import ctypes
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -75,28 +79,73 @@ def _alarm(seconds: float, message: str) -> Iterator[None]:
 
 @contextmanager
 def _watchdog(seconds: float, message: str) -> Iterator[None]:
-    thread_id = threading.get_ident()
-    fired = threading.Event()
-    done = threading.Lock()  # held by the block until it ends; the watchdog fires only while it is held
-    done.acquire()
-
     class Expired(_Expired):  # raised by class, without arguments: the message comes from here
         def __init__(self) -> None:
             super().__init__(message)
 
-    def expire() -> None:
-        if done.locked():
-            fired.set()
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(Expired))
-
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
+    thread_id = threading.get_ident()
+    entry = _WATCHDOG.add(time.monotonic() + seconds, thread_id, Expired)
     try:
         yield
     finally:
-        done.release()
-        timer.cancel()
-        timer.join()
-        if fired.is_set():  # fired as the block ended: take back the exception not yet raised
+        if _WATCHDOG.remove(entry):  # fired as the block ended: take back the exception not yet raised
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None)
+
+
+class _Deadline:
+    """One block's registration: when it expires, in which thread, what to raise, whether it was raised."""
+
+    __slots__ = ("at", "thread_id", "raise_", "fired")
+
+    def __init__(self, at: float, thread_id: int, raise_: type[BaseException]) -> None:
+        self.at, self.thread_id, self.raise_, self.fired = at, thread_id, raise_, False
+
+
+class _Watchdog:
+    """The deadlines of the blocks running off the main thread, and the one daemon thread that enforces them.
+
+    Registering costs a lock and, only when the new deadline is the earliest,
+    a wake-up: a thread extracting article after article adds deadlines that
+    are each later than the last, so the watchdog sleeps until the earliest
+    one it knows, finds it gone, and sleeps again.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._entries: set[_Deadline] = set()
+        self._wake_at: float | None = None  # when the watchdog thread wakes next; None: asleep until told
+        self._thread: threading.Thread | None = None
+
+    def add(self, at: float, thread_id: int, raise_: type[BaseException]) -> _Deadline:
+        entry = _Deadline(at, thread_id, raise_)
+        with self._cond:
+            self._entries.add(entry)
+            if self._thread is None or not self._thread.is_alive():  # none yet, or a forked child's copy
+                self._thread = threading.Thread(target=self._run, daemon=True, name="events-time-budget")
+                self._wake_at = None
+                self._thread.start()
+            if self._wake_at is None or at < self._wake_at:
+                self._cond.notify()
+        return entry
+
+    def remove(self, entry: _Deadline) -> bool:
+        """Forget `entry`; True if it fired (its exception may still be pending in its thread)."""
+        with self._cond:
+            self._entries.discard(entry)
+            return entry.fired
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for entry in self._entries:
+                    if not entry.fired and entry.at <= now:
+                        entry.fired = True
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                            ctypes.c_ulong(entry.thread_id), ctypes.py_object(entry.raise_))
+                waiting = [e.at for e in self._entries if not e.fired]
+                self._wake_at = min(waiting) if waiting else None
+                self._cond.wait(None if self._wake_at is None else self._wake_at - now)
+
+
+_WATCHDOG = _Watchdog()  # per process, like the signal handlers the main thread's alarm uses

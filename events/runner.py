@@ -76,6 +76,10 @@ class ArticleOutcome:
     sentences: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    stored: tuple[str, str] | None = None
+    """(batch key, text hash) when a cluster worker committed the events to the dataset itself (`events` is then
+    empty and `event_count` says how many there were)."""
+    event_count: int = 0
 
 
 def extract_chunk(pipeline: Pipeline, chunk: Iterable[Article], limits: ArticleLimits | None = None) -> list[ArticleOutcome]:
@@ -112,6 +116,17 @@ class Executor(Protocol):
     """Maps articles to their outcomes, in input order, reading the input only as needed."""
 
     def run(self, articles: Iterator[Article]) -> Iterator[ArticleOutcome]: ...
+
+
+class StoringExecutor(Executor, Protocol):
+    """An executor whose workers can commit their chunks to a Parquet dataset themselves (a cluster's).
+
+    `run_into` yields outcomes with `stored` set and no events: the runner
+    only adopts the batches (`ParquetStore.adopt`), so the events never pass
+    through it, and one client can feed many more workers.
+    """
+
+    def run_into(self, articles: Iterator[Article], root: str) -> Iterator[ArticleOutcome]: ...
 
 
 @dataclass
@@ -211,13 +226,27 @@ def _extract(
     articles = _articles(read_paths(paths), summary, report, limits)
     todo = _changed(articles, store, summary) if store is not None and out is None else articles
     batch: list[ArticleResult] = []
+    adopted: list[tuple[str, str, str]] = []  # (doc_id, text hash, batch key) that workers committed themselves
     stored = 0
-    outcomes = executor.run(iter(todo)) if executor is not None else _run(todo, pipeline, workers, config, limits)
+    if executor is None:
+        outcomes = _run(todo, pipeline, workers, config, limits)
+    elif isinstance(store, ParquetStore) and out is None and hasattr(executor, "run_into"):
+        root = store.root if "://" in store.root else str(Path(store.root).resolve())  # workers' cwd may differ
+        outcomes = executor.run_into(iter(todo), root)
+    else:
+        outcomes = executor.run(iter(todo))
     for done, outcome in enumerate(outcomes, 1):
         for warning in outcome.warnings:
             report.warning(warning)
         if outcome.error is not None:
             report.error(outcome.error)
+        elif outcome.stored is not None and isinstance(store, ParquetStore):
+            summary.sentences += outcome.sentences
+            summary.events += outcome.event_count
+            adopted.append((outcome.article.doc_id, outcome.stored[1], outcome.stored[0]))
+            if len(adopted) >= BATCH_SIZE:
+                store.adopt(adopted)
+                adopted = []
         else:
             summary.sentences += outcome.sentences
             summary.events += len(outcome.events)
@@ -234,6 +263,8 @@ def _extract(
             on_progress(summary.skipped_unchanged + done, None)
     if store is not None:
         stored += _write(store, batch, report)
+    if adopted and isinstance(store, ParquetStore):
+        store.adopt(adopted)
     if on_progress:
         on_progress(summary.articles, summary.articles)
     if store is not None:

@@ -84,8 +84,9 @@ MODES = {
 }
 
 
-def run(corpus_path: Path, out: Path, mode: str = "pool") -> tuple[float, int, float]:
-    """Wall seconds, peak RSS and CPU seconds of the extractor and all its worker processes."""
+def run(corpus_path: Path, out: Path, mode: str = "pool") -> tuple[float, int, float, float]:
+    """Wall seconds, peak RSS, CPU seconds of the extractor and all its worker processes, and of the extractor's
+    own process (the parent: reading, checking, storing; on the cluster path also the scheduler and nannies)."""
     events = ROOT / ".venv" / "bin" / "events"
     command = [str(events) if events.exists() else "events", "extract", str(corpus_path), *MODES[mode](out), "-q"]
     started = time.perf_counter()
@@ -107,7 +108,7 @@ def run(corpus_path: Path, out: Path, mode: str = "pool") -> tuple[float, int, f
     if child.returncode not in (0, 1):
         sys.exit(f"events extract failed: {err.decode()[-500:]}")
     print(f"  extract said: {out.decode().strip()}")
-    return seconds, peak, sum(cpu.values())
+    return seconds, peak, sum(cpu.values()), cpu.get(child.pid, 0.0)
 
 
 def main() -> None:
@@ -128,10 +129,11 @@ def main() -> None:
             path.write_text("".join(json.dumps(a) + "\n" for a in corpus), encoding="utf-8")
             for k, mode in enumerate(args.modes):
                 load = os.getloadavg()[0]
-                seconds, peak, cpu = run(path, Path(tmp) / f"bench{size}-{k}-{mode}", mode)
+                seconds, peak, cpu, parent = run(path, Path(tmp) / f"bench{size}-{k}-{mode}", mode)
                 print(f"{mode:13} articles: {size}  words: {words}  seconds: {seconds:.1f}  "
                       f"articles/s: {size / seconds:.1f}  words/s: {words / seconds:,.0f}  "
                       f"CPU s (all processes): {cpu:.0f}  CPU ms/article: {1000 * cpu / size:.1f}  "
+                      f"CPU s of the parent: {parent:.0f}  "
                       f"peak RSS (all processes): {peak / 2**20:.0f} MB  load average before/after: "
                       f"{load:.1f}/{os.getloadavg()[0]:.1f}", flush=True)
 

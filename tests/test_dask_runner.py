@@ -8,6 +8,7 @@ the repository's seed articles.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Iterator
@@ -63,15 +64,44 @@ def single_process(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_cluster_run_gives_the_events_of_the_single_process_run(client, single_process: Path, tmp_path: Path) -> None:
+    """Into a dataset the workers write their chunks themselves; into a DuckDB file the events come back."""
     dataset = tmp_path / "dataset"
     summary = extract_paths(dev_articles(), None, parquet=str(dataset),
-                            executor=DaskExecutor(client, PipelineConfig(), chunk_size=2))
+                            executor=DaskExecutor(client, PipelineConfig(), chunk_size=2, store_chunk_size=5))
     reference = all_events(single_process)
     assert summary.events == len(reference)
     assert all_events(dataset) == reference  # same ids, same value in every field
     assert all_articles(dataset) == all_articles(single_process)
     months = {p.parent.name for p in (dataset / "events").glob("year=*/month=*/*.parquet")}
     assert "month=__HIVE_DEFAULT_PARTITION__" in months and len(months) > 3
+    assert len(list((dataset / "articles").glob("*.parquet"))) == -(-summary.articles // 5)  # one batch a task
+    db = tmp_path / "through-the-client.duckdb"
+    extract_paths(dev_articles(), db, executor=DaskExecutor(client, PipelineConfig(), chunk_size=3))
+    assert all_events(db) == reference
+
+
+def test_an_id_given_again_in_a_later_chunk_keeps_its_later_version(client, tmp_path: Path) -> None:
+    """Workers commit chunks in any order; the client adopts them in input order, so the later text wins,
+    in one run and when the changed article comes in a second run."""
+    lines = [json.loads(line) for path in dev_articles() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    first = lines[0]
+    changed = dict(first, text=first["text"][: len(first["text"]) // 2].rsplit(". ", 1)[0] + ".")
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text("".join(json.dumps(item) + "\n" for item in [*lines, changed]), encoding="utf-8")
+    reference = tmp_path / "reference.duckdb"
+    extract_paths([twice], reference, workers=1)
+    executor = DaskExecutor(client, PipelineConfig(), store_chunk_size=3)
+    dataset = tmp_path / "dataset"
+    extract_paths([twice], None, parquet=str(dataset), executor=executor)
+    assert all_events(dataset) == all_events(reference)
+    assert all_articles(dataset) == all_articles(reference)
+    again = tmp_path / "again"
+    extract_paths(dev_articles(), None, parquet=str(again), executor=executor)
+    (tmp_path / "changed.jsonl").write_text(json.dumps(changed) + "\n", encoding="utf-8")
+    rerun = extract_paths([tmp_path / "changed.jsonl"], None, parquet=str(again), executor=executor)
+    assert rerun.articles == 1 and rerun.skipped_unchanged == 0
+    assert all_events(again) == all_events(reference)
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(client, single_process: Path, tmp_path: Path) -> None:
@@ -86,7 +116,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(client, single_pro
 
     dataset = tmp_path / "dataset"
     summary = extract_paths(dev_articles(), None, on_progress=kill_once, parquet=str(dataset),
-                            executor=DaskExecutor(client, PipelineConfig(), chunk_size=1))
+                            executor=DaskExecutor(client, PipelineConfig(), chunk_size=1, store_chunk_size=1))
     assert killed and killed[0] < summary.articles
     client.wait_for_workers(2)
     assert set(client.run(os.getpid).values()).isdisjoint({pids_before[victim]})  # the nanny started a new process
@@ -95,7 +125,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(client, single_pro
 
 def test_rerun_of_the_cluster_path_adds_nothing(client, tmp_path: Path) -> None:
     dataset = tmp_path / "dataset"
-    executor = DaskExecutor(client, PipelineConfig(), chunk_size=4)
+    executor = DaskExecutor(client, PipelineConfig(), chunk_size=4, store_chunk_size=4)
     extract_paths(dev_articles(), None, parquet=str(dataset), executor=executor)
     files = {p: p.read_bytes() for p in dataset.rglob("*.parquet")}
     again = extract_paths(dev_articles(), None, parquet=str(dataset), executor=executor)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from events.store import parquet as parquet_store
 from events.store.convert import export_dataset, import_dataset
 from events.models import RECORD_FIELDS
 from events.store.parquet import ParquetStore
@@ -111,19 +112,19 @@ def test_a_crash_before_the_commit_is_redone_without_duplicates(
     pipeline, seeds_dir: Path, tmp_path: Path, monkeypatch,
 ) -> None:
     dataset = tmp_path / "ds"
-    real_put = ParquetStore._put
+    real_put = parquet_store._put
 
-    def crash_on_articles(self, name: str, table) -> None:
+    def crash_on_articles(fs, root: str, name: str, table) -> None:
         if "/articles/" in name:
             raise StoreError("simulated crash after the events files")
-        real_put(self, name, table)
+        real_put(fs, root, name, table)
 
-    monkeypatch.setattr(ParquetStore, "_put", crash_on_articles)
+    monkeypatch.setattr(parquet_store, "_put", crash_on_articles)
     with pytest.raises(StoreError):
         into_dataset(pipeline, [seeds_dir / "articles.jsonl"], dataset)
     assert list(dataset.glob("events/*/*/*.parquet")) and not list(dataset.glob("articles/*"))
     (dataset / "events" / "left.parquet.tmp").write_bytes(b"half a file")
-    monkeypatch.setattr(ParquetStore, "_put", real_put)
+    monkeypatch.setattr(parquet_store, "_put", real_put)
     rerun = into_dataset(pipeline, [seeds_dir / "articles.jsonl"], dataset)
     assert rerun.skipped_unchanged == 0
     clean = tmp_path / "clean"

@@ -217,6 +217,38 @@ def test_time_limit_restores_the_previous_alarm_handler():
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_off_the_main_thread_a_short_budget_fires_before_a_long_one_registered_earlier():
+    """Dask workers run tasks in pool threads: their budgets share one watchdog thread, which must wake for the
+    earliest deadline, raise in the right thread only, and leave a block that ended in time alone."""
+    import threading
+
+    from events.budget import time_limit
+
+    outcome: dict[str, str] = {}
+    long_started = threading.Event()
+
+    def run(name: str, seconds: float, work: float) -> None:
+        started = time.monotonic()
+        try:
+            with time_limit(seconds, f"{name}.txt"):
+                long_started.set()
+                while time.monotonic() - started < work:
+                    time.sleep(0.01)
+            outcome[name] = "finished"
+        except ArticleTimeout as err:
+            outcome[name] = f"{err} after {time.monotonic() - started:.0f} s"
+
+    long = threading.Thread(target=run, args=("long", 20.0, 1.5))
+    long.start()
+    long_started.wait(5)
+    short = threading.Thread(target=run, args=("short", 0.2, 10.0))
+    short.start()
+    short.join(8)
+    long.join(8)
+    assert outcome == {"short": "short.txt: over the 0.2 s time budget (--article-timeout); skipped after 0 s",
+                       "long": "finished"}
+
+
 READER = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)

@@ -12,7 +12,7 @@ KEY is a hash of the batch's (doc_id, text hash) pairs. Files are immutable
 once renamed into place, so it is the same idempotence contract as the DuckDB
 store, made of file operations:
 
-- Every file is written under `NAME.tmp` and renamed; a reader never sees half a file.
+- Every file is written under `NAME.RANDOM.tmp` and renamed; a reader never sees half a file.
 - A batch is committed when its articles file exists: events files go first,
   the articles file last. At open, `*.tmp` files and events files without an
   articles file (a crash between the two) are deleted, so a rerun redoes the
@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
+from itertools import groupby
 
 import duckdb
 import pyarrow as pa
@@ -55,6 +57,7 @@ from events.store.database import (  # the DuckDB store's Arrow schemas and row 
 FLUSH_ARTICLES = 2000  # articles per committed batch: one articles file and one events file per month it touches
 UNDATED = "__HIVE_DEFAULT_PARTITION__"  # Hive's name for a null partition value; readers turn it back into NULL
 MANIFEST = "_manifest.json"
+REWRITE_FILES = 64  # events files read in one query when cluster ids change: bounds memory at any dataset size
 FORMAT = "event-atlas parquet dataset 1"
 
 
@@ -74,6 +77,7 @@ class ParquetStore:
         self.batch_size = flush_articles
         self.fs, self.base = _filesystem(self.root)
         self._pending: list[ArticleResult] = []
+        self._views_stale = False
         try:
             self.fs.create_dir(f"{self.base}/articles", recursive=True)
             self.fs.create_dir(f"{self.base}/events", recursive=True)
@@ -118,6 +122,9 @@ class ParquetStore:
     def connection(self) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection whose `events` and `articles` views show the dataset (pending writes flushed)."""
         self.flush()
+        if self._views_stale:  # a commit added files: the first turns the empty tables into views over files
+            define_views(self._con, self.root)
+            self._views_stale = False
         return self._con
 
     @contextmanager
@@ -128,26 +135,32 @@ class ParquetStore:
 
     def set_clusters(self, assignments: dict[str, str | None]) -> None:
         """Give every event its cluster_id, rewriting only the files where it changes."""
-        self.flush()
         rows = [(eid, cid) for eid, cid in assignments.items() if cid is not None]
         columns = list(zip(*rows)) or [[], []]
         table = pa.Table.from_arrays([pa.array(c, pa.string()) for c in columns], schema=_CLUSTER_SCHEMA)
-        con = self._con
+        con = self.connection  # pending writes flushed, views current
         con.register("_clusters", table)
         try:
             stale = [r[0] for r in con.execute(
                 """SELECT DISTINCT e.filename FROM _event_files e LEFT JOIN _clusters c USING (event_id)
                    WHERE e.cluster_id IS DISTINCT FROM c.cluster_id ORDER BY 1"""
             ).fetchall()]
-            for name in stale:
+            for start in range(0, len(stale), REWRITE_FILES):  # one query per group of files, not per file
+                group = stale[start : start + REWRITE_FILES]
                 fixed = con.sql(
-                    """SELECT e.* REPLACE (c.cluster_id AS cluster_id)
-                       FROM read_parquet($file, hive_partitioning = false) e LEFT JOIN _clusters c USING (event_id)
-                       ORDER BY e.day NULLS LAST, e.event_id""",
-                    params={"file": name},
+                    """SELECT e.* EXCLUDE (year, month) REPLACE (c.cluster_id AS cluster_id)
+                       FROM _event_files e LEFT JOIN _clusters c USING (event_id)
+                       WHERE e.filename IN (SELECT UNNEST($files))
+                       ORDER BY e.filename, e.day NULLS LAST, e.event_id""",
+                    params={"files": group},
                 ).to_arrow_table()
+                names = fixed.column("filename").to_pylist()
                 fixed = fixed.select(_EVENT_SCHEMA.names).cast(_EVENT_SCHEMA)
-                self._put(_local_name(name, self.root, self.base), fixed)
+                offset = 0
+                for name, rows in groupby(names):
+                    count = sum(1 for _ in rows)
+                    self._put(_local_name(name, self.root, self.base), fixed.slice(offset, count))
+                    offset += count
         finally:
             con.unregister("_clusters")
 
@@ -175,28 +188,47 @@ class ParquetStore:
     # ------------------------------------------------------------------ batches
 
     def _commit(self, results: list[ArticleResult]) -> None:
-        """Write one batch: events files by month, then the articles file (the commit), then drop old versions."""
-        latest = {r.article.doc_id: r for r in results}  # a doc_id given twice: the later one wins, as in DuckDB
-        results = list(latest.values())
-        hashes = {doc: text_hash(r.article.text) for doc, r in latest.items()}
-        key = batch_key(hashes)
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
-        for (year, month), rows in _by_month(_event_row(e) for res in results for e in res.events).items():
-            table = _table(_EVENT_SCHEMA, sorted(rows, key=_day_then_id))
-            self._put(f"{self.base}/events/year={year}/month={month}/part-{key}.parquet", table)
-        articles = [(a.doc_id, a.title, a.url, a.published, a.source, a.text, hashes[a.doc_id], now)
-                    for a in sorted((r.article for r in results), key=lambda a: a.doc_id)]
-        self._put(f"{self.base}/articles/part-{key}.parquet", _table(_ARTICLE_SCHEMA, articles))
-        define_views(self._con, self.root)  # the first commit turns the empty tables into views over files
-        older = self._con.execute(
-            """SELECT batch, list(doc_id) FROM stored WHERE doc_id IN (SELECT UNNEST(?)) AND batch <> ?
-               GROUP BY 1 ORDER BY 1""",
-            [sorted(latest), key],
-        ).fetchall()
-        for old_key, doc_ids in older:
-            self._drop_docs(old_key, set(doc_ids))
-        self._con.execute("DELETE FROM stored WHERE doc_id IN (SELECT UNNEST(?))", [sorted(latest)])
-        self._con.executemany("INSERT INTO stored VALUES (?, ?, ?)", [(d, h, key) for d, h in sorted(hashes.items())])
+        """Write one batch (`write_batch`), then drop the older versions of its articles."""
+        key, hashes = write_batch(self.root, results, self.fs, self.base)
+        self._views_stale = True
+        self._adopt([(doc_id, value, key) for doc_id, value in hashes.items()])
+
+    def adopt(self, committed: Sequence[tuple[str, str, str]]) -> None:
+        """Take in batches a worker committed itself (`write_batch`): (doc_id, text hash, batch key) in input order.
+
+        The dataset already holds their files; what is left is the client's
+        part of a commit: each article's older versions, in other batches,
+        are dropped (a doc_id given twice keeps its later version, as in the
+        DuckDB store) and the index of stored articles learns the new ones.
+        """
+        if committed:
+            self._views_stale = True
+            self._adopt(committed)
+
+    def _adopt(self, committed: Sequence[tuple[str, str, str]]) -> None:
+        latest: dict[str, tuple[str, str]] = {}
+        superseded: dict[str, set[str]] = {}  # batches of this call that hold a version given again later
+        for doc_id, value, key in committed:
+            earlier = latest.get(doc_id)
+            if earlier is not None and earlier[1] != key:
+                superseded.setdefault(earlier[1], set()).add(doc_id)
+            latest[doc_id] = (value, key)
+        rows = [(doc_id, value, key) for doc_id, (value, key) in sorted(latest.items())]
+        new = pa.Table.from_arrays([pa.array(c, pa.string()) for c in zip(*rows)], names=["doc_id", "text_hash", "batch"])
+        self._con.register("_new", new)
+        try:
+            older = self._con.execute(
+                """SELECT s.batch, list(s.doc_id) FROM stored s JOIN _new n USING (doc_id)
+                   WHERE s.batch <> n.batch GROUP BY 1 ORDER BY 1"""
+            ).fetchall()
+            for old_key, doc_ids in older:
+                superseded.setdefault(old_key, set()).update(doc_ids)
+            for old_key, doc_ids in sorted(superseded.items()):
+                self._drop_docs(old_key, doc_ids)
+            self._con.execute("DELETE FROM stored WHERE doc_id IN (SELECT doc_id FROM _new)")
+            self._con.execute("INSERT INTO stored SELECT doc_id, text_hash, batch FROM _new")
+        finally:
+            self._con.unregister("_new")
 
     def _drop_docs(self, key: str, doc_ids: set[str]) -> None:
         """Rewrite batch `key` without `doc_ids` (their newer versions are committed elsewhere): events first."""
@@ -238,19 +270,52 @@ class ParquetStore:
         return [f for f in self.fs.get_file_info(selector) if f.type == pafs.FileType.File]
 
     def _put(self, name: str, table: pa.Table) -> None:
-        """Write `table` to `name` through a temporary file and a rename, so `name` is whole or absent."""
-        parent = name.rsplit("/", 1)[0]
-        self.fs.create_dir(parent, recursive=True)
-        try:
-            pq.write_table(table, f"{name}.tmp", filesystem=self.fs, compression="zstd", row_group_size=100_000)
-            self.fs.move(f"{name}.tmp", name)
-        except OSError as err:
-            raise StoreError(f"{self.root}: cannot write {name}: {_first_line(err)}") from err
+        _put(self.fs, self.root, name, table)
 
     def _put_bytes(self, name: str, data: bytes) -> None:
         with self.fs.open_output_stream(f"{name}.tmp") as out:
             out.write(data)
         self.fs.move(f"{name}.tmp", name)
+
+
+def write_batch(
+    root: str, results: Sequence[ArticleResult], fs: pafs.FileSystem | None = None, base: str | None = None,
+) -> tuple[str, dict[str, str]]:
+    """Write one batch's files, events by month first and the articles file (the commit) last.
+
+    Returns the batch key and each article's text hash. A cluster worker
+    calls this on its own chunk, so the events never travel back to the
+    client; the same chunk gives the same key and file names, so a task run
+    twice (its worker killed after writing) overwrites its own files. The
+    client then `ParquetStore.adopt`s the batch.
+    """
+    if fs is None or base is None:
+        fs, base = _filesystem(str(root).rstrip("/"))
+    latest = {r.article.doc_id: r for r in results}  # a doc_id given twice: the later one wins, as in DuckDB
+    hashes = {doc: text_hash(r.article.text) for doc, r in latest.items()}
+    if not latest:
+        return "", {}
+    key = batch_key(hashes)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    for (year, month), rows in _by_month(_event_row(e) for res in latest.values() for e in res.events).items():
+        table = _table(_EVENT_SCHEMA, sorted(rows, key=_day_then_id))
+        _put(fs, root, f"{base}/events/year={year}/month={month}/part-{key}.parquet", table)
+    articles = [(a.doc_id, a.title, a.url, a.published, a.source, a.text, hashes[a.doc_id], now)
+                for a in sorted((r.article for r in latest.values()), key=lambda a: a.doc_id)]
+    _put(fs, root, f"{base}/articles/part-{key}.parquet", _table(_ARTICLE_SCHEMA, articles))
+    return key, hashes
+
+
+def _put(fs: pafs.FileSystem, root: str, name: str, table: pa.Table) -> None:
+    """Write `table` to `name` through a temporary file and a rename, so `name` is whole or absent."""
+    parent = name.rsplit("/", 1)[0]
+    fs.create_dir(parent, recursive=True)
+    try:
+        temporary = f"{name}.{uuid.uuid4().hex[:12]}.tmp"  # a task run twice at once must not share one
+        pq.write_table(table, temporary, filesystem=fs, compression="zstd", row_group_size=100_000)
+        fs.move(temporary, name)
+    except OSError as err:
+        raise StoreError(f"{root}: cannot write {name}: {_first_line(err)}") from err
 
 
 def dataset_connection(root: str) -> duckdb.DuckDBPyConnection:

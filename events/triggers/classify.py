@@ -28,7 +28,7 @@ from typing import Protocol
 
 from events.models import Event, Place, Trigger
 from events.text.tokens import CLAUSE_BREAK_TOKENS, SentenceDoc, as_doc
-from events.triggers.lexicon import GAP, MAX_GAP, Cues, Lexicon, Pattern
+from events.triggers.lexicon import MAX_GAP, Cues, Lexicon, Pattern
 
 Token = tuple[str, int, int]
 _CLAUSE_BREAK = CLAUSE_BREAK_TOKENS
