@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,7 @@ from events.store.database import Store
 from events.store.parquet import ParquetStore, batch_key
 from events.store.queries import read_connection
 
+EXPORT_MEMORY = "2GB"  # DuckDB memory for one export; past it the sort spills to disk
 EVENT_COLUMNS: tuple[str, ...] = (*RECORD_FIELDS, "day")  # what a dataset's events files hold (store._EVENT_SCHEMA)
 
 
@@ -61,7 +63,12 @@ def export_dataset(source: Path | str, out: Path) -> tuple[int, int]:
     """
     if out.exists() and any(out.iterdir()):
         raise ConvertError(f"{out}: exists and is not empty (choose a new folder)")
+    spill = out / ".spill"
     with read_connection(source) as con:
+        # the sort by day holds every row with its sentence: at 10M events it grew past 14 GB with
+        # DuckDB's default limit (80% of RAM). A fixed limit and a spill folder make it stream.
+        con.execute(f"SET memory_limit = {_quote(EXPORT_MEMORY)}")
+        con.execute(f"SET temp_directory = {_quote(str(spill))}")
         pairs = con.execute("SELECT doc_id, text_hash FROM articles ORDER BY doc_id").fetchall()
         name = f"part-{batch_key(dict(pairs))}"
         (out / "events").mkdir(parents=True, exist_ok=True)
@@ -82,6 +89,7 @@ def export_dataset(source: Path | str, out: Path) -> tuple[int, int]:
                       FROM articles ORDER BY doc_id)
                 TO {_quote(str(out / 'articles' / (name + '0.parquet')))} (FORMAT parquet, COMPRESSION zstd)"""
         )
+    shutil.rmtree(spill, ignore_errors=True)
     stray = [p for p in (out / "events").glob("*/*/*.parquet") if p.name != f"{name}0.parquet"]
     if stray:
         raise ConvertError(f"{out}: DuckDB split a month into several files ({stray[0].name}); not a valid dataset")
