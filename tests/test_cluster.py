@@ -236,3 +236,21 @@ def test_arrests_of_six_people_by_one_state_on_one_day_stay_six_events(tmp_path:
     rows = _rows(tmp_path, reports, "COERCE")
     assert len(rows) == 6
     assert [cluster for *_, cluster in rows] == [None] * 6
+
+
+def test_a_statement_told_by_its_author_and_by_his_group_is_one_and_another_groups_is_not(tmp_path: Path) -> None:
+    # "Ismail Haniyeh, the head of Hamas" names both as one speaker: Hamas's and Haniyeh's congratulation are one
+    # voice in this article; Hezbollah's leader congratulating on the same day is another statement
+    reports = [
+        {"id": "aj-hamas", "published": "2021-08-17",
+         "text": "GAZA CITY - The Palestinian group Hamas congratulated the Taliban on Monday for the defeat of the "
+                 "American occupation in Afghanistan. Ismail Haniyeh, the head of Hamas, congratulated the Taliban "
+                 "leadership in a phone call with Mullah Abdul Ghani Baradar. Haniyeh congratulated the Taliban on "
+                 "the end of the occupation and wished Afghanistan stability. Hezbollah leader Hassan Nasrallah "
+                 "congratulated the Taliban in a televised speech on the same day."},
+    ]
+    rows = _rows(tmp_path, reports, "SUPPORT")
+    assert [speaker for _, speaker, _ in rows] == ["Hamas", "Ismail Haniyeh", "Ismail Haniyeh", "Hassan Nasrallah"]
+    hamas = rows[0][2]
+    assert hamas is not None and rows[1][2] == hamas and rows[2][2] == hamas
+    assert rows[3][2] != hamas

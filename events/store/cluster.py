@@ -17,7 +17,12 @@ Two reports of one type are compared in two steps.
 - *Parties.* Two reports that both name actors and targets and share neither
   are two events (Kyrgyzstan-Tajikistan and Azerbaijan-Turkey signing at one
   summit); two statements (condemning, praising, calling for) whose speakers
-  share no one are two statements.
+  share no one are two statements. Two speakers that one statement of the
+  article names as its only two speakers ("Ismail Haniyeh, the head of Hamas,
+  congratulated ...") are one voice there: a congratulation told once by its
+  author and once by his group is one statement. A longer list of speakers
+  ("Castro announced that the chief of the Cuban Interests Section ...") ties
+  no one: it names several voices.
 - *Modes.* Two different modes are two acts (an arrest and a seizure in one
   raid), except modes that name the manner of one act (firearms and
   explosives in one attack; data/cluster_modes.json).
@@ -126,9 +131,17 @@ WITH base AS (
         CASE WHEN own_lo IS NOT NULL THEN own_lo ELSE pub_lo END AS lo_d,
         CASE WHEN own_lo IS NOT NULL THEN greatest(own_hi, own_lo) ELSE pub_hi END AS hi_d
     FROM own
+), said AS (  -- speakers named together as the speakers of one statement in an article
+    SELECT doc_id, p, unnest(acts) AS q
+    FROM (SELECT doc_id, acts, unnest(acts) AS p FROM base WHERE list_contains($statements, type) AND len(acts) = 2)
+), voiced AS (  -- each statement's speakers and everyone its article names with one of them as one voice
+    SELECT e.event_id, list_distinct(list(t.q)) AS tied
+    FROM (SELECT event_id, doc_id, unnest(acts) AS p FROM base WHERE list_contains($statements, type)) e
+    JOIN said t ON t.doc_id = e.doc_id AND t.p = e.p AND t.q <> e.p
+    GROUP BY e.event_id
 )
 SELECT row_number() OVER (ORDER BY event_id) AS rid, hash(doc_id) AS dk, hash(doc_id, type) AS dtk,
-       event_id, doc_id, type, acts, tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
+       event_id, doc_id, type, acts, list_distinct(list_concat(acts, coalesce(v.tied, []))) AS voices, tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
        mode, act, place_from,
        own_lo IS NOT NULL AS dated,
        date_diff('day', DATE '1970-01-01', lo_d) AS lo,
@@ -137,7 +150,7 @@ SELECT row_number() OVER (ORDER BY event_id) AS rid, hash(doc_id) AS dk, hash(do
        12 * year(lo_d) + month(lo_d) AS m_lo, 12 * year(hi_d) + month(hi_d) AS m_hi,
        -year(lo_d) AS y_lo, -year(hi_d) AS y_hi,
        date_diff('day', lo_d, hi_d) > 31 AS yearly
-FROM span
+FROM span LEFT JOIN voiced v USING (event_id)
 """
 
 # Places fit: either unplaced; two points within MAX_KM; a country and a place in it; a region and a place in it.
@@ -160,7 +173,7 @@ PLACE_FITS = _PLACE_FITS.format(km=_KM)
 PARTIES_FIT = """NOT (len(a.acts) > 0 AND len(b.acts) > 0 AND len(a.tgts) > 0 AND len(b.tgts) > 0
     AND len(list_intersect(a.acts, b.acts)) = 0 AND len(list_intersect(a.tgts, b.tgts)) = 0)
     AND NOT (list_contains($statements, a.type) AND len(a.acts) > 0 AND len(b.acts) > 0
-             AND len(list_intersect(a.acts, b.acts)) = 0)"""
+             AND len(list_intersect(a.voices, b.acts)) = 0 AND len(list_intersect(a.acts, b.voices)) = 0)"""
 SAME_PLACE = _SAME_PLACE.format(km=_KM)
 
 # Modes fit unless both reports name one and they differ: an arrest and a seizure are two acts. Modes
@@ -465,7 +478,7 @@ def assign_clusters(store: Store) -> int:
 def _assignments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Event id -> cluster id, for every event in a cluster of two or more."""
     con.execute(_EVENTS_SQL, {"window": UNDATED_WINDOW_DAYS, "fine": FINE_DAYS, "stem": STEM,
-                              "domains": list(mode_classes()[0])})
+                              "domains": list(mode_classes()[0]), "statements": list(mode_classes()[2])})
     try:
         con.execute(_TOKENS_SQL)
         scored, vetoed, at_point, fine, vague = cluster_pairs(con)
