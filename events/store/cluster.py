@@ -109,10 +109,10 @@ WITH base AS (
            list_filter(list_distinct(list_concat(e.actors, e.targets)), lambda x: x IS NOT NULL) AS parts,
            e.day, e.date_precision, e.date_end, e.lat, e.lon, e.geo_precision, e.country, e.admin1,
            CASE WHEN e.geo_precision = 'point' THEN lower(e.place) END AS place_key,
-           CASE WHEN list_contains($counted, e.mode) THEN
-           coalesce(nullif(regexp_extract(lower(e.sentence), $count_after, 1), ''),
-                    nullif(regexp_extract(lower(e.sentence), $count_before, 1), '')) END AS n_word,
-       e.mode, CASE WHEN e.mode IS NULL THEN '~' || left(lower(e.trigger), $stem)
+           CASE WHEN list_contains($counted, e.mode) THEN  -- how many people an arrest takes, as written
+               coalesce(nullif(regexp_extract(lower(e.sentence), $count_after, 1), ''),
+                        nullif(regexp_extract(lower(e.sentence), $count_before, 1), '')) END AS n_word,
+           e.mode, CASE WHEN e.mode IS NULL THEN '~' || left(lower(e.trigger), $stem)
                         WHEN NOT list_contains($domains, e.mode) THEN e.mode END AS act,
            coalesce(e.place_basis, 'sentence') AS place_from,
            left(a.published, 10) AS pub
@@ -150,7 +150,8 @@ WITH base AS (
     GROUP BY e.event_id
 )
 SELECT row_number() OVER (ORDER BY event_id) AS rid, hash(doc_id) AS dk, hash(doc_id, type) AS dtk,
-       event_id, doc_id, type, acts, list_distinct(list_concat(acts, coalesce(v.tied, []))) AS voices, tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
+       event_id, doc_id, type, acts, list_distinct(list_concat(acts, coalesce(v.tied, []))) AS voices,
+       tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
        mode, act, place_from,
        CASE WHEN regexp_full_match(n_word, '\\d+') THEN try_cast(n_word AS INT)
             ELSE $numbers[list_position($number_words, n_word)] END AS n_taken,
@@ -464,7 +465,8 @@ def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Scored, set[tuple[int
         if y_at:
             at_point[y] = y_at
     fine = con.execute(_FINE_PAIRS_SQL, {**params, "common": COMMON_ARTICLES}).fetchall()
-    vague = con.execute(_VAGUE_PAIRS_SQL, {k: params[k] for k in ("cap", "km", "manners", "statements", "count_slack")}).fetchall()
+    vague_params = {k: params[k] for k in ("cap", "km", "manners", "statements", "count_slack")}
+    vague = con.execute(_VAGUE_PAIRS_SQL, vague_params).fetchall()
     return scored, vetoed, at_point, fine, vague
 
 
