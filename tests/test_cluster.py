@@ -236,3 +236,46 @@ def test_arrests_of_six_people_by_one_state_on_one_day_stay_six_events(tmp_path:
     rows = _rows(tmp_path, reports, "COERCE")
     assert len(rows) == 6
     assert [cluster for *_, cluster in rows] == [None] * 6
+
+
+def test_a_statement_told_by_its_author_and_by_his_group_is_one_and_another_groups_is_not(tmp_path: Path) -> None:
+    # "Ismail Haniyeh, the head of Hamas" names both as one speaker: Hamas's and Haniyeh's congratulation are one
+    # voice in this article; Hezbollah's leader congratulating on the same day is another statement
+    reports = [
+        {"id": "aj-hamas", "published": "2021-08-17",
+         "text": "GAZA CITY - The Palestinian group Hamas congratulated the Taliban on Monday for the defeat of the "
+                 "American occupation in Afghanistan. Ismail Haniyeh, the head of Hamas, congratulated the Taliban "
+                 "leadership in a phone call with Mullah Abdul Ghani Baradar. Haniyeh congratulated the Taliban on "
+                 "the end of the occupation and wished Afghanistan stability. Hezbollah leader Hassan Nasrallah "
+                 "congratulated the Taliban in a televised speech on the same day."},
+    ]
+    rows = _rows(tmp_path, reports, "SUPPORT")
+    assert [speaker for _, speaker, _ in rows] == ["Hamas", "Ismail Haniyeh", "Ismail Haniyeh", "Hassan Nasrallah"]
+    hamas = rows[0][2]
+    assert hamas is not None and rows[1][2] == hamas and rows[2][2] == hamas
+    assert rows[3][2] != hamas
+
+
+def test_arrests_that_take_different_numbers_of_people_are_two_and_rounded_counts_are_one(tmp_path: Path) -> None:
+    # one town, one day, one police force: only "six men" and "two men" tell the riot arrests from the
+    # bomb-factory arrests; "more than 300" and "as many as 312" protesters are one detention told twice
+    reports = [
+        {"id": "pa-ni", "published": "2019-07-13",
+         "text": "BELFAST - Police arrested six men on suspicion of rioting in Portadown on Friday night. Officers "
+                 "arrested two men in connection with a bomb-making factory found in a farm building outside "
+                 "Portadown on Friday, a police spokesman said. The six men were arrested after petrol bombs were "
+                 "thrown at police lines."},
+        {"id": "ke-demo", "published": "2023-07-12",
+         "text": "NAIROBI - Kenyan police detained more than 300 protesters in Nairobi on Wednesday as "
+                 "demonstrations against tax increases turned violent. As many as 312 demonstrators were detained "
+                 "in Nairobi for public order offences, the interior minister said."},
+    ]
+    rows = _rows(tmp_path, reports, "COERCE")
+    by_doc: dict[str, list[str | None]] = {}
+    for doc, _, cluster in rows:
+        by_doc.setdefault(doc, []).append(cluster)
+    six, two, six_again = by_doc["pa-ni"]
+    assert six is not None and six_again == six
+    assert two != six
+    nairobi = by_doc["ke-demo"]
+    assert len(nairobi) == 2 and nairobi[0] is not None and nairobi[1] == nairobi[0]

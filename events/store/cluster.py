@@ -17,10 +17,19 @@ Two reports of one type are compared in two steps.
 - *Parties.* Two reports that both name actors and targets and share neither
   are two events (Kyrgyzstan-Tajikistan and Azerbaijan-Turkey signing at one
   summit); two statements (condemning, praising, calling for) whose speakers
-  share no one are two statements.
+  share no one are two statements. Two speakers that one statement of the
+  article names as its only two speakers ("Ismail Haniyeh, the head of Hamas,
+  congratulated ...") are one voice there: a congratulation told once by its
+  author and once by his group is one statement. A longer list of speakers
+  ("Castro announced that the chief of the Cuban Interests Section ...") ties
+  no one: it names several voices.
 - *Modes.* Two different modes are two acts (an arrest and a seizure in one
   raid), except modes that name the manner of one act (firearms and
   explosives in one attack; data/cluster_modes.json).
+- *Counts.* Two arrests that take different numbers of people ("police
+  arrested six men", "officers arrested two men"; "the arrest of eleven", "the
+  apprehension of the four") are two arrests; rounded counts of one
+  ("more than 300", "as many as 312") fit.
 
 **How much tells they are one?** (`_EVIDENCE`) The same point (named by a
 sentence, or both given it by their story), shared participants, the same act
@@ -65,6 +74,7 @@ misfit pairs of their members.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -86,6 +96,7 @@ MAX_BLOCK = 50  # reports per blocking key beyond which the key says nothing abo
 LINK = 2  # evidence score at which two reports of one article are of one event (see `_DOC_PAIRS_SQL`)
 CROSS_LINK = 3  # the same across articles, where an undated report's week is only a guess from its article
 STEM = 4  # letters of a trigger that name its act when the record has no mode ("attacked", "attack")
+COUNT_SLACK = 0.2  # counts of people taken that differ by at most this share of the larger are one count rounded
 TOPIC_SHARE = 0.25  # a participant named by more of an article's reports than this share is its topic
 
 # One row per event: its period as day numbers (lo, hi), whether it is vague, its participants and place.
@@ -98,6 +109,9 @@ WITH base AS (
            list_filter(list_distinct(list_concat(e.actors, e.targets)), lambda x: x IS NOT NULL) AS parts,
            e.day, e.date_precision, e.date_end, e.lat, e.lon, e.geo_precision, e.country, e.admin1,
            CASE WHEN e.geo_precision = 'point' THEN lower(e.place) END AS place_key,
+           CASE WHEN list_contains($counted, e.mode) THEN  -- how many people an arrest takes, as written
+               coalesce(nullif(regexp_extract(lower(e.sentence), $count_after, 1), ''),
+                        nullif(regexp_extract(lower(e.sentence), $count_before, 1), '')) END AS n_word,
            e.mode, CASE WHEN e.mode IS NULL THEN '~' || left(lower(e.trigger), $stem)
                         WHEN NOT list_contains($domains, e.mode) THEN e.mode END AS act,
            coalesce(e.place_basis, 'sentence') AS place_from,
@@ -126,10 +140,21 @@ WITH base AS (
         CASE WHEN own_lo IS NOT NULL THEN own_lo ELSE pub_lo END AS lo_d,
         CASE WHEN own_lo IS NOT NULL THEN greatest(own_hi, own_lo) ELSE pub_hi END AS hi_d
     FROM own
+), said AS (  -- speakers named together as the speakers of one statement in an article
+    SELECT doc_id, p, unnest(acts) AS q
+    FROM (SELECT doc_id, acts, unnest(acts) AS p FROM base WHERE list_contains($statements, type) AND len(acts) = 2)
+), voiced AS (  -- each statement's speakers and everyone its article names with one of them as one voice
+    SELECT e.event_id, list_distinct(list(t.q)) AS tied
+    FROM (SELECT event_id, doc_id, unnest(acts) AS p FROM base WHERE list_contains($statements, type)) e
+    JOIN said t ON t.doc_id = e.doc_id AND t.p = e.p AND t.q <> e.p
+    GROUP BY e.event_id
 )
 SELECT row_number() OVER (ORDER BY event_id) AS rid, hash(doc_id) AS dk, hash(doc_id, type) AS dtk,
-       event_id, doc_id, type, acts, tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
+       event_id, doc_id, type, acts, list_distinct(list_concat(acts, coalesce(v.tied, []))) AS voices,
+       tgts, parts, lat, lon, geo_precision, country, admin1, place_key,
        mode, act, place_from,
+       CASE WHEN regexp_full_match(n_word, '\\d+') THEN try_cast(n_word AS INT)
+            ELSE $numbers[list_position($number_words, n_word)] END AS n_taken,
        own_lo IS NOT NULL AS dated,
        date_diff('day', DATE '1970-01-01', lo_d) AS lo,
        date_diff('day', DATE '1970-01-01', hi_d) AS hi,
@@ -137,7 +162,7 @@ SELECT row_number() OVER (ORDER BY event_id) AS rid, hash(doc_id) AS dk, hash(do
        12 * year(lo_d) + month(lo_d) AS m_lo, 12 * year(hi_d) + month(hi_d) AS m_hi,
        -year(lo_d) AS y_lo, -year(hi_d) AS y_hi,
        date_diff('day', lo_d, hi_d) > 31 AS yearly
-FROM span
+FROM span LEFT JOIN voiced v USING (event_id)
 """
 
 # Places fit: either unplaced; two points within MAX_KM; a country and a place in it; a region and a place in it.
@@ -160,13 +185,19 @@ PLACE_FITS = _PLACE_FITS.format(km=_KM)
 PARTIES_FIT = """NOT (len(a.acts) > 0 AND len(b.acts) > 0 AND len(a.tgts) > 0 AND len(b.tgts) > 0
     AND len(list_intersect(a.acts, b.acts)) = 0 AND len(list_intersect(a.tgts, b.tgts)) = 0)
     AND NOT (list_contains($statements, a.type) AND len(a.acts) > 0 AND len(b.acts) > 0
-             AND len(list_intersect(a.acts, b.acts)) = 0)"""
+             AND len(list_intersect(a.voices, b.acts)) = 0 AND len(list_intersect(a.acts, b.voices)) = 0)"""
 SAME_PLACE = _SAME_PLACE.format(km=_KM)
 
 # Modes fit unless both reports name one and they differ: an arrest and a seizure are two acts. Modes
 # that name the manner of one act (firearms and explosives in one attack: data/cluster_modes.json) fit.
 MODES_FIT = """(a.mode IS NULL OR b.mode IS NULL OR a.mode = b.mode
-    OR (list_contains($manners, a.mode) AND list_contains($manners, b.mode)))"""
+    OR (list_contains($manners, a.mode) AND list_contains($manners, b.mode)))
+    AND (a.n_taken IS NULL OR b.n_taken IS NULL
+         OR abs(a.n_taken - b.n_taken) <= $count_slack * greatest(a.n_taken, b.n_taken))"""
+# An arrest of eleven and an apprehension of four are two arrests: counted acts (data/cluster_modes.json) that
+# state different numbers of people taken do not fit (`n_taken`, read off the sentence by `count_patterns`).
+# Rounded counts of one act differ a little ("more than 300 protesters" and "as many as 305"): counts within
+# COUNT_SLACK of the larger fit; three and a fourth, or eleven and four, do not.
 
 # The evidence that two reports of one type tell one event: the same point (when a sentence names it,
 # 2 within an article and CROSS_LINK, enough alone, across articles: two agencies naming the town of an
@@ -419,7 +450,7 @@ def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Scored, set[tuple[int
     at a point: 2 when their sentence names it, 1 when the story gave it; links across articles
     with their scores, vague -> other article)."""
     domains, manners, statements = mode_classes()
-    params = {"cap": MAX_BLOCK, "km": MAX_KM, "same_km": SAME_KM,
+    params = {"cap": MAX_BLOCK, "km": MAX_KM, "same_km": SAME_KM, "count_slack": COUNT_SLACK,
               "manners": list(manners), "statements": list(statements)}
     scored: Scored = {}
     vetoed: set[tuple[int, int]] = set()
@@ -434,7 +465,8 @@ def cluster_pairs(con: duckdb.DuckDBPyConnection) -> tuple[Scored, set[tuple[int
         if y_at:
             at_point[y] = y_at
     fine = con.execute(_FINE_PAIRS_SQL, {**params, "common": COMMON_ARTICLES}).fetchall()
-    vague = con.execute(_VAGUE_PAIRS_SQL, {k: params[k] for k in ("cap", "km", "manners", "statements")}).fetchall()
+    vague_params = {k: params[k] for k in ("cap", "km", "manners", "statements", "count_slack")}
+    vague = con.execute(_VAGUE_PAIRS_SQL, vague_params).fetchall()
     return scored, vetoed, at_point, fine, vague
 
 
@@ -445,6 +477,33 @@ def mode_classes() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     evidence of two, and statements by different speakers are two."""
     raw = json.loads(resources.files("events").joinpath("data", MODES_FILE).read_text(encoding="utf-8"))
     return tuple(raw["domain_modes"]), tuple(raw["manner_modes"]), tuple(raw["statement_types"])
+
+
+@lru_cache(maxsize=1)
+def magnitude() -> dict:
+    """data/magnitude.json: the number words and qualifiers ("more than", "as many as") casualty counts use."""
+    return json.loads(resources.files("events").joinpath("data", "magnitude.json").read_text(encoding="utf-8"))
+
+
+def number_words() -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The number words of data/magnitude.json ("eleven", "a dozen") and their values, longest first."""
+    pairs = sorted(magnitude()["number_words"].items(), key=lambda kv: -len(kv[0]))
+    return tuple(k.lower() for k, _ in pairs), tuple(int(v) for _, v in pairs)
+
+
+@lru_cache(maxsize=1)
+def count_patterns() -> tuple[tuple[str, ...], str, str]:
+    """(counted modes, the pattern of a number after the act's word, the pattern of a number before
+    "were arrested"): how many people an arrest or detention takes, from data/cluster_modes.json.
+    Group 1 of either pattern is the number, in digits or words (lower case)."""
+    raw = json.loads(resources.files("events").joinpath("data", MODES_FILE).read_text(encoding="utf-8"))
+    number = "(\\d+|" + "|".join(re.escape(w).replace("\\ ", "\\s+") for w in number_words()[0]) + ")"
+    words = "|".join(re.escape(w) for w in raw["counted_words"])
+    passives = "|".join(re.escape(w).replace("\\ ", "\\s+") for w in raw["counted_passives"])
+    qualifiers = "|".join(re.escape(w).replace("\\ ", "\\s+") for w in magnitude()["qualifiers"])
+    after = rf"\b(?:{words})\s+(?:of\s+)?(?:the\s+)?(?:(?:{qualifiers})\s+)?[\"“']?{number}\b"
+    before = rf"\b{number}\s+(?:[a-z\-]+\s+){{0,3}}(?:were|was|have\s+been|had\s+been|are|being)\s+(?:{passives})\b"
+    return tuple(raw["counted_modes"]), after, before
 
 
 def assign_clusters(store: Store) -> int:
@@ -464,8 +523,12 @@ def assign_clusters(store: Store) -> int:
 
 def _assignments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Event id -> cluster id, for every event in a cluster of two or more."""
+    counted, after, before = count_patterns()
+    words, numbers = number_words()
     con.execute(_EVENTS_SQL, {"window": UNDATED_WINDOW_DAYS, "fine": FINE_DAYS, "stem": STEM,
-                              "domains": list(mode_classes()[0])})
+                              "domains": list(mode_classes()[0]), "statements": list(mode_classes()[2]),
+                              "counted": list(counted), "count_after": after, "count_before": before,
+                              "number_words": list(words), "numbers": list(numbers)})
     try:
         con.execute(_TOKENS_SQL)
         scored, vetoed, at_point, fine, vague = cluster_pairs(con)
