@@ -214,3 +214,18 @@ def test_an_opening_participle_dates_the_main_clause(pipeline):
 def test_a_date_in_a_relative_aside_still_dates_only_the_aside(pipeline):
     dates = _dates(pipeline, "KTJ, which swore allegiance to al-Qaeda in 2015, praised the Taliban.")
     assert dates.get("praised") is None
+
+
+def test_an_anniversary_dates_its_event_that_many_years_before(pipeline):
+    (bombing,) = [e for e in _events(pipeline, "Residents marked the 20th anniversary of the bombing on Sept. 11, 2021.")
+                  if e.type == "ASSAULT"]
+    assert (bombing.date, bombing.date_precision) == ("2001-09-11", "day")
+    (war,) = _events(pipeline, "Tomorrow will mark the two year anniversary of the start of Russia's military "
+                               "operation in Ukraine.", published="2024-02-23")
+    assert war.date == "2022-02-24"
+
+
+def test_an_anniversary_after_the_trigger_dates_nothing(pipeline):
+    (bombing,) = [e for e in _events(pipeline, "The bombing on Sept. 11, 2021 came days before the 20th anniversary "
+                                               "of the war.") if e.type == "ASSAULT"]
+    assert bombing.date == "2021-09-11"

@@ -89,6 +89,8 @@ _CLAUSE_MARK = CLAUSE_MARK
 _OPENING_PARTICIPLE = re.compile(r"^\s*[A-Z][a-z]+ing\b[^,;:]{0,120},")
 _OFFSET_UNITS = {"D": 1, "W": 7}
 _AFTER_CLAUSE = re.compile(r",\s+(?:just\s+|shortly\s+|soon\s+)?after\s+[^,;:.]*$", re.IGNORECASE)
+# "the two year anniversary of", "the 20th anniversary of": the number of years, when written in digits
+_ANNIVERSARY = re.compile(r"\b(?:(\d{1,3})(?:st|nd|rd|th)\s+)?anniversary\s+of\b", re.IGNORECASE)
 _OFFSET_LINK = re.compile(r"\s+(after|before)\b", re.IGNORECASE)
 _OPENING_LOCATIVE = re.compile(r"^\s*(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:(?:city|town|region|province|village)\s+of\s+)?$", re.IGNORECASE)
 # ", who was appointed in 2005,", ", one of the largest producers in Uzbekistan,", "– which opposes
@@ -291,7 +293,7 @@ def event_date(
     """
     asides = _asides_apart_from(sentence, trigger)
     dated = [t for t in timexes if t.date is not None and not any(a <= t.start and t.end <= b for a, b in asides)]
-    shifted = _offset_date(sentence, trigger, timexes, dated)
+    shifted = _offset_date(sentence, trigger, timexes, dated) or _anniversary_date(sentence, trigger, timexes, dated)
     if shifted is not None:
         return shifted
     own = [
@@ -351,6 +353,32 @@ def _offset_date(
         day = date.fromisoformat(main[-1].date[:10]) - timedelta(days=days)
         text = sentence[duration.start : link.end()].strip()
         return Timex(duration.start, link.end(), text, "DATE", day.isoformat(), day.isoformat(), None, "day")
+    return None
+
+
+def _anniversary_date(
+    sentence: str, trigger: Trigger, timexes: Sequence[Timex], dated: Sequence[Timex]
+) -> Timex | None:
+    """"Tomorrow will mark the two year anniversary of the invasion", "marked the 20th anniversary of
+    the attacks on Sunday": the sentence's date is the anniversary's; the event is that many years
+    before it, at the same precision."""
+    for mark in _ANNIVERSARY.finditer(sentence, 0, trigger.start):
+        if _CLAUSE_MARK.search(sentence, mark.end(), trigger.start):
+            continue
+        years = int(mark.group(1)) if mark.group(1) else None
+        for duration in timexes:
+            value = duration.value or ""
+            if years is None and duration.type == "DURATION" and duration.end <= mark.start() \
+                    and not sentence[duration.end : mark.start()].strip(" -") and value[1:-1].isdigit() \
+                    and value.endswith("Y"):
+                years = int(value[1:-1])
+        main = [t for t in dated if t.date and (t.end <= mark.start() or t.start >= trigger.end)]
+        if not years or not main:
+            continue
+        when = min(main, key=lambda t: abs(t.start - mark.start()))
+        year = int(when.date[:4]) - years
+        return replace(when, date=f"{year:04d}{when.date[4:]}", date_end=None,
+                       text=sentence[min(when.start, mark.start()) : max(when.end, mark.end())])
     return None
 
 
