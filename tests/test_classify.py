@@ -570,12 +570,41 @@ def test_feared_acts_charged_offences_and_interviews(finder, sentence, absent, p
         # a storm as weather; a participle "linked to" that describes a thing
         ("Storm knocks out power across the county.", "ASSAULT", None),
         ("Kansas storm overturns trucks on the interstate.", "ASSAULT", None),
-        ("Protesters stormed the parliament building on Tuesday.", None, "ASSAULT"),
+        ("Protesters stormed the parliament building on Tuesday.", None, "PROTEST"),
         ("Health officials confirmed 45 more cases of salmonella linked to alfalfa sprouts.", "ACCUSE", None),
         ("The minister linked the blast to a militant group based abroad.", None, "ACCUSE"),
     ],
 )
 def test_weather_storms_and_descriptive_links(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a retreat or conference that names a private gathering
+        ("Commissioners discussed road repairs at their annual retreat in March.", "RETREAT", None),
+        ("Rebel fighters staged a hasty retreat from the town on Sunday.", None, "RETREAT"),
+        ("A parenting conference is set for Saturday at the middle school.", "CONSULT", None),
+        # a killing in the sense of profit
+        ("Speculators hoped to make a killing on the land deal.", "ASSAULT", None),
+        ("Police are investigating the killing of a clerk on Tuesday.", None, "ASSAULT"),
+        # a court formula, not a demand
+        ("The defendant has demanded a jury trial.", "REQUEST", None),
+        ("Protesters demanded the release of the detained journalist.", None, "REQUEST"),
+        # a driver refusing to stop is no political rejection
+        ("The driver refused to stop and led deputies on a chase.", "REJECT", None),
+        ("The government refused to recognise the election results.", None, "REJECT"),
+        # "back down" as a movement, not a concession
+        ("The gunmen ordered the customers to get back down on the floor.", "CONCEDE", None),
+        ("The council backed down on the tax increase after the protests.", None, "CONCEDE"),
+    ],
+)
+def test_private_gatherings_profits_court_formulas_and_movements(finder, sentence, absent, present):
     types = [t for t, _, _ in _types(finder, sentence)]
     if absent:
         assert absent not in types
