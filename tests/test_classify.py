@@ -610,3 +610,33 @@ def test_private_gatherings_profits_court_formulas_and_movements(finder, sentenc
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a hand, a body or a vehicle moving is no withdrawal or deployment
+        ("Witnesses said the man pulled out a knife and stabbed the clerk.", "RETREAT", None),
+        ("The army pulled out of the town on Sunday.", None, "RETREAT"),
+        ("The airbags deployed when the car struck a tree.", "MOBILIZE", None),
+        ("The Pentagon deployed 3,000 troops to the region on Monday.", None, "MOBILIZE"),
+        # a drill as a tool or a well
+        ("Thieves took a hammer drill and two chainsaws from the shed.", "MOBILIZE", None),
+        ("The company received a permit to drill on the farm.", "MOBILIZE", None),
+        ("The navy held a drill off the coast on Monday.", None, "MOBILIZE"),
+        # an abandoned thing, a legal wrong, a cooking show, a campaign against hunger
+        ("Firefighters were called to an abandoned house on Elm Street.", "CONCEDE", None),
+        ("The government abandoned the plan after the protests.", None, "CONCEDE"),
+        ("The suit charges the station with defamation and invasion of privacy.", "ASSAULT", None),
+        ("Chefs demonstrated holiday recipes in the store's kitchen.", "PROTEST", None),
+        ("Thousands demonstrated in the capital against the new law.", None, "PROTEST"),
+        ("Scout troops will help fight hunger by collecting food.", "ASSAULT", None),
+        ("The Falcons rallied from a 10-point deficit to win the title.", "PROTEST", None),
+    ],
+)
+def test_movements_tools_things_and_shows(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types

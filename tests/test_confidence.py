@@ -108,6 +108,7 @@ def test_buying_and_selling_count_only_when_a_state_takes_part(pipeline, text, p
         ("Kishwaukee College hosts its annual book sale on Saturday.", "CONSULT", False),
         ("The food bank partnered with a local grocery chain on Monday.", "COOPERATE", False),
         # ... unless a state takes part
+        ("Volunteers went door to door to recruit participants for the cleanup.", "MOBILIZE", False),
         ("Indonesia hosted the G20 summit in Bali in November 2022.", "CONSULT", True),
         ("The Indian government partnered with France on a new submarine in 2019.", "COOPERATE", True),
     ],
