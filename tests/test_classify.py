@@ -640,3 +640,28 @@ def test_movements_tools_things_and_shows(finder, sentence, absent, present):
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # searches for a hire, warning signs, attitudes and promises as emphasis
+        ("The board voted to hire a firm for the superintendent search.", "COERCE", None),
+        ("Investigators searched the property on Friday.", None, "COERCE"),
+        ("Crews installed warning signs at the intersection last week.", "ACCUSE", None),
+        ("The defence ministry warned Kiev against any provocation on Sunday.", None, "ACCUSE"),
+        ("The clinic remains committed to providing free care.", "AGREE", None),
+        ("A new drug for migraines shows promise, doctors say.", "AGREE", None),
+        ("We will find who did this, I promise you.", "AGREE", None),
+        ("The governor promised on Monday to veto the bill.", None, "AGREE"),
+        # deaths blamed on the weather accuse no one
+        ("Two deaths were blamed on the storm.", "ACCUSE", None),
+        ("The government blamed the opposition for the violence.", None, "ACCUSE"),
+    ],
+)
+def test_searches_signs_attitudes_and_weather_blame(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
