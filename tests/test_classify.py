@@ -665,3 +665,26 @@ def test_searches_signs_attitudes_and_weather_blame(finder, sentence, absent, pr
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # an assault named in a charge, a conviction or a case is a legal matter, not the assault
+        ("A judge dismissed the sexual assault charge against the coach on Friday.", "ASSAULT", None),
+        ("An appeals court overturned his assault conviction.", "ASSAULT", None),
+        ("Police are investigating an assault on a bus driver on Sunday.", None, "ASSAULT"),
+        # firefighting, a team's play, snapshots and single-shot guns
+        ("Firefighters launched an attack on the flames from the roof.", "ASSAULT", None),
+        ("The coach made two substitutions to improve his side's attack.", "ASSAULT", None),
+        ("Police took two rifles and a single shot shotgun from the home.", "ASSAULT", None),
+        ("The figures are only a snap shot of the problem, the council said.", "ASSAULT", None),
+        ("A gunman shot two officers outside the station on Saturday.", None, "ASSAULT"),
+    ],
+)
+def test_legal_assaults_fires_teams_and_snapshots(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
