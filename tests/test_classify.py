@@ -570,12 +570,120 @@ def test_feared_acts_charged_offences_and_interviews(finder, sentence, absent, p
         # a storm as weather; a participle "linked to" that describes a thing
         ("Storm knocks out power across the county.", "ASSAULT", None),
         ("Kansas storm overturns trucks on the interstate.", "ASSAULT", None),
-        ("Gunmen stormed the parliament building on Tuesday.", None, "ASSAULT"),  # protesters storming: a riot
+        ("Gunmen stormed the parliament building on Tuesday.", None, "ASSAULT"),
+        ("Protesters stormed the parliament building on Tuesday.", None, "PROTEST"),  # a riot
         ("Health officials confirmed 45 more cases of salmonella linked to alfalfa sprouts.", "ACCUSE", None),
         ("The minister linked the blast to a militant group based abroad.", None, "ACCUSE"),
     ],
 )
 def test_weather_storms_and_descriptive_links(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a retreat or conference that names a private gathering
+        ("Commissioners discussed road repairs at their annual retreat in March.", "RETREAT", None),
+        ("Rebel fighters staged a hasty retreat from the town on Sunday.", None, "RETREAT"),
+        ("A parenting conference is set for Saturday at the middle school.", "CONSULT", None),
+        # a killing in the sense of profit
+        ("Speculators hoped to make a killing on the land deal.", "ASSAULT", None),
+        ("Police are investigating the killing of a clerk on Tuesday.", None, "ASSAULT"),
+        # a court formula, not a demand
+        ("The defendant has demanded a jury trial.", "REQUEST", None),
+        ("Protesters demanded the release of the detained journalist.", None, "REQUEST"),
+        # a driver refusing to stop is no political rejection
+        ("The driver refused to stop and led deputies on a chase.", "REJECT", None),
+        ("The government refused to recognise the election results.", None, "REJECT"),
+        # "back down" as a movement, not a concession
+        ("The gunmen ordered the customers to get back down on the floor.", "CONCEDE", None),
+        ("The council backed down on the tax increase after the protests.", None, "CONCEDE"),
+    ],
+)
+def test_private_gatherings_profits_court_formulas_and_movements(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a hand, a body or a vehicle moving is no withdrawal or deployment
+        ("Witnesses said the man pulled out a knife and stabbed the clerk.", "RETREAT", None),
+        ("The army pulled out of the town on Sunday.", None, "RETREAT"),
+        ("The airbags deployed when the car struck a tree.", "MOBILIZE", None),
+        ("The Pentagon deployed 3,000 troops to the region on Monday.", None, "MOBILIZE"),
+        # a drill as a tool or a well
+        ("Thieves took a hammer drill and two chainsaws from the shed.", "MOBILIZE", None),
+        ("The company received a permit to drill on the farm.", "MOBILIZE", None),
+        ("The navy held a drill off the coast on Monday.", None, "MOBILIZE"),
+        # an abandoned thing, a legal wrong, a cooking show, a campaign against hunger
+        ("Firefighters were called to an abandoned house on Elm Street.", "CONCEDE", None),
+        ("The government abandoned the plan after the protests.", None, "CONCEDE"),
+        ("The suit charges the station with defamation and invasion of privacy.", "ASSAULT", None),
+        ("Chefs demonstrated holiday recipes in the store's kitchen.", "PROTEST", None),
+        ("Thousands demonstrated in the capital against the new law.", None, "PROTEST"),
+        ("Scout troops will help fight hunger by collecting food.", "ASSAULT", None),
+        ("The Falcons rallied from a 10-point deficit to win the title.", "PROTEST", None),
+    ],
+)
+def test_movements_tools_things_and_shows(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # searches for a hire, warning signs, attitudes and promises as emphasis
+        ("The board voted to hire a firm for the superintendent search.", "COERCE", None),
+        ("Investigators searched the property on Friday.", None, "COERCE"),
+        ("Crews installed warning signs at the intersection last week.", "ACCUSE", None),
+        ("The defence ministry warned Kiev against any provocation on Sunday.", None, "ACCUSE"),
+        ("The clinic remains committed to providing free care.", "AGREE", None),
+        ("A new drug for migraines shows promise, doctors say.", "AGREE", None),
+        ("We will find who did this, I promise you.", "AGREE", None),
+        ("The governor promised on Monday to veto the bill.", None, "AGREE"),
+        # deaths blamed on the weather accuse no one
+        ("Two deaths were blamed on the storm.", "ACCUSE", None),
+        ("The government blamed the opposition for the violence.", None, "ACCUSE"),
+    ],
+)
+def test_searches_signs_attitudes_and_weather_blame(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # an assault named in a charge, a conviction or a case is a legal matter, not the assault
+        ("A judge dismissed the sexual assault charge against the coach on Friday.", "ASSAULT", None),
+        ("An appeals court overturned his assault conviction.", "ASSAULT", None),
+        ("Police are investigating an assault on a bus driver on Sunday.", None, "ASSAULT"),
+        # firefighting, a team's play, snapshots and single-shot guns
+        ("Firefighters launched an attack on the flames from the roof.", "ASSAULT", None),
+        ("The coach made two substitutions to improve his side's attack.", "ASSAULT", None),
+        ("Police took two rifles and a single shot shotgun from the home.", "ASSAULT", None),
+        ("The figures are only a snap shot of the problem, the council said.", "ASSAULT", None),
+        ("A gunman shot two officers outside the station on Saturday.", None, "ASSAULT"),
+    ],
+)
+def test_legal_assaults_fires_teams_and_snapshots(finder, sentence, absent, present):
     types = [t for t, _, _ in _types(finder, sentence)]
     if absent:
         assert absent not in types

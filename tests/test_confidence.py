@@ -99,3 +99,20 @@ def test_unsorted_calibration_points_are_a_one_line_error(tmp_path):
 def test_buying_and_selling_count_only_when_a_state_takes_part(pipeline, text, present):
     found = pipeline.extract_text(text, published="2024-03-27")
     assert any(e.type == "COOPERATE" for e in found) == present
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "present"),
+    [
+        # hosting and partnering between private parties are outside PLOVER ...
+        ("Kishwaukee College hosts its annual book sale on Saturday.", "CONSULT", False),
+        ("The food bank partnered with a local grocery chain on Monday.", "COOPERATE", False),
+        # ... unless a state takes part
+        ("Volunteers went door to door to recruit participants for the cleanup.", "MOBILIZE", False),
+        ("Indonesia hosted the G20 summit in Bali in November 2022.", "CONSULT", True),
+        ("The Indian government partnered with France on a new submarine in 2019.", "COOPERATE", True),
+    ],
+)
+def test_hosting_and_partnering_count_only_when_a_state_takes_part(pipeline, text, type_, present):
+    found = pipeline.extract_text(text, published="2024-03-27")
+    assert any(e.type == type_ for e in found) == present
