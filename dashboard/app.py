@@ -413,15 +413,17 @@ def main() -> None:
         st.subheader("Filters")
         base = filters.filter_sidebar(cat, charts.country_names(), lambda f: data.load_facets(db_key, stamp, f))
         st.subheader("Map")
-        arcs, basemap = filters.map_controls()
+        arcs, basemap, per_event = filters.map_controls()
         st.caption(f"Database: {db} · {cat.total:,} events")
 
     # While playing, only this fragment reruns on a timer: the sidebar stays put.
     interval = PLAY_INTERVAL_SECONDS if st.session_state.get("playing") else None
-    st.fragment(run_every=interval)(explore)(db_key, stamp, cat, base, arcs, basemap)
+    st.fragment(run_every=interval)(explore)(db_key, stamp, cat, base, arcs, basemap, per_event)
 
 
-def explore(db_key: str, stamp: data.Stamp, cat: Catalog, base: Filters, arcs: bool, basemap: bool) -> None:
+def explore(
+    db_key: str, stamp: data.Stamp, cat: Catalog, base: Filters, arcs: bool, basemap: bool, per_event: bool = True
+) -> None:
     """Counts, the map with details beside it, the timeline under it, controls, then the table (a fragment).
 
     Containers are laid out first in reading order and filled in the order
@@ -446,7 +448,8 @@ def explore(db_key: str, stamp: data.Stamp, cat: Catalog, base: Filters, arcs: b
         view = view.with_dates(*window)
     st.session_state["effective_filters"] = view  # what the map, table, counts and downloads show
     centroids = charts.country_centroids() if arcs else None
-    v = data.load_view(db_key, stamp, base, view, span, cat.bounds, centroids, bin_unit=bin_unit, _unfiltered=cat.groups)
+    v = data.load_view(db_key, stamp, base, view, span, cat.bounds, centroids, bin_unit=bin_unit, _unfiltered=cat.groups,
+                       per_event=per_event)
 
     with counts_box:
         counts_line(v.counts, cat.total, view.report_dates)
@@ -455,7 +458,7 @@ def explore(db_key: str, stamp: data.Stamp, cat: Catalog, base: Filters, arcs: b
     with map_col:
         map_pick = map_section(v, cat, arcs, basemap)
     with legend_box:
-        st.html(charts.legend_html(report=view.report_dates) + hexagon_note(v))
+        st.html(charts.legend_html(report=view.report_dates, per_event=per_event) + hexagon_note(v))
     with timeline_box:
         timeline_section(v, span, brushed, window)
     table_pick = table_section(db_key, v, view)

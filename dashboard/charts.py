@@ -186,6 +186,11 @@ def point_layers(points: pd.DataFrame, data: LayerData) -> list[pdk.Layer]:
     Only ids, coordinates, type and the tooltip's short lines are sent.
     """
     frame = _with_colors(points)
+    # one point per event: its area grows with the number of reports, and the tooltip says how many
+    reports = frame["reports"].fillna(1).astype(int) if "reports" in frame else pd.Series(1, index=frame.index)
+    frame["radius"] = np.round(np.sqrt(reports.clip(lower=1)), 2)  # times the layer's own size in pixels
+    frame["what"] = frame["what"] + np.where(reports > 1, " · " + reports.astype(str) + " reports", "")
+    frame = frame.drop(columns=["reports"], errors="ignore")
     coarse = frame["coarse"].astype(bool)
     inferred = frame["inferred"].astype(bool) if "inferred" in frame else pd.Series(False, index=frame.index)
     drop = [c for c in ("coarse", "inferred") if c in frame]
@@ -203,7 +208,9 @@ def point_layers(points: pd.DataFrame, data: LayerData) -> list[pdk.Layer]:
             filled=True,
             stroked=True,
             opacity=0.35,
-            get_radius=30000,
+            get_radius="radius",
+            radius_units="pixels",
+            radius_scale=6,
             radius_min_pixels=6,
             radius_max_pixels=24,
             line_width_min_pixels=1,
@@ -219,7 +226,9 @@ def point_layers(points: pd.DataFrame, data: LayerData) -> list[pdk.Layer]:
             get_fill_color=[255, 255, 255, 0],
             filled=False,
             stroked=True,
-            get_radius=30000,
+            get_radius="radius",
+            radius_units="pixels",
+            radius_scale=7,
             radius_min_pixels=7,
             radius_max_pixels=30,
             line_width_min_pixels=2.5,
@@ -235,7 +244,9 @@ def point_layers(points: pd.DataFrame, data: LayerData) -> list[pdk.Layer]:
             get_line_color=[30, 30, 30],
             stroked=True,
             line_width_min_pixels=0.5,
-            get_radius=4000,
+            get_radius="radius",
+            radius_units="pixels",
+            radius_scale=4.5,
             radius_min_pixels=4.5,
             radius_max_pixels=14,
             opacity=0.9,
@@ -379,7 +390,8 @@ def event_map(
 
 def _empty_points() -> pd.DataFrame:
     return pd.DataFrame(
-        {c: [] for c in ("event_id", "lon", "lat", "type", "coarse", "inferred", "what", "date", "place", "actors", "snippet")}
+        {c: [] for c in ("event_id", "lon", "lat", "type", "coarse", "inferred", "what", "date", "place", "actors", "snippet",
+                       "reports")}
     )
 
 
@@ -522,7 +534,9 @@ def _domain(span: tuple[date, date], bin_unit: str) -> list[str]:
     return [(span[0] - timedelta(days=pad)).isoformat(), (span[1] + timedelta(days=pad)).isoformat()]
 
 
-def legend_html(types: list[str] | None = None, inferred: bool = True, report: bool = True) -> str:
+def legend_html(
+    types: list[str] | None = None, inferred: bool = True, report: bool = True, per_event: bool = False
+) -> str:
     """One compact line for what the marks mean (fixed strings only); `types` adds colour swatches.
 
     The timeline's own legend names the type colours, so the default is the
@@ -540,6 +554,8 @@ def legend_html(types: list[str] | None = None, inferred: bool = True, report: b
             item + swatch.format("border-radius:50%;background:rgba(120,120,120,0.35);border:1px solid #999")
             + "pale disc: place from the story or the actor's state</span>"
         )
+    if per_event:
+        items.append(item + "larger mark: an event told in several reports</span>")
     if report:
         items.append(
             item + swatch.format("background:rgba(120,120,120,0.35);border:1px dashed #777")

@@ -111,6 +111,7 @@ def compute_view(
     bin_unit: str | None = None,
     unfiltered: pd.DataFrame | None = None,
     base_timeline: tuple[str, pd.DataFrame, Counts] | None = None,
+    per_event: bool = False,
 ) -> View:
     """Run every query of a rerun: counts, timeline, map layer, arcs, table page.
 
@@ -131,7 +132,7 @@ def compute_view(
         points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds))
         fitted = _cells_bounds(cells)  # the hexagons' own extent: no second scan of the events
     else:  # with nothing to draw, LIMIT 0 gives the empty frame without reading the events
-        points, cells = queries.map_points(con, view, max_points if counts.on_map else 0), None
+        points, cells = queries.map_points(con, view, max_points if counts.on_map else 0, per_event), None
         fitted = None if points.empty else (
             float(points["lon"].min()), float(points["lat"].min()), float(points["lon"].max()), float(points["lat"].max())
         )  # fmt: skip
@@ -174,6 +175,7 @@ def load_view(
     max_points: int = MAX_POINTS,
     bin_unit: str | None = None,
     _unfiltered: pd.DataFrame | None = None,
+    per_event: bool = False,
 ) -> View:
     """`compute_view` over one short-lived read-only connection, cached per (database state, filters).
 
@@ -184,7 +186,7 @@ def load_view(
     timeline = load_base_timeline(db, stamp, base, span, bin_unit, _unfiltered)
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return compute_view(con, base, view, span, bounds, centroids, max_points, bin_unit=bin_unit,
-                            base_timeline=timeline)
+                            base_timeline=timeline, per_event=per_event)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

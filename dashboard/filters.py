@@ -48,6 +48,7 @@ KEYS = {
     "text": "q",
     "arcs": "arcs",
     "basemap": "basemap",
+    "points": "points",
     "window": "window",
 }
 PLAY_WINDOWS = {"1 week": 7, "1 month": 30, "3 months": 91, "1 year": 365}
@@ -274,14 +275,21 @@ def filter_sidebar(
     )
 
 
-def map_controls() -> tuple[bool, bool]:
-    """(show actor arcs, use the online basemap) — also kept in the URL."""
+POINT_CHOICES = ("event", "report")
+POINT_LABELS = {"event": "one per event", "report": "every report"}
+
+
+def map_controls() -> tuple[bool, bool, bool]:
+    """(show actor arcs, use the online basemap, one point per event) — also kept in the URL."""
+    points = _choice(st.radio, "Points", "points", POINT_CHOICES, POINT_LABELS, horizontal=True,
+                     help="One per event: the reports of one event (one cluster) share a point, sized by "
+                          "how many they are. Every report: a point for each record.")
     arcs = st.checkbox("Arcs from actor's country to place", value=False, key=KEYS["arcs"], bind="query-params")
     basemap = st.checkbox(
         "Online basemap (needs network)", value=False, key=KEYS["basemap"], bind="query-params",
         help="Off: country outlines shipped with Event Atlas, works offline.",
     )  # fmt: skip
-    return arcs, basemap
+    return arcs, basemap, points != "report"
 
 
 # --------------------------------------------------------------------------- timeline brush

@@ -781,3 +781,14 @@ def test_timeline_bars_stack_without_overlap(events_db: Path) -> None:  # noqa: 
         assert spans[-1][1] == group["n"].sum()
     spec = charts.timeline_spec(rows, "year")
     assert spec["layer"][-1]["encoding"]["y"]["scale"]["domain"][1] == rows["y1"].max()
+
+
+def test_map_draws_one_point_per_event_unless_every_report_is_asked(app: AppTest) -> None:
+    run_ok(app)
+    assert app.radio(key="points").value == "event"
+    per_event = app.get("deck_gl_json_chart")[0].proto.json
+    assert " reports" in per_event  # the fixture's clustered reports share a point that says how many
+    app.radio(key="points").set_value("report")
+    run_ok(app)
+    assert app.query_params["points"] == "report"  # kept in the URL like the other map choices
+    assert " reports" not in app.get("deck_gl_json_chart")[0].proto.json

@@ -238,12 +238,25 @@ def test_undated_events_sit_at_their_articles_date(con) -> None:
 def test_map_points_carry_codes_not_sentences(con) -> None:
     points = queries.map_points(con, Filters(), 10_000)
     assert list(points.columns) == [
-        "event_id", "lon", "lat", "type", "coarse", "inferred", "what", "date", "place", "actors", "snippet"
+        "event_id", "lon", "lat", "type", "coarse", "inferred", "what", "date", "place", "actors", "snippet", "reports"
     ]  # fmt: skip
     assert points["snippet"].str.len().max() <= 80
     karakalpakstan = points[points["place"].str.startswith("Karakalpakstan")]
     assert len(karakalpakstan) and karakalpakstan["coarse"].all()  # admin1 centroid, drawn as a ring
     assert not points[points["place"].str.startswith("Tashkent")]["coarse"].any()
+
+
+def test_one_point_per_event_joins_the_reports_of_a_cluster(con) -> None:
+    every = queries.map_points(con, Filters(), 10_000)
+    per_event = queries.map_points(con, Filters(), 10_000, per_event=True)
+    clusters = con.execute(
+        """SELECT coalesce(cluster_id, event_id) AS key, count(*) AS n FROM events
+           WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY 1"""
+    ).df()
+    assert (clusters["n"] > 1).any()  # the fixture has reports of one event, else this test proves nothing
+    assert len(per_event) == len(clusters) < len(every)
+    assert sorted(per_event["reports"]) == sorted(clusters["n"]) and set(every["reports"]) == {1}
+    assert set(per_event["event_id"]) <= set(every["event_id"])  # drawn at one of its own reports
 
 
 def test_map_tooltip_lines_say_precision_and_who_did_what_to_whom(con) -> None:

@@ -698,7 +698,7 @@ def _counts_from_groups(groups: pd.DataFrame, report_dates: bool) -> Counts:
 # --------------------------------------------------------------------------- map
 
 
-def map_points(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
+def map_points(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int, per_event: bool = False) -> pd.DataFrame:
     """One row per placed event: id, coordinates, small codes and the tooltip's lines.
 
     `coarse` is True for country- or admin1-precision places (centroids), and
@@ -707,10 +707,22 @@ def map_points(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> 
     draws both apart. The tooltip lines say the type and mode, the date with
     its precision, the place with its precision and basis, and actors ->
     targets; `snippet` is the start of the sentence, cut to 80 characters (the
-    full sentence is fetched only for the picked event).
+    full sentence is fetched only for the picked event). With `per_event`, the
+    reports of one event (one `cluster_id`) give one row, its `reports` the
+    number they are (issue 8: "one point per event", the map's default).
     """
     where, params = where_clause(filters)
     params["limit"] = int(limit)
+    placed = f"SELECT * FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL AND {where}"
+    if per_event:
+        # one row per event: the reports sharing a cluster_id (or a report alone) drawn at the
+        # representative report (most precise place, then earliest), `reports` counting them all
+        placed = f"""SELECT * FROM (
+                         SELECT *, count(*) OVER (PARTITION BY coalesce(cluster_id, event_id)) AS reports,
+                                row_number() OVER (PARTITION BY coalesce(cluster_id, event_id)
+                                    ORDER BY CASE geo_precision WHEN 'point' THEN 0 WHEN 'admin1' THEN 1 ELSE 2 END,
+                                             day NULLS LAST, event_id) AS representative
+                         FROM ({placed})) WHERE representative = 1"""
     return con.execute(
         f"""SELECT event_id, round(lon, 5) AS lon, round(lat, 5) AS lat, type,
                    geo_precision <> 'point' AS coarse,
@@ -721,8 +733,9 @@ def map_points(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> 
                        || coalesce(' · from the ' || place_basis, '') AS place,
                    coalesce(nullif(array_to_string(actors[1:3], ', '), ''), '?') || ' → '
                        || coalesce(nullif(array_to_string(targets[1:3], ', '), ''), '—') AS actors,
-                   CASE WHEN length(sentence) > 80 THEN left(sentence, 79) || '…' ELSE sentence END AS snippet
-            FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL AND {where}
+                   CASE WHEN length(sentence) > 80 THEN left(sentence, 79) || '…' ELSE sentence END AS snippet,
+                   {"reports" if per_event else "1"}::INTEGER AS reports
+            FROM ({placed})
             ORDER BY day NULLS LAST, event_id LIMIT $limit""",
         params,
     ).df()
