@@ -10,7 +10,6 @@ of articles over it.
 from __future__ import annotations
 
 import hashlib
-import re
 import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
@@ -34,7 +33,7 @@ from events.text.ner import Entity, SpacyNER
 from events.text.sentences import SentenceSplitter
 from events.text.tokens import SentenceDoc
 from events.time.timex import TimexTagger, find_anchor
-from events.triggers.acts import first_of_type, one_per_type
+from events.triggers.acts import frame_phrase, one_per_type
 from events.triggers.classify import TriggerFinder, in_ontology
 from events.triggers.confidence import ConfidenceModel
 from events.triggers.lexicon import Lexicon
@@ -197,10 +196,10 @@ class Pipeline:
         if not triggers:
             return
         facts.note_sentence(sentence.start, sentence.text, local_toponyms)
-        # a second act of a type (see _one_per_type) must not take the first's actors or date away,
+        # a second act of a type (see triggers.acts.one_per_type) must not take the first's actors or date away,
         # so each first act is read among the first acts only; a second act with no date of its own
         # shares the date of the act it is coordinated with ("suspended ... and expelled ... on Friday")
-        firsts = first_of_type(triggers)
+        firsts = one_per_type(triggers)
         dates: dict[str, Timex | None] = {}
         first_ids: dict[str, str] = {}
         read: dict[str, tuple[Roles, Place | None]] = {}
@@ -217,7 +216,7 @@ class Pipeline:
             place = self.places.scene(sentence.text, trigger, found, local_toponyms, who.actor_mentions, mentions)
             if not second:
                 read[trigger.type] = (who, place)
-            elif (framed := _FRAMED.search(sentence.text, 0, trigger.start)) and read[trigger.type][0].actors:
+            elif (framed := frame_phrase(sentence.text, trigger)) and read[trigger.type][0].actors:
                 # "visited Tajikistan and Turkmenistan for a Caspian summit": the first act's doers
                 # take part in the act that frames it, at the place named right before the frame,
                 # else where the first act happened
@@ -265,8 +264,6 @@ class Pipeline:
             )
 
 
-# a second act named as the frame of the first: "for a summit", "in conjunction with a meeting of"
-_FRAMED = re.compile(r"\b(?:for|with|during)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
 _CASUALTY_TYPES = frozenset({"ASSAULT"})  # EVENTS.md section 3: casualties are stated for attacks
 
 
