@@ -8,18 +8,16 @@ reason, when Chromium or Playwright is missing.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest_dashboard import ROOT, build_fixture_db
+from conftest_dashboard import build_fixture_db
 from events.store import queries
 from events.cli import main
-from test_dashboard_e2e import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _free_port, _require_browser, _wait_healthy
+from test_dashboard_e2e import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, streamlit_app
 
 pytestmark = pytest.mark.e2e
 
@@ -31,26 +29,8 @@ def writable_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(writable_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_browser()
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--", "--db", str(writable_db)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with streamlit_app(writable_db, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def _idle(page) -> None:  # noqa: ANN001
