@@ -10,10 +10,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from events.ingest.limits import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_MAX_ARTICLE_BYTES, MAX_UPLOAD_MB, ArticleLimits
+
+if TYPE_CHECKING:
+    from events.pipeline import PipelineConfig
 
 DEFAULT_DB = Path("data/events.duckdb")
 DASHBOARD_APP = "events_dashboard.app"  # the repository's dashboard/ folder, installed under this name
@@ -58,10 +62,13 @@ def main() -> None:
 @click.option("--cluster", metavar="ADDRESS",
               help="Extract on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N local worker "
                    "processes (needs pip install 'event-atlas[cluster]').")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+              help="Keep only records of at least this confidence (default: the packaged confidence model's "
+                   "keep_from; 0 keeps every record).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | None, geocoder_url: str | None,
             geocoder_cache: Path, ner: str, max_article_bytes: int, article_timeout: float, out_parquet: str | None,
-            cluster: str | None, quiet: bool) -> None:
+            cluster: str | None, min_confidence: float | None, quiet: bool) -> None:
     """Extract events from text, HTML and JSON Lines files or folders (recursively).
 
     Articles and events are upserted into the database (or the Parquet dataset):
@@ -88,6 +95,7 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
     def report(message: str) -> None:
         (bar.write if bar is not None else _err)(message)
 
+    from events.pipeline import Pipeline, PipelineConfig
     from events.text.ner import NerUnavailable, require_model
 
     ner_name = None if ner == "rules" else ner
@@ -96,20 +104,22 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
             require_model()
         except NerUnavailable as err:
             raise click.ClickException(str(err)) from err
+    config = PipelineConfig(ner=ner_name, min_confidence=min_confidence)
     geocoder = pipeline = None
     if geocoder_url:
         from events.geo.online_geocoder import OnlineGeocoder
-        from events.pipeline import Pipeline
 
         geocoder = OnlineGeocoder(geocoder_url, geocoder_cache)
-        pipeline, workers = Pipeline(geocoder=geocoder, ner=ner_name), 1  # one process keeps the rate limit honest
+        config = PipelineConfig(ner=ner_name, geocoder_url=geocoder_url, geocoder_cache=str(geocoder_cache),
+                                min_confidence=min_confidence)
+        pipeline, workers = Pipeline(geocoder=geocoder, ner=ner_name, config=config), 1  # one process keeps the rate limit honest
     if cluster and geocoder_url:
         raise click.ClickException("--online-geocoder runs in one process; it cannot be used with --cluster")
     target = None if no_db or out_parquet else db
     try:
         limits = ArticleLimits(max_bytes=max_article_bytes, timeout=article_timeout or None)
-        with _executor(cluster, ner_name, report, limits) as executor:
-            summary = extract_paths(paths, target, progress, out, pipeline, report, workers, ner_name,
+        with _executor(cluster, config, report, limits) as executor:
+            summary = extract_paths(paths, target, progress, out, pipeline, report, workers, ner_name, config=config,
                                     limits=limits, parquet=None if no_db else out_parquet, executor=executor)
     except (StoreError, ClusterError) as err:
         raise click.ClickException(str(err)) from err
@@ -125,18 +135,17 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
 
 @contextmanager
 def _executor(
-    cluster: str | None, ner: str | None, report: Callable[[str], None], limits: ArticleLimits | None = None
+    cluster: str | None, config: PipelineConfig, report: Callable[[str], None], limits: ArticleLimits | None = None
 ) -> Iterator[object | None]:
     """The Dask executor for --cluster (its dashboard link reported first), else None: the local runner."""
     if not cluster:
         yield None
         return
     from events.dask_runner import DaskExecutor, cluster_client
-    from events.pipeline import PipelineConfig
 
     with cluster_client(cluster) as client:
         report(f"Dask dashboard: {client.dashboard_link}")
-        yield DaskExecutor(client, PipelineConfig(ner=ner), limits=limits)
+        yield DaskExecutor(client, config, limits=limits)
 
 
 @main.command()

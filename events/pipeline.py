@@ -61,6 +61,9 @@ class PipelineConfig:
     geocoder_cache: str | None = None  # folder for the geocoder's answers
     gazetteer_path: str | None = None  # a gazetteer folder other than the packaged one
     language: str = "en"
+    # Records scored below this are not events often enough to keep (None: the model's own `keep_from`,
+    # chosen on its out-of-fold table; 0 keeps every record, as the confidence model's training needs)
+    min_confidence: float | None = None
 
     def build(self) -> "Pipeline":
         geocoder = None
@@ -93,6 +96,8 @@ class Pipeline:
         self.lexicon = Lexicon.load()
         self.triggers = TriggerFinder(self.lexicon)
         self.confidence = ConfidenceModel.load()
+        chosen = self.config.min_confidence
+        self.min_confidence = self.confidence.keep_from if chosen is None else chosen
         self.actors = ActorFinder(ActorLexicon.load(), self.gazetteer)
         self.places = PlaceStage(self.gazetteer, geocoder)
         self.casualties = CasualtyReader()
@@ -170,7 +175,8 @@ class Pipeline:
             events.extend(link_clauses(sentence.text, drafts, local_toponyms, self.places.cues))
         events = share_scene(self.places.document(text, events, toponyms, facts), second_acts)
         events = in_ontology(events, self.lexicon.cues, self.gazetteer)  # private buying, lending: no PLOVER act
-        return self.confidence.score(events, len(text)), len(sentences)
+        scored = self.confidence.score(events, len(text))  # features read the whole article, so score before dropping
+        return [e for e in scored if e.confidence >= self.min_confidence], len(sentences)
 
     def _sentence_events(
         self,

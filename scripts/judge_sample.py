@@ -10,8 +10,11 @@ against EVENTS.md sections 1-2 (`event` or `not`, with a short `reason`);
 the judged files live in scripts/judged/ as data. The confidence model is
 trained on them too (scripts/train_confidence.py), so a new sample is drawn
 from the records not judged before: its confidences are then out of sample.
+Samples in scripts/judged/measure/ are kept out of training, so that the
+precision measured on them stays the measure of the shipped model.
 
     .venv/bin/python scripts/judge_sample.py draw --seed 11 --out scripts/judged/lgl_before.jsonl
+    .venv/bin/python scripts/judge_sample.py draw --every-record --seed 64 --n 120 --out ...  # to train on
     .venv/bin/python scripts/judge_sample.py score scripts/judged/lgl_before.jsonl
 """
 
@@ -30,9 +33,11 @@ JUDGED = ROOT / "scripts" / "judged"
 FIELDS = ("event_id", "doc_id", "sentence", "trigger", "type", "mode", "confidence")
 
 
-def lgl_records(lgl: Path) -> list[dict]:
-    """Every record the pipeline extracts from LGL's articles (no published dates: LGL has none)."""
+def lgl_records(lgl: Path, min_confidence: float | None = None) -> list[dict]:
+    """The records the pipeline extracts from LGL's articles (no published dates: LGL has none): those it
+    keeps by default, or every one at or above `min_confidence` (0: all, as training samples need)."""
     from events.benchmarks.lgl import read_lgl
+    from events.pipeline import PipelineConfig
     from events.runner import extract_paths
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -43,13 +48,13 @@ def lgl_records(lgl: Path) -> list[dict]:
         records = Path(tmp) / "records.jsonl"
         with records.open("w", encoding="utf-8") as out:
             # one process: on a shared, loaded machine the worker pool cost minutes of start-up for 588 articles
-            extract_paths([articles], None, out=out, workers=1)
+            extract_paths([articles], None, out=out, workers=1, config=PipelineConfig(min_confidence=min_confidence))
         return [json.loads(line) for line in records.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
 def judged_ids(folder: Path) -> set[str]:
-    """The event_ids of every record judged so far (in `folder`'s JSON Lines files)."""
-    return {json.loads(line)["event_id"] for path in folder.glob("*.jsonl")
+    """The event_ids of every record judged so far (in `folder`'s JSON Lines files, and `measure/`'s)."""
+    return {json.loads(line)["event_id"] for path in folder.rglob("*.jsonl")
             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
 
@@ -86,6 +91,9 @@ def main() -> None:
     d.add_argument("--n", type=int, default=60)
     d.add_argument("--seed", type=int, required=True)
     d.add_argument("--out", type=Path, required=True)
+    d.add_argument("--every-record", action="store_true",
+                   help="draw from every record, also those below the default drop (a sample to train the "
+                        "confidence model on); without it, from the records users get (a sample to measure)")
     s = sub.add_parser("score", help="precision of judged samples")
     s.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args()
@@ -94,7 +102,7 @@ def main() -> None:
             sys.exit(f"{args.lgl}: not found (LGL lives in ../shared/benchmarks/geoparsing/)")
         if args.out.exists():
             sys.exit(f"{args.out}: exists; judged samples are not overwritten")
-        rows = draw(lgl_records(args.lgl), args.n, args.seed, judged_ids(JUDGED))
+        rows = draw(lgl_records(args.lgl, 0.0 if args.every_record else None), args.n, args.seed, judged_ids(JUDGED))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         print(f"{args.out}: {len(rows)} records to judge")

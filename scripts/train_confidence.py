@@ -49,7 +49,7 @@ from events.triggers.confidence import MODEL_FILE, features
 from events.evaluate import match, read_jsonl
 from events.ingest.articles import read_paths
 from events.models import Article
-from events.pipeline import Pipeline
+from events.pipeline import Pipeline, PipelineConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -61,6 +61,8 @@ JUDGED = ROOT / "scripts" / "judged"
 LGL = SHARED / "benchmarks" / "geoparsing" / "lgl.xml"
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
 HIGH = 0.8
+KEEP_FROM = 0.35  # the default drop below which records are not kept: chosen on the keep table (README, "Confidence")
+THRESHOLDS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 C = 0.1  # strong L2: a few hundred records, many sparse features (one per trigger lemma)
 Z = 0.8  # one-sided (79%) Wilson lower bound on each calibration step: trades coverage at 0.8 for purity
 
@@ -80,7 +82,7 @@ def judged_records(judged: Path, lgl: Path) -> tuple[list[dict[str, float]], np.
                 sys.exit(f"{path}:{n}: no verdict 'event' or 'not'")
             verdicts.setdefault(row["event_id"], row["verdict"] == "event")
     docs = _judged_docs(judged)
-    pipeline = Pipeline()
+    pipeline = Pipeline(config=PipelineConfig(min_confidence=0.0))  # every record, kept or not
     feats: list[dict[str, float]] = []
     labels: list[int] = []
     groups: list[str] = []
@@ -109,7 +111,7 @@ def _judged_docs(judged: Path) -> set[str]:
 
 def records(sets: Sequence[tuple[Path, Path]]) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
     """Features, labels and article of every record the pipeline extracts from the sets."""
-    pipeline = Pipeline()
+    pipeline = Pipeline(config=PipelineConfig(min_confidence=0.0))  # every record, kept or not
     feats: list[dict[str, float]] = []
     labels: list[int] = []
     groups: list[str] = []
@@ -198,6 +200,24 @@ def reliability(probs: np.ndarray, y: np.ndarray) -> str:
     return "\n".join(lines)
 
 
+def keep_table(probs: np.ndarray, y: np.ndarray, groups: np.ndarray, gold_counts: dict[str, int]) -> str:
+    """What dropping records below each threshold does, out of fold: precision and recall on each development
+    set (recall against its gold events) and the share of events among the judged LGL records kept."""
+    sets = np.array([g.split(":")[0] for g in groups])
+    head = ["drop below"] + [f"{name}: P / R" for name in gold_counts] + ["judged LGL: P (kept)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for t in THRESHOLDS:
+        keep = probs >= t
+        cells = [f"{t:.2f}"]
+        for name, total in gold_counts.items():
+            kept = keep & (sets == name)
+            cells.append(f"{y[kept].mean():.3f} / {y[kept].sum() / total:.3f}" if kept.any() else "-")
+        lgl = keep & (sets == "lgl")
+        cells.append(f"{y[lgl].mean():.3f} ({int(lgl.sum())} of {int((sets == 'lgl').sum())})" if lgl.any() else "-")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", nargs=2, action="append", type=Path, metavar=("ARTICLES", "GOLD"),
@@ -206,6 +226,8 @@ def main() -> None:
     parser.add_argument("--lgl", type=Path, default=LGL)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "events" / "data" / MODEL_FILE)
+    parser.add_argument("--keep-from", type=float, default=KEEP_FROM,
+                        help="records below this confidence are dropped by default (written to the model file)")
     parser.add_argument("--dry-run", action="store_true", help="print the tables, write nothing")
     args = parser.parse_args()
     sets = [tuple(s) for s in args.set] if args.set else DEFAULT_SETS
@@ -228,6 +250,8 @@ def main() -> None:
     if len(y) > dev:
         print("\njudged LGL records:")
         print(reliability(probs[dev:], y[dev:]))
+    print("\ndropping the records below a confidence, out of fold:")
+    print(keep_table(probs, y, groups, {a.name: len(read_jsonl(g)) for a, g in sets}))
     if args.dry_run:
         return
     model = fit(x, y)
@@ -241,6 +265,10 @@ def main() -> None:
                 "after changing any stage.",
         "trained_on": [f"{a.name} + {g.name}" for a, g in sets] + ([f"{args.judged.name}/*.jsonl"] if len(y) > dev else []),
         "records": len(y),
+        "_why_keep_from": "records scored below keep_from are dropped unless the user asks for them "
+                          "(events extract --min-confidence 0): chosen on the out-of-fold keep table that "
+                          "scripts/train_confidence.py prints (README, 'Confidence')",
+        "keep_from": args.keep_from,
         "weights": dict(sorted(weights.items())),
         "calibration": {"raw": [round(v, 4) for v in xs], "confidence": [round(v, 4) for v in ps]},
     }

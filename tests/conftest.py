@@ -19,9 +19,11 @@ def gazetteer():
 
 @pytest.fixture(scope="session")
 def pipeline(gazetteer):
-    from events.pipeline import Pipeline
+    """Every record, however low its confidence: the stage tests check what the rules find, and the default
+    drop of unlikely records (`PipelineConfig.min_confidence`) has its own tests."""
+    from events.pipeline import Pipeline, PipelineConfig
 
-    return Pipeline(gazetteer)
+    return Pipeline(gazetteer, config=PipelineConfig(min_confidence=0.0))
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from events.pipeline import PipelineConfig
 from events.runner import extract_paths
 
 # Three agencies' wording of pipeline closures: two reports of the July 6 halt, one of another halt.
@@ -55,11 +56,14 @@ def test_clusters_are_recomputed_not_accumulated(tmp_path: Path) -> None:
 
 
 def _clusters(tmp_path: Path, reports: list[dict]) -> list[tuple[str, str, str | None, str | None]]:
-    """(doc_id, trigger, place, cluster_id) of every event, extracted from `reports` into a fresh database."""
+    """(doc_id, trigger, place, cluster_id) of every event, extracted from `reports` into a fresh database.
+
+    Every record is kept (`min_confidence` 0): these tests are about linking reports, and a one-sentence
+    brief with no named doer scores below the default drop (README, "Known limits")."""
     source = tmp_path / "wire.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in reports), encoding="utf-8")
     db = tmp_path / "wire.duckdb"
-    extract_paths([source], db)
+    extract_paths([source], db, config=PipelineConfig(min_confidence=0.0))
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
             "SELECT doc_id, trigger, place, cluster_id FROM events WHERE type = 'ASSAULT' ORDER BY doc_id, char_start"

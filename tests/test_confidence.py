@@ -116,3 +116,49 @@ def test_buying_and_selling_count_only_when_a_state_takes_part(pipeline, text, p
 def test_hosting_and_partnering_count_only_when_a_state_takes_part(pipeline, text, type_, present):
     found = pipeline.extract_text(text, published="2024-03-27")
     assert any(e.type == type_ for e in found) == present
+
+
+HEDGED = (
+    "Police detained two opposition activists in Almaty on Monday, the Interior Ministry said. "
+    "Such measures, critics say, are a threat that hangs over every protest movement in the region. "
+    "Residents often meet at the bazaar to talk about prices."
+)
+
+
+def test_by_default_records_below_the_models_keep_from_are_dropped(gazetteer, pipeline):
+    from events.pipeline import Pipeline
+
+    every = pipeline.extract_text(HEDGED, published="2024-03-27")  # the fixture keeps every record
+    kept = Pipeline(gazetteer).extract_text(HEDGED, published="2024-03-27")
+    floor = ConfidenceModel.load().keep_from
+    assert 0.0 < floor < 0.8
+    assert [e.event_id for e in kept] == [e.event_id for e in every if e.confidence >= floor]
+    assert len(kept) < len(every), "the hedged threat and the habitual meeting score below the drop"
+    assert any(e.type == "COERCE" for e in kept)
+
+
+def test_the_cli_keeps_every_record_with_min_confidence_zero(tmp_path):
+    from click.testing import CliRunner
+
+    from events.cli import main
+
+    article = tmp_path / "a.jsonl"
+    article.write_text(json.dumps({"id": "a", "text": HEDGED, "published": "2024-03-27"}) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    counts = {}
+    for option in ([], ["--min-confidence", "0"], ["--min-confidence", "0.99"]):
+        out = tmp_path / f"out{len(counts)}.jsonl"
+        result = runner.invoke(main, ["extract", str(article), "--no-db", "--out", str(out), "-q", *option])
+        assert result.exit_code == 0, result.output
+        lines = out.read_text().splitlines() if out.exists() else []  # --out opens its file at the first record
+        counts[" ".join(option)] = [json.loads(line)["confidence"] for line in lines]
+    assert len(counts["--min-confidence 0"]) > len(counts[""]) >= len(counts["--min-confidence 0.99"])
+    assert all(c >= 0.99 for c in counts["--min-confidence 0.99"])
+
+
+def test_a_keep_from_outside_0_1_is_a_one_line_error(tmp_path):
+    path = tmp_path / "confidence.json"
+    path.write_text(json.dumps({"weights": {"bias": 1.0}, "calibration": {"raw": [0.0], "confidence": [0.5]},
+                                "keep_from": 1.5}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"confidence\.json: not a confidence model: keep_from"):
+        ConfidenceModel.load(path)

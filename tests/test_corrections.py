@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from events.store import corrections
 from events.cli import main
 from events.store.corrections import CorrectionError
+from events.pipeline import PipelineConfig
 from events.runner import extract_paths
 from events.store.database import Store
 
@@ -155,12 +156,13 @@ def test_a_report_marked_not_an_event_leaves_its_cluster(tmp_path: Path) -> None
     source = tmp_path / "wire.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in KABUL_BOMBING), encoding="utf-8")
     db = tmp_path / "wire.duckdb"
-    extract_paths([source], db)
+    every = PipelineConfig(min_confidence=0.0)  # the one-sentence AFP brief scores below the default drop
+    extract_paths([source], db, config=every)
     with Store(db) as store:
         con = store.connection
         afp = con.execute("SELECT event_id FROM events WHERE doc_id = 'afp-kabul'").fetchone()[0]
         corrections.correct(con, afp, "not_event", {"not_event": True}, "Ana")
-    extract_paths([source], db)  # clustering reruns after every extraction
+    extract_paths([source], db, config=every)  # clustering reruns after every extraction
     with duckdb.connect(str(db), read_only=True) as con:
         clusters = dict(con.execute("SELECT doc_id, cluster_id FROM events WHERE type = 'ASSAULT'").fetchall())
     assert clusters["afp-kabul"] is None and clusters["reuters-kabul"] == clusters["ap-kabul"] is not None

@@ -36,10 +36,15 @@ def test_a_draw_leaves_out_judged_records_and_is_repeatable(judge_sample):
 def test_judged_ids_read_every_sample_file(judge_sample, tmp_path):
     (tmp_path / "a.jsonl").write_text(json.dumps({"event_id": "x1", "verdict": "event"}) + "\n", encoding="utf-8")
     (tmp_path / "b.jsonl").write_text(json.dumps({"event_id": "x2", "verdict": "not"}) + "\n\n", encoding="utf-8")
-    assert judge_sample.judged_ids(tmp_path) == {"x1", "x2"}
+    (tmp_path / "measure").mkdir()  # samples kept out of training are judged too: never drawn again
+    (tmp_path / "measure" / "c.jsonl").write_text(json.dumps({"event_id": "x3", "verdict": "not"}) + "\n",
+                                                  encoding="utf-8")
+    assert judge_sample.judged_ids(tmp_path) == {"x1", "x2", "x3"}
 
 
 def test_the_committed_samples_all_carry_a_verdict(judge_sample):
-    for path in sorted((SCRIPT.parent / "judged").glob("*.jsonl")):
+    paths = sorted((SCRIPT.parent / "judged").rglob("*.jsonl"))
+    assert paths
+    for path in paths:
         result = judge_sample.score(path)
-        assert result["records"] == 60 and 0 <= result["events"] <= 60
+        assert result["records"] >= 60 and 0 <= result["events"] <= result["records"]

@@ -106,9 +106,9 @@ def test_errors_are_reported_between_stored_batches_as_they_are_met(monkeypatch,
     assert summary.articles == 4 and len(summary.errors) == 1
 
 
-def _run_seeds(seeds_dir: Path, db: Path, workers: int, pipeline=None) -> tuple[list[str], list[tuple], list[tuple]]:
+def _run_seeds(seeds_dir: Path, db: Path, workers: int, pipeline=None, config=None) -> tuple[list[str], list[tuple], list[tuple]]:
     out = io.StringIO()
-    extract_paths([seeds_dir / "articles.jsonl"], db, out=out, pipeline=pipeline, workers=workers)
+    extract_paths([seeds_dir / "articles.jsonl"], db, out=out, pipeline=pipeline, workers=workers, config=config)
     with duckdb.connect(str(db), read_only=True) as con:
         events = con.execute("SELECT * FROM events ORDER BY event_id").fetchall()
         articles = con.execute("SELECT * EXCLUDE (extracted_at) FROM articles ORDER BY doc_id").fetchall()
@@ -121,7 +121,7 @@ def test_one_and_two_workers_give_identical_output_and_rows(monkeypatch, tmp_pat
     monkeypatch.setattr(runner, "CHUNK_SIZE", 1)
     monkeypatch.setattr(runner, "AHEAD", 1)
     one = _run_seeds(seeds_dir, tmp_path / "one.duckdb", workers=1, pipeline=pipeline)
-    two = _run_seeds(seeds_dir, tmp_path / "two.duckdb", workers=2)
+    two = _run_seeds(seeds_dir, tmp_path / "two.duckdb", workers=2, config=pipeline.config)  # the workers' own pipelines
     assert one == two
     articles = [a for a in read_paths([seeds_dir / "articles.jsonl"]) if isinstance(a, Article)]
     assert one[0] == _records_in_order(pipeline, articles)

@@ -33,19 +33,21 @@ from events.models import Event
 from events.text.tokens import tokenize
 
 MODEL_FILE = "confidence.json"
-_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "its", "his", "her", "their", "our"})
-_REPORTING = frozenset({"said", "says", "told", "reported", "according", "stated", "announced", "added", "claimed"})
-_MODAL = frozenset({"could", "would", "may", "might", "should", "can", "must", "will", "if", "whether"})
-_PREPOSITIONS = frozenset({"of", "in", "for", "to", "from", "about", "over", "against", "with", "by", "on", "into"})
-_PRESENT = frozenset({"is", "are", "remains", "remain", "has", "have", "seems", "appears"})
-_ANALYSIS = frozenset({"analysts", "analyst", "experts", "expert", "observers", "critics", "likely", "perhaps",
-                       "arguably", "because", "why", "how", "strategy", "strategic", "policy", "relations"})
-_NEGATION = frozenset({"not", "no", "never", "without", "n't"})
-_FIRST_PERSON = frozenset({"i", "we", "our", "us", "my", "me"})  # quoted speech and opinion
-_DAY_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
-                        "today", "tonight", "overnight"})  # the dated news of wire reports
-_SUBORDINATORS = frozenset({"which", "who", "whom", "when", "as", "since", "while", "whether", "because",
-                            "although", "though"})  # background told in a subordinate clause
+CUES_FILE = "confidence_cues.json"
+
+
+def _load_cues() -> dict[str, frozenset[str]]:
+    """The word classes of `data/confidence_cues.json` (keys without the leading `_why`)."""
+    raw = json.loads(resources.files("events").joinpath("data", CUES_FILE).read_text(encoding="utf-8"))
+    return {key: frozenset(words) for key, words in raw.items() if not key.startswith("_")}
+
+
+_CUES = _load_cues()  # read once at import, never changed
+_DETERMINERS, _REPORTING, _MODAL = _CUES["determiners"], _CUES["reporting"], _CUES["modal"]
+_PREPOSITIONS, _PRESENT, _ANALYSIS = _CUES["prepositions"], _CUES["present"], _CUES["analysis"]
+_NEGATION, _FIRST_PERSON, _DAY_WORDS = _CUES["negation"], _CUES["first_person"], _CUES["day_words"]
+_SUBORDINATORS, _IRREGULAR_PAST = _CUES["subordinators"], _CUES["irregular_past"]
+_FUTURE, _HABITUAL = _CUES["future"], _CUES["habitual"]
 
 
 def features(event: Event, article: Sequence[Event], text_length: int) -> dict[str, float]:
@@ -75,6 +77,10 @@ def features(event: Event, article: Sequence[Event], text_length: int) -> dict[s
     f["sentence_first_person"] = float(not _FIRST_PERSON.isdisjoint(tokens))
     f["sentence_day_word"] = float(not _DAY_WORDS.isdisjoint(tokens))
     f["subordinate_before"] = float(not _SUBORDINATORS.isdisjoint(before[-5:]))
+    lowered = {w.lower() for w in tokens}
+    f["sentence_future"] = float(not _FUTURE.isdisjoint(lowered))  # "will visit", "plans to", "later this month"
+    f["sentence_habitual"] = float(not _HABITUAL.isdisjoint(lowered))  # "often", "every time", "annual"
+    f["trigger_after_to"] = float(bool(before) and before[-1].lower() == "to")  # "to demand", "to deliver aid"
     verbal = bool(f["trigger_past"]) and not f["trigger_after_determiner"] and not f["trigger_after_preposition"]
     f["trigger_verbal_past"] = float(verbal)
     f["verbal_past_dated"] = float(verbal and event.date_precision != "none")
@@ -111,8 +117,6 @@ def features(event: Event, article: Sequence[Event], text_length: int) -> dict[s
     return f
 
 
-_IRREGULAR_PAST = frozenset({"met", "held", "shot", "fought", "took", "paid", "sought", "went", "struck", "sent",
-                             "swore", "sworn", "led", "left", "hit", "made", "gave", "brought", "drew", "broke"})
 
 
 def _after_trigger(event: Event) -> list[str]:
@@ -147,6 +151,7 @@ class ConfidenceModel:
     weights: dict[str, float]
     raw: tuple[float, ...] = (0.0,)
     calibrated: tuple[float, ...] = (0.5,)
+    keep_from: float = 0.0  # records below it are dropped by default: see `keep_from` in data/confidence.json
 
     @classmethod
     def load(cls, path: Path | None = None) -> "ConfidenceModel":
@@ -159,12 +164,15 @@ class ConfidenceModel:
             weights = {k: float(v) for k, v in raw["weights"].items()}
             xs = tuple(float(v) for v in raw["calibration"]["raw"])
             ps = tuple(float(v) for v in raw["calibration"]["confidence"])
+            keep_from = float(raw.get("keep_from", 0.0))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
             raise ValueError(f"{source}: not a confidence model: {err}") from err
         if not xs or len(xs) != len(ps) or list(xs) != sorted(xs) or not all(0.0 <= p <= 1.0 for p in ps):
             raise ValueError(f"{source}: not a confidence model: calibration points must be sorted, "
                              "paired and within 0-1")
-        return cls(weights, xs, ps)
+        if not 0.0 <= keep_from <= 1.0:
+            raise ValueError(f"{source}: not a confidence model: keep_from must be within 0-1")
+        return cls(weights, xs, ps, keep_from)
 
     def raw_score(self, feats: dict[str, float]) -> float:
         return sum(self.weights.get(name, 0.0) * value for name, value in feats.items())
