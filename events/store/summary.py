@@ -222,19 +222,27 @@ class Summary:
         (counting names over any number of events is one bincount over the name sets)."""
         common, by_field = self.masks(filters)
         out: dict[str, pd.DataFrame] = {}
+        found: dict[str, np.ndarray | None] = {}  # the rows without one field's clause, found once
+
+        def rows_without(field: str) -> np.ndarray | None:
+            key = field if field in by_field else ""  # an inactive field leaves out nothing
+            if key not in found:
+                mask = _and([common, *(m for f, m in by_field.items() if f != key)])
+                found[key] = None if mask is None else np.flatnonzero(mask)
+            return found[key]
+
         for facet, field in FACET_FIELDS.items():
             if replace(filters, **{field: ()}) == Filters() and facet in catalog_facets:
                 out[facet] = catalog_facets[facet]
                 continue
-            rows = _and([common, *(m for f, m in by_field.items() if f != field)])
+            rows = rows_without(field)
             column = self.columns[facet]
             counts = np.bincount(_take(column.codes, rows), minlength=len(column.values) + 1)[:-1]
             out[facet] = _value_counts(column.values, counts)
         if replace(filters, actors=()) == Filters() and "actor" in catalog_facets:
             out["actor"], out["state"] = catalog_facets["actor"], catalog_facets["state"]
         else:
-            rows = _and([common, *(m for f, m in by_field.items() if f != "actors")])
-            per_set = np.bincount(_take(self.who, rows), minlength=len(self.set_offsets) - 1)
+            per_set = np.bincount(_take(self.who, rows_without("actors")), minlength=len(self.set_offsets) - 1)
             counts = np.bincount(
                 self.set_names, weights=np.repeat(per_set, np.diff(self.set_offsets)), minlength=len(self.names)
             ).round().astype(np.int64)
@@ -508,7 +516,14 @@ def _and(masks: list[np.ndarray | None]) -> np.ndarray | None:
 
 
 def _take(codes: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
-    return codes if rows is None else codes[rows]
+    """`codes` of the rows (a boolean mask, or row numbers; None: all rows).
+
+    A mask becomes row numbers first: indexing by a boolean mask with a third of 10M rows set cost
+    about 50 ms, finding the rows and indexing by them about 10 ms.
+    """
+    if rows is None:
+        return codes
+    return codes[np.flatnonzero(rows) if rows.dtype == bool else rows]
 
 
 def _value_counts(values: np.ndarray, counts: np.ndarray) -> pd.DataFrame:
