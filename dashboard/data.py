@@ -82,8 +82,10 @@ def extraction_note(db: Path) -> str | None:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def load_catalog(db: str, stamp: Stamp) -> Catalog:
+    """The catalog of this database state, its counts taken from the state's summary."""
+    summary = load_summary(db, stamp)
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
-        return queries.catalog(con)
+        return queries.catalog(con, summary)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Indexing the events…")

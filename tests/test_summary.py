@@ -177,3 +177,17 @@ def test_a_correction_gives_a_new_stamp_and_a_summary_that_shows_it(tmp_path: Pa
     assert queries._counts_from_groups(after.timeline_groups(protests), True).matching == (
         queries._counts_from_groups(before.timeline_groups(protests), True).matching + 1
     )
+
+
+def test_the_catalog_from_a_summary_equals_the_catalog_from_sql(summaries) -> None:
+    source, summary = summaries
+    with queries.read_connection(source) as con:
+        sql, ours = queries.catalog(con), queries.catalog(con, summary)
+    assert (ours.total, ours.first_day, ours.last_day, ours.bounds) == (sql.total, sql.first_day, sql.last_day, sql.bounds)
+    assert list(ours.facets) == list(sql.facets)
+    for name in sql.facets:
+        assert rows(ours.facets[name]) == rows(sql.facets[name]), name
+    for name in ("actors", "states"):
+        assert list(getattr(ours, name)["value"]) == list(getattr(sql, name)["value"]), name
+        assert list(getattr(ours, name)["n"]) == list(getattr(sql, name)["n"]), name
+    assert rows(ours.groups) == rows(sql.groups)

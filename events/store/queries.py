@@ -302,8 +302,14 @@ def _date_clauses(filters: Filters, params: dict[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------- catalog
 
 
-def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
-    """Facet options with counts, date extent and map extent of the whole database."""
+def catalog(con: duckdb.DuckDBPyConnection, summary: Summary | None = None) -> Catalog:
+    """Facet options with counts, date extent and map extent of the whole database.
+
+    With a `summary` of the same data, the facet, actor and state counts and the unfiltered
+    timeline groups come from it (bincounts instead of four scans; at 10M events in a Parquet
+    dataset the catalog cost about 10 s); the extents and the total still come from SQL, which
+    reads only the day and coordinate columns.
+    """
     total, first_day, last_day = con.execute("SELECT count(*), min(day), max(day) FROM events").fetchone()
     # The time extent also covers the report days of undated events, which the timeline draws.
     report_first, report_last = con.execute(
@@ -312,7 +318,12 @@ def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
     ).fetchone()
     first_day = min((d for d in (first_day, report_first) if d is not None), default=None)
     last_day = max((d for d in (last_day, report_last) if d is not None), default=None)
-    facets = {column: facet_counts(con, column) for column in sorted(FACET_COLUMNS)}
+    if summary is not None:
+        facets, actors, states = summary.catalog_counts()
+        groups = summary.timeline_groups(Filters())
+    else:
+        facets = {column: facet_counts(con, column) for column in sorted(FACET_COLUMNS)}
+        actors, states, groups = actor_counts(con), state_actor_counts(con), timeline_groups(con, Filters())
     bounds_row = con.execute(
         "SELECT min(lon), min(lat), max(lon), max(lat) FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL"
     ).fetchone()
@@ -322,10 +333,10 @@ def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
         first_day=first_day,
         last_day=last_day,
         facets=facets,
-        actors=actor_counts(con),
+        actors=actors,
         bounds=bounds,  # type: ignore[arg-type]
-        states=state_actor_counts(con),
-        groups=timeline_groups(con, Filters()),
+        states=states,
+        groups=groups,
     )
 
 

@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 from events.store.queries import (
     COARSE_DATE_PRECISIONS,
     DATING_CHOICES,
+    FACET_COLUMNS,
     MERCATOR_MAX_LAT,
     PLACE_CHOICES,
     REPORT_DAY_SQL,
@@ -243,15 +244,28 @@ class Summary:
             out["actor"], out["state"] = catalog_facets["actor"], catalog_facets["state"]
         else:
             per_set = np.bincount(_take(self.who, rows_without("actors")), minlength=len(self.set_offsets) - 1)
-            counts = np.bincount(
-                self.set_names, weights=np.repeat(per_set, np.diff(self.set_offsets)), minlength=len(self.names)
-            ).round().astype(np.int64)
-            frame = _value_counts(self.names, counts)
+            frame = _value_counts(self.names, self._name_counts(per_set))
             is_state = frame["value"].str.startswith(STATE_PREFIX)
             out["actor"] = frame[~is_state].head(actor_limit).reset_index(drop=True)
             out["state"] = frame[is_state].reset_index(drop=True)
         out["actor_live"] = pd.DataFrame({"value": [True], "n": [0]})
         return out
+
+    def catalog_counts(self) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+        """The catalog's counts without a filter: (facet column -> (value, n), actors, state roll-ups)."""
+        facets = {}
+        for name in sorted(FACET_COLUMNS):
+            column = self.columns[name]
+            facets[name] = _value_counts(column.values, np.bincount(column.codes, minlength=len(column.values) + 1)[:-1])
+        per_set = np.bincount(self.who, minlength=len(self.set_offsets) - 1)
+        frame = _value_counts(self.names, self._name_counts(per_set))
+        is_state = frame["value"].str.startswith(STATE_PREFIX)
+        return facets, frame[~is_state].reset_index(drop=True), frame[is_state].reset_index(drop=True)
+
+    def _name_counts(self, per_set: np.ndarray) -> np.ndarray:
+        """Events per name, from events per name set."""
+        weights = np.repeat(per_set, np.diff(self.set_offsets))
+        return np.bincount(self.set_names, weights=weights, minlength=len(self.names)).round().astype(np.int64)
 
     def hex_counts(self, filters: Filters, radius: float) -> pd.DataFrame | None:
         """Per non-empty cell: cx, cy (Mercator radians), n, dominant type, coarse; None for another radius."""
@@ -396,9 +410,11 @@ def _encode_batch(batch: pa.RecordBatch, radius: float) -> dict[str, Any]:
     out["day"] = _day_numbers(batch.column("day"))
     out["rd"] = _day_numbers(batch.column("rd"))
     out["placed"] = batch.column("placed").to_numpy(zero_copy_only=False).astype(bool)
-    lon = pc.fill_null(batch.column("lon"), 0.0).to_numpy(zero_copy_only=False)
-    lat = pc.fill_null(batch.column("lat"), 0.0).to_numpy(zero_copy_only=False)
-    cell = _cell_of(lon, lat, radius)
+    placed = np.flatnonzero(out["placed"])  # only placed events have a cell
+    lon = batch.column("lon").to_numpy(zero_copy_only=False)[placed]
+    lat = batch.column("lat").to_numpy(zero_copy_only=False)[placed]
+    cell = np.zeros(len(out["placed"]), dtype=np.int64)
+    cell[placed] = _cell_of(lon, lat, radius)
     out["cell"] = pc.dictionary_encode(pa.array(cell, mask=~out["placed"]))
     return out
 
@@ -434,8 +450,9 @@ def _cell_of(lon: np.ndarray, lat: np.ndarray, radius: float) -> np.ndarray:
     w, h = np.sqrt(3) * radius, 3 * radius
     x = np.radians(lon)
     y = np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -MERCATOR_MAX_LAT, MERCATOR_MAX_LAT)) / 2))
-    ai, aj = _round_half_away(x / w), _round_half_away(y / h)
-    bi, bj = np.floor(x / w), np.floor(y / h)
+    xw, yh = x / w, y / h
+    ai, aj = _round_half_away(xw), _round_half_away(yh)
+    bi, bj = np.floor(xw), np.floor(yh)
     use_a = (x - ai * w) ** 2 + (y - aj * h) ** 2 <= (x - (bi + 0.5) * w) ** 2 + (y - (bj + 0.5) * h) ** 2
     i = np.where(use_a, ai, bi).astype(np.int64) + CELL_OFFSET  # |index| < 2**28: a cell is >= 0.5 deg / 40 wide
     j = np.where(use_a, aj, bj).astype(np.int64) + CELL_OFFSET
@@ -454,7 +471,7 @@ def _cell_centres(keys: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarr
 
 def _round_half_away(values: np.ndarray) -> np.ndarray:
     """DuckDB's round(): halves away from zero (numpy's round goes to even)."""
-    return np.sign(values) * np.floor(np.abs(values) + 0.5)
+    return np.trunc(values + np.copysign(0.5, values))
 
 
 def _actor_index(
