@@ -234,6 +234,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse --db if it exists")
     parser.add_argument("--no-apptest", action="store_true")
     parser.add_argument("--parquet", type=Path, help="measure the events as a Parquet dataset in this folder")
+    parser.add_argument("--no-corrections", action="store_true",
+                        help="skip the pass that writes 200 corrections into --db (leaves the database as it is)")
     parser.add_argument("--no-summary", action="store_true",
                         help="measure the query layer without the summary (every answer by SQL), for comparison")
     args = parser.parse_args()
@@ -292,7 +294,7 @@ def main() -> None:
         )
     if args.db.is_dir():
         print("\n(a Parquet dataset takes no corrections: events.store.corrections writes a DuckDB file only)")
-    else:
+    elif not args.no_corrections:
         corrections_and_clusters(args.db, cat)
     if not args.no_apptest:
         print()

@@ -191,3 +191,20 @@ def test_the_catalog_from_a_summary_equals_the_catalog_from_sql(summaries) -> No
         assert list(getattr(ours, name)["value"]) == list(getattr(sql, name)["value"]), name
         assert list(getattr(ours, name)["n"]) == list(getattr(sql, name)["n"]), name
     assert rows(ours.groups) == rows(sql.groups)
+
+
+def test_an_empty_database_gives_a_summary_that_answers_nothing(tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "empty.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute((Path(queries.__file__).parent / "schema.sql").read_text(encoding="utf-8"))
+    con.close()
+    with queries.read_connection(db) as con:
+        summary = build_summary(con)
+        assert summary.n == 0 and summary.bounds is None
+        for filters in FILTERS:
+            assert queries.count_summary(con, filters, summary=summary) == queries.count_summary(con, filters)
+            assert summary.live_facets(filters, {}, 10)["type"].empty
+            assert summary.hex_counts(filters, summary.radius).empty
+            assert summary.table_cutoff(filters, 10) is None
