@@ -267,6 +267,7 @@ def main() -> None:
             summary = build_summary(con)
         print(f"summary (codes, actor index, hexagon cells; once per database change): "
               f"{1000 * (time.perf_counter() - t0):.0f} ms, CPU {1000 * (time.process_time() - cpu):.0f} ms, "
+              f"{summary.nbytes / 2**20:.0f} MB of arrays; "
               f"peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2:.2f} GB")
     t0, cpu = time.perf_counter(), time.process_time()
     with queries.read_connection(args.db) as con:

@@ -114,6 +114,17 @@ class Summary:
     cell_y: np.ndarray
     bounds: tuple[float, float, float, float] | None
 
+    @property
+    def nbytes(self) -> int:
+        """The memory its arrays hold (the benchmark prints it)."""
+        total = 0
+        for f in fields(self):
+            value = getattr(self, f.name)
+            for item in value.values() if isinstance(value, dict) else [value]:
+                arrays = (item.codes, item.values) if isinstance(item, Column) else (item,)
+                total += sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
+        return total
+
     # ----------------------------------------------------------------- filters
 
     def supports(self, filters: Filters) -> bool:
@@ -382,7 +393,7 @@ def build_summary(con: duckdb.DuckDBPyConnection) -> Summary:
 
     cell_key = np.where(
         cell_codes < len(cells.values), (cell_codes.astype(np.int64) * n_types + types.codes) * 2 + coarse, -1
-    )
+    ).astype(np.int32 if len(cells.values) * n_types * 2 < 2**31 else np.int64)
     cell_x, cell_y = _cell_centres(cells.values, radius)
     summary = Summary(
         n=n, n_dated=n_dated, day=day, columns=columns, placed=placed, confidence=confidence,
