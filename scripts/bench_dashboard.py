@@ -193,7 +193,7 @@ def apptest_changes(db: Path, steps: list[Step]) -> list[tuple[str, float]]:
     return results
 
 
-def corrections_and_clusters(db: Path, cat: queries.Catalog, n_corrections: int = 200) -> None:
+def corrections_and_clusters(db: Path, cat: queries.Catalog, use_summary: bool, n_corrections: int = 200) -> None:
     """The corrections overlay and the one-point-per-event view (issue 8): cost of a correction or an undo
     on the big database, and the filter changes again with the corrections in place (the map's default,
     one point per event, is part of every change: `one_change`)."""
@@ -216,10 +216,12 @@ def corrections_and_clusters(db: Path, cat: queries.Catalog, n_corrections: int 
         reapply = time.perf_counter() - t0
     print(f"\n{n_corrections} corrections: median {statistics.median(fix_ms):.0f} ms, max {max(fix_ms):.0f} ms each; "
           f"laying all of them again (after an extraction) {1000 * reapply:.0f} ms")
-    with queries.read_connection(db) as con:  # a correction changes the data: the app builds a new summary
-        t0 = time.perf_counter()
-        summary = build_summary(con)
-    print(f"summary after the corrections: {1000 * (time.perf_counter() - t0):.0f} ms")
+    summary = None
+    if use_summary:
+        with queries.read_connection(db) as con:  # a correction changes the data: the app builds a new summary
+            t0 = time.perf_counter()
+            summary = build_summary(con)
+        print(f"summary after the corrections: {1000 * (time.perf_counter() - t0):.0f} ms")
     print(f"{'with corrections':34} {'server ms':>9}  result")
     for step in filter_changes(cat.first_day, cat.last_day):
         seconds, _, result = min((one_change(db, cat, step.filters, summary) for _ in range(2)), key=lambda r: r[0])
@@ -296,7 +298,7 @@ def main() -> None:
     if args.db.is_dir():
         print("\n(a Parquet dataset takes no corrections: events.store.corrections writes a DuckDB file only)")
     elif not args.no_corrections:
-        corrections_and_clusters(args.db, cat)
+        corrections_and_clusters(args.db, cat, not args.no_summary)
     if not args.no_apptest:
         print()
         for name, seconds in apptest_changes(args.db, []):
