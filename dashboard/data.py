@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -100,6 +101,21 @@ def load_summary(db: str, stamp: Stamp) -> Summary:
     """
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return build_summary(con)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def load_text_rows(db: str, stamp: Stamp, text: str) -> np.ndarray | None:
+    """The summary's rows whose sentence holds `text` (`Summary.text_hits`), one scan per text and state."""
+    summary = load_summary(db, stamp)
+    with queries.read_connection(db, READ_WAIT_SECONDS) as con:
+        return summary.text_hits(con, text)
+
+
+def summary_for(db: str, stamp: Stamp, filters: Filters) -> Summary:
+    """The summary of this database state, narrowed to the filters' text when they search one."""
+    summary = load_summary(db, stamp)
+    text = filters.text.strip().lower()
+    return summary.narrowed(text, load_text_rows(db, stamp, text)) if text else summary
 
 
 @dataclass(frozen=True)
@@ -207,7 +223,7 @@ def load_view(
     playback step (which change `view`) does not scan for it again.
     """
     timeline = load_base_timeline(db, stamp, base, span, bin_unit, _unfiltered)
-    summary = load_summary(db, stamp)
+    summary = summary_for(db, stamp, view)  # the brush and playback change dates only: the text is base's
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return compute_view(con, base, view, span, bounds, centroids, max_points, bin_unit=bin_unit,
                             base_timeline=timeline, per_event=per_event, summary=summary)
@@ -219,7 +235,7 @@ def load_base_timeline(
     _unfiltered: pd.DataFrame | None = None,
 ) -> tuple[str, pd.DataFrame, Counts]:
     """`compute_base_timeline` over one short-lived connection, cached per (database state, base filters)."""
-    summary = load_summary(db, stamp)
+    summary = summary_for(db, stamp, base)
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return compute_base_timeline(con, base, span, bin_unit, _unfiltered, summary)
 
@@ -253,7 +269,7 @@ def basemap_problem() -> str | None:
 def load_facets(db: str, stamp: Stamp, filters: Filters) -> dict[str, pd.DataFrame]:
     """Each sidebar facet's counts under the other active filters (`queries.live_facets`)."""
     cat = load_catalog(db, stamp)
-    summary = load_summary(db, stamp)
+    summary = summary_for(db, stamp, filters)
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return queries.live_facets(con, filters, catalog_facets(cat), actor_limit=MAX_ACTOR_OPTIONS, summary=summary)
 

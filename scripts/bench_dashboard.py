@@ -150,6 +150,7 @@ def one_change(
     t0 = time.perf_counter()
     span = (filters.date_from or cat.first_day, filters.date_to or cat.last_day)
     with queries.read_connection(db) as con:
+        summary = summary.for_filters(con, filters) if summary is not None else None  # a text search: one scan
         v = data.compute_view(con, filters, filters, span, cat.bounds, unfiltered=cat.groups,
                               per_event=True, summary=summary)  # as the app calls it, "one point per event"
         t_facets = time.perf_counter()

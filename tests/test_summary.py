@@ -40,6 +40,9 @@ FILTERS = [
     Filters(place="none", types=("CONSULT",)),
     Filters(min_confidence=0.999),
     Filters(countries=("XX",)),  # matches nothing
+    Filters(text="pipeline"),
+    Filters(text="  PIPELINE ", types=("SANCTION",), date_from=date(2022, 1, 1)),
+    Filters(text="no sentence says this"),
 ]
 
 
@@ -53,6 +56,12 @@ def summaries(events_source: Path):  # noqa: F811
         yield events_source, build_summary(con)
 
 
+def narrowed(source: Path, summary, filters: Filters):
+    """The summary as the app asks it: narrowed to the filters' text by one scan, when they have one."""
+    with queries.read_connection(source) as con:
+        return summary.for_filters(con, filters)
+
+
 def rows(frame: pd.DataFrame) -> list[tuple]:
     """A frame's rows, in a fixed order (empty frames of either dtype compare equal)."""
     return sorted(map(tuple, frame.astype(object).where(frame.notna(), None).itertuples(index=False)), key=repr)
@@ -64,6 +73,7 @@ def test_timeline_groups_and_counts_equal_sql(summaries, filters: Filters) -> No
     with queries.read_connection(source) as con:
         sql = queries.timeline_groups(con, filters)
         counts = queries.count_summary(con, filters)
+    summary = narrowed(source, summary, filters)
     assert rows(summary.timeline_groups(filters)) == rows(sql)
     with queries.read_connection(source) as con:
         assert queries.count_summary(con, filters, summary=summary) == counts
@@ -74,7 +84,7 @@ def test_every_facet_count_equals_sql(summaries, filters: Filters) -> None:
     source, summary = summaries
     with queries.read_connection(source) as con:
         sql = queries.live_facets(con, filters)
-    ours = summary.live_facets(filters, {}, actor_limit=5000)
+    ours = narrowed(source, summary, filters).live_facets(filters, {}, actor_limit=5000)
     assert set(ours) == set(sql)
     for facet in set(sql) - {"actor_live"}:
         assert list(ours[facet]["value"]) == list(sql[facet]["value"]), facet  # most frequent first, then by name
@@ -86,6 +96,7 @@ def test_every_facet_count_equals_sql(summaries, filters: Filters) -> None:
 def test_hexagons_equal_sql(summaries, filters: Filters) -> None:
     source, summary = summaries
     radius = queries.hex_radius(summary.bounds)
+    summary = narrowed(source, summary, filters)
     with queries.read_connection(source) as con:
         sql = queries.hex_bins(con, filters, radius)
         ours = queries.hex_bins(con, filters, radius, summary)
@@ -107,6 +118,7 @@ def test_hexagons_of_another_radius_come_from_sql(summaries) -> None:
 @pytest.mark.parametrize("filters", FILTERS, ids=label)
 def test_the_day_hints_change_no_table_page_and_no_point(summaries, filters: Filters, limit: int) -> None:
     source, summary = summaries
+    summary = narrowed(source, summary, filters)
     with queries.read_connection(source) as con:
         assert queries.table(con, filters, limit, summary).equals(queries.table(con, filters, limit))
         for per_event in (False, True):
@@ -115,15 +127,20 @@ def test_the_day_hints_change_no_table_page_and_no_point(summaries, filters: Fil
             )
 
 
-def test_a_text_search_is_left_to_sql(summaries) -> None:
+def test_a_text_search_needs_the_summary_narrowed_to_it(summaries) -> None:
     source, summary = summaries
     filters = Filters(text="pipeline", types=("SANCTION",))
     assert not summary.supports(filters)
-    with queries.read_connection(source) as con:
+    with pytest.raises(ValueError, match="narrow it first"):
+        summary.mask(filters)
+    with queries.read_connection(source) as con:  # not narrowed: every answer comes from SQL
         assert queries.count_summary(con, filters, summary=summary) == queries.count_summary(con, filters)
         assert queries.count_summary(con, filters).matching > 0
-        facets = queries.live_facets(con, filters, summary=summary)
-        assert list(facets["type"]["n"]) == list(queries.live_facets(con, filters)["type"]["n"])
+        hits = summary.text_hits(con, filters.text)
+    ours = summary.narrowed(filters.text, hits)
+    assert ours.supports(filters) and ours.supports(Filters(text=" Pipeline")) and ours.supports(Filters())
+    assert not ours.supports(Filters(text="pipelines"))
+    assert ours.day is summary.day  # narrowing shares the arrays
 
 
 def test_the_actor_index_finds_names_among_targets_and_state_roll_ups(summaries) -> None:
@@ -204,7 +221,9 @@ def test_an_empty_database_gives_a_summary_that_answers_nothing(tmp_path: Path) 
         summary = build_summary(con)
         assert summary.n == 0 and summary.bounds is None
         for filters in FILTERS:
-            assert queries.count_summary(con, filters, summary=summary) == queries.count_summary(con, filters)
-            assert summary.live_facets(filters, {}, 10)["type"].empty
-            assert summary.hex_counts(filters, summary.radius).empty
-            assert summary.table_cutoff(filters, 10) is None
+            ours = summary.for_filters(con, filters)
+            assert ours.supports(filters)
+            assert queries.count_summary(con, filters, summary=ours) == queries.count_summary(con, filters)
+            assert ours.live_facets(filters, {}, 10)["type"].empty
+            assert ours.hex_counts(filters, summary.radius).empty
+            assert ours.table_cutoff(filters, 10) is None

@@ -8,10 +8,12 @@ A `Summary` holds, per event, only what the filters and the aggregates read,
 as codes into sorted dictionaries: day, date precision, type, mode, status,
 country, region, placed, confidence, its article's report day (undated events
 only), its hexagon cell, and a code for its set of actor names (an actor index:
-name -> the sets holding it -> the events of those sets). Every filter but the
-free-text search then becomes a few boolean numpy operations, and the
-timeline, counts, facet counts and hexagons are `np.bincount`s over the
-matching rows. Only the table page and the map's points still read raw rows,
+name -> the sets holding it -> the events of those sets). Every filter then
+becomes a few boolean numpy operations, and the timeline, counts, facet
+counts and hexagons are `np.bincount`s over the matching rows. The sentences
+are not held: a free-text search is one SQL scan that names its rows by a
+hash of their event ids (`text_hits`, `narrowed`), where the SQL path scanned
+the sentences five times. Only the table page and the map's points still read raw rows,
 and they get the range of days the matching rows lie in, so a Parquet
 dataset (sorted by day) reads only the files of those days.
 
@@ -23,8 +25,8 @@ as the catalog and every cached query. A new extraction or a correction gives
 a new stamp, so a new summary; an old one is never consulted for new data.
 
 It answers exactly what `events.store.queries` answers with SQL (the tests
-compare the two on every filter); a filter it cannot answer (`supports`)
-goes to SQL.
+compare the two on every filter); a filter it cannot answer (`supports`: a
+text it was not narrowed to) goes to SQL.
 """
 
 from __future__ import annotations
@@ -113,6 +115,12 @@ class Summary:
     cell_x: np.ndarray  # Mercator radians of each cell's centre
     cell_y: np.ndarray
     bounds: tuple[float, float, float, float] | None
+    # text search: hash(event_id) of every row, sorted, and the row of each (empty when two ids share a hash);
+    # `text_rows` marks the rows whose sentence holds `text` (`narrowed`)
+    id_hashes: np.ndarray
+    id_rows: np.ndarray
+    text: str = ""
+    text_rows: np.ndarray | None = None
 
     @property
     def nbytes(self) -> int:
@@ -128,8 +136,47 @@ class Summary:
     # ----------------------------------------------------------------- filters
 
     def supports(self, filters: Filters) -> bool:
-        """Whether the summary can answer `filters`: everything but a free-text search over sentences."""
-        return not filters.text.strip()
+        """Whether the summary can answer `filters`: any without free text, and those with the text
+        whose rows it was `narrowed` to."""
+        text = filters.text.strip().lower()
+        return not text or (self.text_rows is not None and text == self.text)
+
+    def text_hits(self, con: duckdb.DuckDBPyConnection, text: str) -> np.ndarray | None:
+        """The rows whose sentence contains `text` (as `queries.where_parts` matches it), by one scan
+        of the sentences; None when the ids cannot name rows (two ids with one hash: never seen).
+
+        Why: the sentences are the one thing the summary does not hold. The SQL path scanned them
+        five times per change (timeline, hexagons, table twice, facets); this scans them once, and
+        the summary answers the rest.
+        """
+        if self.n and not len(self.id_hashes):
+            return None
+        hashes = con.execute(
+            """SELECT hash(event_id) AS h FROM events
+               WHERE NOT coalesce(not_event, FALSE) AND contains(lower(sentence), $text)""",
+            {"text": text.strip().lower()},
+        ).fetchnumpy()["h"]
+        hashes = np.asarray(hashes, dtype=np.uint64)
+        at = np.searchsorted(self.id_hashes, hashes)
+        if len(at) and (at.max() >= len(self.id_hashes) or (self.id_hashes[at] != hashes).any()):
+            return None  # the data changed under this summary: leave it to SQL
+        return np.sort(self.id_rows[at]).astype(np.int32)
+
+    def narrowed(self, text: str, rows: np.ndarray | None) -> Summary:
+        """This summary, answering filters with `text` too, given `text_hits(con, text)`; itself when
+        `rows` is None. The arrays are shared, not copied."""
+        if rows is None:
+            return self
+        mask = np.zeros(self.n, dtype=bool)
+        mask[rows] = True
+        mask.flags.writeable = False
+        return replace(self, text=text.strip().lower(), text_rows=mask)
+
+    def for_filters(self, con: duckdb.DuckDBPyConnection, filters: Filters) -> Summary:
+        """The summary to answer `filters` with: narrowed to their text, if they have one."""
+        if not filters.text.strip() or self.supports(filters):
+            return self
+        return self.narrowed(filters.text, self.text_hits(con, filters.text))
 
     def masks(self, filters: Filters) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
         """(the rows every field-less clause keeps, or None for all; each active field's rows).
@@ -165,6 +212,10 @@ class Summary:
             keep(self.placed)
         elif filters.place == "none":
             keep(~self.placed)
+        if filters.text.strip():
+            if not self.supports(filters):
+                raise ValueError(f"this summary holds no text search for {filters.text!r}: narrow it first")
+            keep(self.text_rows)  # type: ignore[arg-type]
         if filters.min_confidence > 0:
             first = int(np.searchsorted(self.confidence.values.astype("float64"), float(filters.min_confidence)))
             lut = np.arange(len(self.confidence.values) + 1) >= first
@@ -332,7 +383,7 @@ def build_summary(con: duckdb.DuckDBPyConnection) -> Summary:
             )
             SELECT day, {", ".join(CATEGORIES)}, lat IS NOT NULL AND lon IS NOT NULL AS placed, lon, lat, confidence,
                    CASE WHEN day IS NULL THEN r.rd END AS rd, CASE WHEN day IS NULL THEN r.rp END AS rp,
-                   hash(actors, targets, actor_countries, actor_sectors) AS who
+                   hash(actors, targets, actor_countries, actor_sectors) AS who, hash(event_id) AS id_hash
             FROM events LEFT JOIN reports r USING (doc_id) WHERE NOT coalesce(not_event, FALSE)"""
     )
     reader = relation.to_arrow_reader(BATCH_ROWS)
@@ -347,6 +398,7 @@ def build_summary(con: duckdb.DuckDBPyConnection) -> Summary:
     day = _concat([b["day"] for b in batches], np.int32)
     placed = _concat([b["placed"] for b in batches], bool)
     report_day = _concat([b["rd"] for b in batches], np.int32)
+    id_hash = _concat([b["id_hash"] for b in batches], np.uint64)
     geo = columns["geo_precision"]
     coarse = ~geo.lut(["point"])[geo.codes] & (geo.codes < len(geo.values))  # geo_precision <> 'point'; NULL: not
 
@@ -365,6 +417,11 @@ def build_summary(con: duckdb.DuckDBPyConnection) -> Summary:
     confidence = replace(confidence, codes=confidence.codes[order])
     report_precision = replace(report_precision, codes=report_precision.codes[order])
     who_codes, cell_codes = who_hashes.codes[order], cells.codes[order]
+    id_hash = id_hash[order]
+    id_rows = np.argsort(id_hash, kind="stable").astype(np.int32)
+    id_hashes = id_hash[id_rows]
+    if len(id_hashes) > 1 and (id_hashes[1:] == id_hashes[:-1]).any():  # ids cannot name rows: text goes to SQL
+        id_hashes, id_rows = id_hashes[:0], id_rows[:0]
     n_dated = int(np.count_nonzero(day != NO_DAY))
 
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if n else np.zeros(0, np.int64)
@@ -400,6 +457,7 @@ def build_summary(con: duckdb.DuckDBPyConnection) -> Summary:
         report_day=report_day, own_key=own_key, own_groups=own_groups, report_key=report_key,
         report_groups=report_groups, who=who, set_offsets=set_offsets, set_names=set_names, names=names,
         radius=radius, cell_key=cell_key, cell_x=cell_x, cell_y=cell_y, bounds=bounds,
+        id_hashes=id_hashes, id_rows=id_rows,
     )  # fmt: skip
     _freeze(summary)
     return summary
@@ -420,6 +478,7 @@ def _encode_batch(batch: pa.RecordBatch, radius: float) -> dict[str, Any]:
         out[name] = pc.dictionary_encode(batch.column(name))
     out["day"] = _day_numbers(batch.column("day"))
     out["rd"] = _day_numbers(batch.column("rd"))
+    out["id_hash"] = batch.column("id_hash").to_numpy(zero_copy_only=False)
     out["placed"] = batch.column("placed").to_numpy(zero_copy_only=False).astype(bool)
     placed = np.flatnonzero(out["placed"])  # only placed events have a cell
     lon = batch.column("lon").to_numpy(zero_copy_only=False)[placed]
