@@ -156,7 +156,7 @@ class Summary:
                WHERE NOT coalesce(not_event, FALSE) AND contains(lower(sentence), $text)""",
             {"text": text.strip().lower()},
         ).fetchnumpy()["h"]
-        hashes = np.asarray(hashes, dtype=np.uint64)
+        hashes = np.sort(np.asarray(hashes, dtype=np.uint64))  # sorted needles: searchsorted 150 -> 10 ms at 10M
         at = np.searchsorted(self.id_hashes, hashes)
         if len(at) and (at.max() >= len(self.id_hashes) or (self.id_hashes[at] != hashes).any()):
             return None  # the data changed under this summary: leave it to SQL
@@ -390,15 +390,16 @@ def build_summary(con: duckdb.DuckDBPyConnection) -> Summary:
     for batch in reader:
         batches.append(_encode_batch(batch, radius))
     n = sum(len(b["day"]) for b in batches)
-    columns = {name: _merge_codes([b[name] for b in batches]) for name in CATEGORIES}
-    confidence = _merge_codes([b["confidence"] for b in batches])
-    report_precision = _merge_codes([b["rp"] for b in batches])
-    who_hashes = _merge_codes([b["who"] for b in batches])
-    cells = _merge_codes([b["cell"] for b in batches])
-    day = _concat([b["day"] for b in batches], np.int32)
-    placed = _concat([b["placed"] for b in batches], bool)
-    report_day = _concat([b["rd"] for b in batches], np.int32)
-    id_hash = _concat([b["id_hash"] for b in batches], np.uint64)
+    columns = {name: _merge_codes(batches, name) for name in CATEGORIES}
+    confidence = _merge_codes(batches, "confidence")
+    report_precision = _merge_codes(batches, "rp")
+    who_hashes = _merge_codes(batches, "who")
+    cells = _merge_codes(batches, "cell")
+    day = _concat([b.pop("day") for b in batches], np.int32)
+    placed = _concat([b.pop("placed") for b in batches], bool)
+    report_day = _concat([b.pop("rd") for b in batches], np.int32)
+    id_hash = _concat([b.pop("id_hash") for b in batches], np.uint64)
+    del batches
     geo = columns["geo_precision"]
     coarse = ~geo.lut(["point"])[geo.codes] & (geo.codes < len(geo.values))  # geo_precision <> 'point'; NULL: not
 
@@ -475,7 +476,7 @@ def _encode_batch(batch: pa.RecordBatch, radius: float) -> dict[str, Any]:
     """One batch of rows as numpy arrays and per-batch dictionaries (merged by `_merge_codes`)."""
     out: dict[str, Any] = {}
     for name in (*CATEGORIES, "confidence", "rp", "who"):
-        out[name] = pc.dictionary_encode(batch.column(name))
+        out[name] = _batch_codes(pc.dictionary_encode(batch.column(name)))
     out["day"] = _day_numbers(batch.column("day"))
     out["rd"] = _day_numbers(batch.column("rd"))
     out["id_hash"] = batch.column("id_hash").to_numpy(zero_copy_only=False)
@@ -485,7 +486,7 @@ def _encode_batch(batch: pa.RecordBatch, radius: float) -> dict[str, Any]:
     lat = batch.column("lat").to_numpy(zero_copy_only=False)[placed]
     cell = np.zeros(len(out["placed"]), dtype=np.int64)
     cell[placed] = _cell_of(lon, lat, radius)
-    out["cell"] = pc.dictionary_encode(pa.array(cell, mask=~out["placed"]))
+    out["cell"] = _batch_codes(pc.dictionary_encode(pa.array(cell, mask=~out["placed"])))
     return out
 
 
@@ -495,19 +496,33 @@ def _day_numbers(column: pa.Array) -> np.ndarray:
     return pc.fill_null(days, NO_DAY).to_numpy(zero_copy_only=False).astype(np.int32)
 
 
-def _merge_codes(parts: list[pa.DictionaryArray]) -> Column:
-    """Per-batch dictionary arrays -> one `Column` with a sorted global dictionary (NULL coded last)."""
-    if not parts:
+def _batch_codes(encoded: pa.DictionaryArray) -> tuple[np.ndarray, pa.Array]:
+    """A batch's dictionary codes in the smallest integer type (NULL: the dictionary's length), and
+    the dictionary. Arrow's int32 indices held for every batch until the merge were most of the
+    build's peak memory."""
+    dtype = np.min_scalar_type(len(encoded.dictionary))
+    indices = pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy(zero_copy_only=False).astype(dtype)
+    return indices, encoded.dictionary
+
+
+def _merge_codes(batches: list[dict[str, Any]], name: str) -> Column:
+    """The batches' `name` codes -> one `Column` with a sorted global dictionary (NULL coded last).
+
+    Each batch's part is dropped once merged, so the build holds one copy of the column at a time.
+    """
+    if not batches:
         return Column(np.zeros(0, np.int32), np.zeros(0, dtype=object))
-    values = pc.unique(pa.concat_arrays([p.dictionary for p in parts]))
+    values = pc.unique(pa.concat_arrays([b[name][1] for b in batches]))
     values = values.take(pc.sort_indices(values))
     dtype = np.min_scalar_type(len(values))
-    codes = []
-    for part in parts:
-        lut = np.append(pc.index_in(part.dictionary, values).to_numpy(zero_copy_only=False), len(values)).astype(dtype)
-        indices = pc.fill_null(part.indices, len(part.dictionary)).to_numpy(zero_copy_only=False)
-        codes.append(lut[indices])
-    return Column(np.concatenate(codes), np.asarray(values.to_pylist(), dtype=object))
+    codes = np.empty(sum(len(b[name][0]) for b in batches), dtype=dtype)
+    at = 0
+    for batch in batches:
+        indices, dictionary = batch.pop(name)
+        lut = np.append(pc.index_in(dictionary, values).to_numpy(zero_copy_only=False), len(values)).astype(dtype)
+        codes[at: at + len(indices)] = lut[indices]
+        at += len(indices)
+    return Column(codes, np.asarray(values.to_pylist(), dtype=object))
 
 
 def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
