@@ -479,7 +479,8 @@ def _encode_batch(batch: pa.RecordBatch, radius: float) -> dict[str, Any]:
         out[name] = _batch_codes(pc.dictionary_encode(batch.column(name)))
     out["day"] = _day_numbers(batch.column("day"))
     out["rd"] = _day_numbers(batch.column("rd"))
-    out["id_hash"] = batch.column("id_hash").to_numpy(zero_copy_only=False)
+    # a copy: a zero-copy view would keep DuckDB's whole batch (sentences too) alive until the end
+    out["id_hash"] = batch.column("id_hash").to_numpy(zero_copy_only=False).copy()
     out["placed"] = batch.column("placed").to_numpy(zero_copy_only=False).astype(bool)
     placed = np.flatnonzero(out["placed"])  # only placed events have a cell
     lon = batch.column("lon").to_numpy(zero_copy_only=False)[placed]
