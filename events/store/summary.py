@@ -44,10 +44,12 @@ from events.store.queries import (
     COARSE_DATE_PRECISIONS,
     DATING_CHOICES,
     FACET_COLUMNS,
+    FACET_FIELDS,
     MERCATOR_MAX_LAT,
     PLACE_CHOICES,
     REPORT_DAY_SQL,
     REPORT_PRECISION_SQL,
+    SMALL_FACETS,
     STATE_PREFIX,
     STATE_SECTORS,
     Filters,
@@ -65,9 +67,7 @@ CATEGORIES: tuple[str, ...] = ("type", "mode", "status", "country", "admin1", "d
 FILTER_FIELDS: dict[str, str] = {  # Filters field -> the column its clause compares
     "types": "type", "modes": "mode", "countries": "country", "admin1": "admin1", "statuses": "status",
 }  # fmt: skip
-FACET_FIELDS: dict[str, str] = {  # sidebar facet -> the Filters field it sets
-    "type": "types", "mode": "modes", "status": "statuses", "country": "countries", "admin1": "admin1",
-}  # fmt: skip
+SMALL_FACET_FIELDS: dict[str, str] = {facet: FACET_FIELDS[facet] for facet in SMALL_FACETS}  # facet -> its field
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class Column:
         return np.append(np.isin(self.values, np.asarray(list(wanted), dtype=object)), False)
 
     def where(self, wanted: tuple[Any, ...] | list[Any]) -> np.ndarray:
+        """A boolean per row: whether its value is one of `wanted` (SQL's list_contains; NULL never)."""
         return self.lut(wanted)[self.codes]
 
 
@@ -294,7 +295,7 @@ class Summary:
                 found[key] = None if mask is None else np.flatnonzero(mask)
             return found[key]
 
-        for facet, field in FACET_FIELDS.items():
+        for facet, field in SMALL_FACET_FIELDS.items():
             if replace(filters, **{field: ()}) == Filters() and facet in catalog_facets:
                 out[facet] = catalog_facets[facet]
                 continue
