@@ -20,12 +20,14 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from events.ingest.limits import MAX_UPLOAD_MB
 from events.store import queries
 from events.store.queries import Catalog, Counts, EventDetail, Filters
+from events.store.summary import Summary, build_summary
 from events_dashboard import basemap
 
 DEFAULT_DB = Path("data") / "events.duckdb"
@@ -81,8 +83,39 @@ def extraction_note(db: Path) -> str | None:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def load_catalog(db: str, stamp: Stamp) -> Catalog:
+    """The catalog of this database state, its counts taken from the state's summary."""
+    summary = load_summary(db, stamp)
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
-        return queries.catalog(con)
+        return queries.catalog(con, summary)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Indexing the events…")
+def load_summary(db: str, stamp: Stamp) -> Summary:
+    """The events' summary (`events.store.summary`), built once per database state.
+
+    A resource, not data: every session shares the one object (its arrays are
+    read-only), where `st.cache_data` would copy hundreds of MB per call at
+    10M events. Keyed on the stamp like every cached query, so new events or a
+    correction give a new summary; two entries let a session still on the old
+    state finish its rerun while the new one is built.
+    """
+    with queries.read_connection(db, READ_WAIT_SECONDS) as con:
+        return build_summary(con)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def load_text_rows(db: str, stamp: Stamp, text: str) -> np.ndarray | None:
+    """The summary's rows whose sentence holds `text` (`Summary.text_hits`), one scan per text and state."""
+    summary = load_summary(db, stamp)
+    with queries.read_connection(db, READ_WAIT_SECONDS) as con:
+        return summary.text_hits(con, text)
+
+
+def summary_for(db: str, stamp: Stamp, filters: Filters) -> Summary:
+    """The summary of this database state, narrowed to the filters' text when they search one."""
+    summary = load_summary(db, stamp)
+    text = filters.text.strip().lower()
+    return summary.narrowed(text, load_text_rows(db, stamp, text)) if text else summary
 
 
 @dataclass(frozen=True)
@@ -112,6 +145,7 @@ def compute_view(
     unfiltered: pd.DataFrame | None = None,
     base_timeline: tuple[str, pd.DataFrame, Counts] | None = None,
     per_event: bool = False,
+    summary: Summary | None = None,
 ) -> View:
     """Run every query of a rerun: counts, timeline, map layer, arcs, table page.
 
@@ -121,23 +155,27 @@ def compute_view(
     the data): with no filter in `base` the timeline then costs no scan.
     `base_timeline` is `base_timeline(...)` when the caller has it (a brush
     or a playback step changes `view` only, and the timeline stays).
+    `summary` (`events.store.summary`, built once per change of the data)
+    answers the timeline, counts and hexagons without scanning the events,
+    and narrows the table's and the points' queries to the days they need.
     Uncached, so the benchmark measures exactly what a filter change costs.
     """
     if base_timeline is None:
-        base_timeline = compute_base_timeline(con, base, span, bin_unit, unfiltered)
+        base_timeline = compute_base_timeline(con, base, span, bin_unit, unfiltered, summary)
     bin_unit, timeline, base_counts = base_timeline
     # Without a brush or playback the timeline's filters are the view's, and its scan gave the counts.
-    counts = base_counts if view == base else queries.count_summary(con, view)
+    counts = base_counts if view == base else queries.count_summary(con, view, summary=summary)
     if counts.on_map > max_points:
-        points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds))
+        points, cells = None, queries.hex_bins(con, view, queries.hex_radius(bounds), summary)
         fitted = _cells_bounds(cells)  # the hexagons' own extent: no second scan of the events
     else:  # with nothing to draw, LIMIT 0 gives the empty frame without reading the events
-        points, cells = queries.map_points(con, view, max_points if counts.on_map else 0, per_event), None
+        limit = max_points if counts.on_map else 0
+        points, cells = queries.map_points(con, view, limit, per_event, summary), None
         fitted = None if points.empty else (
             float(points["lon"].min()), float(points["lat"].min()), float(points["lon"].max()), float(points["lat"].max())
         )  # fmt: skip
     arcs = queries.actor_arcs(con, view, centroids) if centroids else None
-    table = queries.table(con, view, table_rows if counts.matching else 0)
+    table = queries.table(con, view, table_rows if counts.matching else 0, summary)
     return View(counts, bin_unit, timeline, points, cells, arcs, table, fitted)
 
 
@@ -147,11 +185,12 @@ def compute_base_timeline(
     span: tuple[date, date] | None,
     bin_unit: str | None,
     unfiltered: pd.DataFrame | None = None,
+    summary: Summary | None = None,
 ) -> tuple[str, pd.DataFrame, Counts]:
     """The timeline over the sidebar's filters and their counts (`queries.timeline_counts`), from the
-    catalog's groups when no filter is set."""
+    catalog's groups when no filter is set, else from `summary` when it can answer the filters."""
     groups = unfiltered if base == Filters() else None
-    return queries.timeline_counts(con, base, bin_unit=bin_unit, span=span, groups=groups)
+    return queries.timeline_counts(con, base, bin_unit=bin_unit, span=span, groups=groups, summary=summary)
 
 
 def _cells_bounds(cells: pd.DataFrame) -> tuple[float, float, float, float] | None:
@@ -184,9 +223,10 @@ def load_view(
     playback step (which change `view`) does not scan for it again.
     """
     timeline = load_base_timeline(db, stamp, base, span, bin_unit, _unfiltered)
+    summary = summary_for(db, stamp, view)  # the brush and playback change dates only: the text is base's
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
         return compute_view(con, base, view, span, bounds, centroids, max_points, bin_unit=bin_unit,
-                            base_timeline=timeline, per_event=per_event)
+                            base_timeline=timeline, per_event=per_event, summary=summary)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -195,8 +235,9 @@ def load_base_timeline(
     _unfiltered: pd.DataFrame | None = None,
 ) -> tuple[str, pd.DataFrame, Counts]:
     """`compute_base_timeline` over one short-lived connection, cached per (database state, base filters)."""
+    summary = summary_for(db, stamp, base)
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
-        return compute_base_timeline(con, base, span, bin_unit, _unfiltered)
+        return compute_base_timeline(con, base, span, bin_unit, _unfiltered, summary)
 
 
 def load_timeline(
@@ -228,8 +269,9 @@ def basemap_problem() -> str | None:
 def load_facets(db: str, stamp: Stamp, filters: Filters) -> dict[str, pd.DataFrame]:
     """Each sidebar facet's counts under the other active filters (`queries.live_facets`)."""
     cat = load_catalog(db, stamp)
+    summary = summary_for(db, stamp, filters)
     with queries.read_connection(db, READ_WAIT_SECONDS) as con:
-        return queries.live_facets(con, filters, catalog_facets(cat), actor_limit=MAX_ACTOR_OPTIONS)
+        return queries.live_facets(con, filters, catalog_facets(cat), actor_limit=MAX_ACTOR_OPTIONS, summary=summary)
 
 
 def catalog_facets(cat: Catalog) -> dict[str, pd.DataFrame]:
