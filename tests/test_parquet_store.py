@@ -238,3 +238,33 @@ def test_the_dashboard_stamp_of_a_dataset_changes_when_a_batch_commits(
     items = seed_lines(seeds_dir)
     into_dataset(pipeline, [write_jsonl(tmp_path / "v2.jsonl", [first_half(items[0])])], dataset)
     assert db_stamp(dataset) != before
+
+
+def test_new_cluster_ids_rewrite_only_the_files_whose_ids_change(pipeline, seeds_dir: Path, tmp_path: Path) -> None:
+    """A cluster id given, then taken away: each time exactly the files holding those events are rewritten,
+    with every event's new id and the rows in their order (by day)."""
+    import pyarrow.parquet as pq
+
+    dataset = tmp_path / "ds"
+    into_dataset(pipeline, [seeds_dir / "articles.jsonl"], dataset)
+    files = sorted((dataset / "events").rglob("*.parquet"), key=lambda p: (-pq.read_metadata(p).num_rows, str(p)))
+    big, other = files[0], files[1]
+    order = pq.read_table(big).column("event_id").to_pylist()
+    lone = pq.read_table(other).column("event_id").to_pylist()[0]
+    clustered = "SELECT event_id, cluster_id FROM events WHERE cluster_id IS NOT NULL"
+    with read_connection(dataset) as con:
+        current = dict(con.execute(clustered).fetchall())
+    given = {**current, order[0]: "c-test", order[1]: "c-test", lone: "c-lone"}
+    taken = {k: v for k, v in given.items() if k != lone}
+
+    for assignments, changed in ((given, {big, other}), (taken, {other})):
+        before = snapshot(dataset)
+        with ParquetStore(str(dataset)) as store:
+            store.set_clusters(assignments)
+        after = snapshot(dataset)
+        rewritten = {dataset / n for n in before if n.endswith(".parquet") and before[n] != after.get(n)}
+        assert rewritten == changed
+        with read_connection(dataset) as con:
+            stored = dict(con.execute(clustered).fetchall())
+        assert stored == assignments
+        assert pq.read_table(big).column("event_id").to_pylist() == order

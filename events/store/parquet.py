@@ -35,7 +35,6 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from itertools import groupby
 
 import duckdb
 import pyarrow as pa
@@ -57,7 +56,6 @@ from events.store.database import (  # the DuckDB store's Arrow schemas and row 
 FLUSH_ARTICLES = 2000  # articles per committed batch: one articles file and one events file per month it touches
 UNDATED = "__HIVE_DEFAULT_PARTITION__"  # Hive's name for a null partition value; readers turn it back into NULL
 MANIFEST = "_manifest.json"
-REWRITE_FILES = 64  # events files read in one query when cluster ids change: bounds memory at any dataset size
 FORMAT = "event-atlas parquet dataset 1"
 
 
@@ -134,7 +132,15 @@ class ParquetStore:
         yield self.connection
 
     def set_clusters(self, assignments: dict[str, str | None]) -> None:
-        """Give every event its cluster_id, rewriting only the files where it changes."""
+        """Give every event its cluster_id, rewriting only the files where it changes.
+
+        One query over the dataset finds those files; each is then read,
+        relabelled and written on its own. A query per group of files, with
+        `filename IN (...)` over the dataset's view, read the whole dataset
+        each time (DuckDB did not turn the filter into a file list), so the
+        rewrite grew as the square of the dataset: 8.5 CPU s for 502 files
+        out of 1,865, 3.2 s this way (57.3 and 7.7 s at three times the files).
+        """
         rows = [(eid, cid) for eid, cid in assignments.items() if cid is not None]
         columns = list(zip(*rows)) or [[], []]
         table = pa.Table.from_arrays([pa.array(c, pa.string()) for c in columns], schema=_CLUSTER_SCHEMA)
@@ -145,24 +151,19 @@ class ParquetStore:
                 """SELECT DISTINCT e.filename FROM _event_files e LEFT JOIN _clusters c USING (event_id)
                    WHERE e.cluster_id IS DISTINCT FROM c.cluster_id ORDER BY 1"""
             ).fetchall()]
-            for start in range(0, len(stale), REWRITE_FILES):  # one query per group of files, not per file
-                group = stale[start : start + REWRITE_FILES]
-                fixed = con.sql(
-                    """SELECT e.* EXCLUDE (year, month) REPLACE (c.cluster_id AS cluster_id)
-                       FROM _event_files e LEFT JOIN _clusters c USING (event_id)
-                       WHERE e.filename IN (SELECT UNNEST($files))
-                       ORDER BY e.filename, e.day NULLS LAST, e.event_id""",
-                    params={"files": group},
-                ).to_arrow_table()
-                names = fixed.column("filename").to_pylist()
-                fixed = fixed.select(_EVENT_SCHEMA.names).cast(_EVENT_SCHEMA)
-                offset = 0
-                for name, rows in groupby(names):
-                    count = sum(1 for _ in rows)
-                    self._put(_local_name(name, self.root, self.base), fixed.slice(offset, count))
-                    offset += count
         finally:
             con.unregister("_clusters")
+        for name in stale:
+            self._relabel(_local_name(name, self.root, self.base), assignments)
+
+    def _relabel(self, name: str, assignments: dict[str, str | None]) -> None:
+        """Rewrite one events file with each event's cluster_id from `assignments` (None where it has none);
+        the rows keep their order, so the file stays sorted by day."""
+        table = pq.read_table(name, filesystem=self.fs, use_threads=False)  # a small file: threads cost more
+        table = table.select(_EVENT_SCHEMA.names).cast(_EVENT_SCHEMA)
+        ids = table.column("event_id").to_pylist()
+        labels = pa.array([assignments.get(event_id) for event_id in ids], pa.string())
+        self._put(name, table.set_column(table.schema.get_field_index("cluster_id"), "cluster_id", labels))
 
     def counts(self) -> tuple[int, int]:
         con = self.connection
