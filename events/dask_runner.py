@@ -175,7 +175,8 @@ def extract_and_store(
     (`events.store.parquet.write_batch`), and return the batch key and, per article, (error, warnings,
     sentences, events, text hash). A task run again (its worker lost) writes the same file names."""
     outcomes = work_with(config, chunk, limits)
-    key, hashes = write_batch(root, [ArticleResult(o.article, o.events) for o in outcomes if o.error is None])
+    key, hashes = write_batch(root, [ArticleResult(o.article, o.events) for o in outcomes if o.error is None],
+                              settings=config.fingerprint())
     return key, [(o.error, o.warnings, o.sentences, len(o.events), hashes.get(o.article.doc_id)) for o in outcomes]
 
 

@@ -35,6 +35,7 @@ from events.text.tokens import SentenceDoc
 from events.time.timex import TimexTagger, find_anchor
 from events.triggers.acts import frame_phrase, one_per_type
 from events.triggers.classify import TriggerFinder, in_ontology
+from events import __version__
 from events.triggers.confidence import ConfidenceModel
 from events.triggers.lexicon import Lexicon
 from events.triggers.magnitude import CasualtyReader
@@ -64,6 +65,12 @@ class PipelineConfig:
     # Records scored below this are not events often enough to keep (None: the model's own `keep_from`,
     # chosen on its out-of-fold table; 0 keeps every record, as the confidence model's training needs)
     min_confidence: float | None = None
+
+    def fingerprint(self) -> str:
+        """The settings that change what an article yields, with the package version: a store keys each
+        article on its text and these, so a rerun with other settings extracts it again (not "unchanged")."""
+        return (f"events {__version__}; ner {self.ner}; min_confidence {self.min_confidence}; "
+                f"gazetteer {self.gazetteer_path}; language {self.language}; geocoder {self.geocoder_url}")
 
     def build(self) -> "Pipeline":
         geocoder = None

@@ -191,7 +191,7 @@ def extract_paths(
     started = time.perf_counter()
     summary = ExtractSummary()
     if parquet is not None or (db is not None and Path(db).is_dir()):
-        dataset = ParquetStore(parquet if parquet is not None else str(db))
+        dataset = ParquetStore(parquet if parquet is not None else str(db), settings=config.fingerprint())
         try:
             _extract(paths, dataset, None, on_progress, out, pipeline, on_error, workers, config, limits, summary,
                      executor)
@@ -201,7 +201,7 @@ def extract_paths(
         _extract(paths, None, None, on_progress, out, pipeline, on_error, workers, config, limits, summary, executor)
     else:
         with ExtractionLock(Path(db), on_wait=on_error) as lock:
-            store = Store(db, hold=False, retry_seconds=WRITE_RETRY_SECONDS)
+            store = Store(db, hold=False, retry_seconds=WRITE_RETRY_SECONDS, settings=config.fingerprint())
             _extract(paths, store, lock, on_progress, out, pipeline, on_error, workers, config, limits, summary,
                      executor)
     summary.seconds = time.perf_counter() - started

@@ -205,3 +205,29 @@ def test_a_worker_rebuilds_the_same_pipeline_from_a_pickled_config(pipeline):
     assert [e.to_record() for e in rebuilt.extract_text(text, published="2024-03-27")] == [
         e.to_record() for e in pipeline.extract_text(text, published="2024-03-27")
     ]
+
+
+@pytest.mark.parametrize("store", ["duckdb", "parquet"])
+def test_a_rerun_with_other_settings_extracts_again_and_one_with_the_same_skips(tmp_path, seeds_dir, store):
+    from events.pipeline import PipelineConfig
+
+    source = _write_jsonl(tmp_path / "three.jsonl", _seed_lines(seeds_dir)[:3])
+    target = {"db": tmp_path / "e.duckdb"} if store == "duckdb" else {"db": None, "parquet": str(tmp_path / "ds")}
+
+    def run(config: PipelineConfig):
+        summary = extract_paths([source], workers=1, config=config, **target)
+        if store == "duckdb":
+            with duckdb.connect(str(target["db"]), read_only=True) as con:
+                stored = con.execute("SELECT min(confidence), count(*) FROM events").fetchone()
+        else:
+            with duckdb.connect() as con:
+                stored = con.execute("SELECT min(confidence), count(*) FROM read_parquet(?)",
+                                     [f"{target['parquet']}/events/**/*.parquet"]).fetchone()
+        return summary.skipped_unchanged, stored
+
+    skipped, (lowest, kept) = run(PipelineConfig())
+    assert skipped == 0 and lowest >= 0.35
+    skipped, (lowest, every) = run(PipelineConfig(min_confidence=0.0))  # asked for every record: not "unchanged"
+    assert skipped == 0 and lowest < 0.35 and every > kept
+    skipped, (_, again) = run(PipelineConfig(min_confidence=0.0))
+    assert skipped == 3 and again == every

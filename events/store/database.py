@@ -47,9 +47,13 @@ class ArticleResult:
     events: Sequence[Event]
 
 
-def text_hash(text: str) -> str:
+def text_hash(text: str, settings: str = "") -> str:
+    """The key of an article's extraction: its text and the settings it was extracted with
+    (`PipelineConfig.fingerprint`), so that a run with other settings (a new version, another
+    `--min-confidence` or `--ner`) extracts the article again instead of skipping it as unchanged."""
     # surrogatepass: a lone surrogate must not make hashing (and so storing) fail
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    key = text if not settings else f"{text}\x1f{settings}"
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def connect(path: Path, read_only: bool = False, retry_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
@@ -79,9 +83,12 @@ class Store:
     processes can read it between operations: what a long extraction uses.
     """
 
-    def __init__(self, path: Path, hold: bool = True, retry_seconds: float = LOCK_RETRY_SECONDS) -> None:
+    def __init__(
+        self, path: Path, hold: bool = True, retry_seconds: float = LOCK_RETRY_SECONDS, settings: str = ""
+    ) -> None:
         self.path = Path(path)
         self.retry_seconds = retry_seconds
+        self.settings = settings  # what the articles are extracted with: part of each article's `text_hash`
         self._con: duckdb.DuckDBPyConnection | None = None
         con = connect(self.path, retry_seconds=retry_seconds)
         schema = resources.files("events.store").joinpath("schema.sql").read_text(encoding="utf-8")
@@ -144,7 +151,7 @@ class Store:
             [sorted({a.doc_id for a in articles})],
         )
         stored = dict(rows)
-        return [stored.get(a.doc_id) == text_hash(a.text) for a in articles]
+        return [stored.get(a.doc_id) == text_hash(a.text, self.settings) for a in articles]
 
     def write(self, batch: Iterable[ArticleResult]) -> int:
         """Upsert a batch of articles with their events in one transaction; return events written.
@@ -158,7 +165,7 @@ class Store:
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         doc_ids = [r.article.doc_id for r in batch]
         article_rows = [
-            (a.doc_id, a.title, a.url, a.published, a.source, a.text, text_hash(a.text), now)
+            (a.doc_id, a.title, a.url, a.published, a.source, a.text, text_hash(a.text, self.settings), now)
             for a in (r.article for r in batch)
         ]
         event_rows = [_event_row(e) for r in batch for e in r.events]

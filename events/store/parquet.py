@@ -70,8 +70,9 @@ class ParquetStore:
 
     batch_size = FLUSH_ARTICLES
 
-    def __init__(self, root: str, flush_articles: int = FLUSH_ARTICLES) -> None:
+    def __init__(self, root: str, flush_articles: int = FLUSH_ARTICLES, settings: str = "") -> None:
         self.root = str(root).rstrip("/")
+        self.settings = settings  # what the articles are extracted with: part of each article's `text_hash`
         self.batch_size = flush_articles
         self.fs, self.base = _filesystem(self.root)
         self._pending: list[ArticleResult] = []
@@ -105,7 +106,7 @@ class ParquetStore:
             [sorted({a.doc_id for a in articles})],
         ).fetchall()
         stored = dict(rows)
-        return [stored.get(a.doc_id) == text_hash(a.text) for a in articles]
+        return [stored.get(a.doc_id) == text_hash(a.text, self.settings) for a in articles]
 
     def write(self, batch: Iterable[ArticleResult]) -> int:
         """Queue a batch; every FLUSH_ARTICLES articles become one committed batch of files."""
@@ -190,7 +191,7 @@ class ParquetStore:
 
     def _commit(self, results: list[ArticleResult]) -> None:
         """Write one batch (`write_batch`), then drop the older versions of its articles."""
-        key, hashes = write_batch(self.root, results, self.fs, self.base)
+        key, hashes = write_batch(self.root, results, self.fs, self.base, self.settings)
         self._views_stale = True
         self._adopt([(doc_id, value, key) for doc_id, value in hashes.items()])
 
@@ -281,6 +282,7 @@ class ParquetStore:
 
 def write_batch(
     root: str, results: Sequence[ArticleResult], fs: pafs.FileSystem | None = None, base: str | None = None,
+    settings: str = "",
 ) -> tuple[str, dict[str, str]]:
     """Write one batch's files, events by month first and the articles file (the commit) last.
 
@@ -293,7 +295,7 @@ def write_batch(
     if fs is None or base is None:
         fs, base = _filesystem(str(root).rstrip("/"))
     latest = {r.article.doc_id: r for r in results}  # a doc_id given twice: the later one wins, as in DuckDB
-    hashes = {doc: text_hash(r.article.text) for doc, r in latest.items()}
+    hashes = {doc: text_hash(r.article.text, settings) for doc, r in latest.items()}
     if not latest:
         return "", {}
     key = batch_key(hashes)
