@@ -104,14 +104,13 @@ def extract(paths: tuple[Path, ...], db: Path, out, no_db: bool, workers: int | 
             require_model()
         except NerUnavailable as err:
             raise click.ClickException(str(err)) from err
-    config = PipelineConfig(ner=ner_name, min_confidence=min_confidence)
+    config = PipelineConfig(ner=ner_name, min_confidence=min_confidence, geocoder_url=geocoder_url,
+                            geocoder_cache=str(geocoder_cache) if geocoder_url else None)
     geocoder = pipeline = None
     if geocoder_url:
         from events.geo.online_geocoder import OnlineGeocoder
 
         geocoder = OnlineGeocoder(geocoder_url, geocoder_cache)
-        config = PipelineConfig(ner=ner_name, geocoder_url=geocoder_url, geocoder_cache=str(geocoder_cache),
-                                min_confidence=min_confidence)
         pipeline, workers = Pipeline(geocoder=geocoder, ner=ner_name, config=config), 1  # one process keeps the rate limit honest
     if cluster and geocoder_url:
         raise click.ClickException("--online-geocoder runs in one process; it cannot be used with --cluster")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from events import __version__
 from events.actors.dictionary import ActorLexicon
 from events.actors.finder import ActorFinder, DocumentActors, story_country
 from events.budget import time_limit
@@ -35,7 +36,6 @@ from events.text.tokens import SentenceDoc
 from events.time.timex import TimexTagger, find_anchor
 from events.triggers.acts import frame_phrase, one_per_type
 from events.triggers.classify import TriggerFinder, in_ontology
-from events import __version__
 from events.triggers.confidence import ConfidenceModel
 from events.triggers.lexicon import Lexicon
 from events.triggers.magnitude import CasualtyReader

@@ -117,8 +117,6 @@ def features(event: Event, article: Sequence[Event], text_length: int) -> dict[s
     return f
 
 
-
-
 def _after_trigger(event: Event) -> list[str]:
     """The sentence's first words after the trigger."""
     at = event.sentence.find(event.trigger)
