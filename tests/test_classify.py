@@ -689,3 +689,43 @@ def test_legal_assaults_fires_teams_and_snapshots(finder, sentence, absent, pres
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # reporting formulas: declining to name or specify is no rejection of anything
+        ("Police declined to identify the suspect, who was not charged.", "REJECT", None),
+        ("An embassy official, who refused to identify himself, said it was a bomb.", "REJECT", None),
+        ("The president declined to sign the bill on Friday.", None, "REJECT"),
+        # a court refusing a request or throwing out a suit rejects it; it denies no accusation
+        ("The state Supreme Court this month denied a request to delay the execution.", "ACCUSE", "REJECT"),
+        ("A federal judge dismissed the lawsuit on Friday.", "ACCUSE", "REJECT"),
+        ("The Kremlin dismissed the allegations as nonsense on Monday.", None, "ACCUSE"),
+        ("The ministry denied that its troops had crossed the border.", None, "ACCUSE"),
+        # police radio and emergency calls ask nothing of anyone in PLOVER's sense
+        ("The first officers on the scene called for backup immediately.", "REQUEST", None),
+        ("Firefighters responded to the early morning call on Dec. 6.", "REQUEST", None),
+        ("The opposition called for help from the international community on Monday.", None, "REQUEST"),
+        # a tour of military duty is no visit
+        ("He previously served two tours in Iraq.", "CONSULT", None),
+        ("The prime minister toured the flooded districts on Monday.", None, "CONSULT"),
+        # a sporting meet is no meeting
+        ("The wrestling team advanced to Saturday's championship meet with a 38-19 win.", "CONSULT", None),
+        ("She set a meet record in the 200 freestyle at the swim meet.", "CONSULT", None),
+        ("The foreign ministers met in Geneva on Tuesday.", None, "CONSULT"),
+        # a condemned inmate or building: the participle names a thing, not a condemnation
+        ("The motion is part of another condemned inmate's challenge to lethal injection.", "ACCUSE", None),
+        ("Crews began tearing down the condemned building on Elm Street.", "ACCUSE", None),
+        ("The United Nations condemned the attack on Sunday.", None, "ACCUSE"),
+        # deaths in a fire are no attack; killings with fire are
+        ("Family and friends mourn four children killed in fire.", "ASSAULT", None),
+        ("Gunmen opened fire on a bus, killing six passengers.", None, "ASSAULT"),
+    ],
+)
+def test_reporting_formulas_court_refusals_radio_calls_tours_meets_and_fires(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
