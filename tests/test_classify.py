@@ -729,3 +729,28 @@ def test_reporting_formulas_court_refusals_radio_calls_tours_meets_and_fires(fin
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a weather warning accuses no one
+        ("Forecasters warned that a storm moving in overnight could drop two inches of rain.", "ACCUSE", None),
+        ("The defence ministry warned Kiev against any provocation on Sunday.", None, "ACCUSE"),
+        # wounds as a medical condition; the shooting is told where it happened
+        ("Two officers were treated for gunshot wounds at the county hospital.", "ASSAULT", None),
+        ("Gunmen wounded three soldiers at a checkpoint on Monday.", None, "ASSAULT"),
+        # a court document or a signature drive named by its petition
+        ("In a divorce petition filed in March, she wrote that he had moved out.", "REQUEST", None),
+        ("Villagers sent a petition to the governor on Monday demanding a new road.", None, "REQUEST"),
+        # two private people who met online
+        ("The couple met online in 2019 and married a year later.", "CONSULT", None),
+        ("The two presidents met in Ankara on Tuesday.", None, "CONSULT"),
+    ],
+)
+def test_weather_warnings_wounds_court_petitions_and_online_acquaintance(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
