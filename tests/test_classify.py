@@ -754,3 +754,34 @@ def test_weather_warnings_wounds_court_petitions_and_online_acquaintance(finder,
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a figure that declined to a level: a statistic, no refusal
+        ("Net interest income declined to $35.6 million from $70.1 million a year ago.", "REJECT", None),
+        ("The unemployment rate declined to 3.8 percent last month.", "REJECT", None),
+        ("The governor declined to sign the budget on Friday.", None, "REJECT"),
+        ("A judge sentenced him to 15 years in prison on Monday.", None, "COERCE"),
+        # a decision met with outrage was received, not met
+        ("The decision was met with outrage by exile groups.", "CONSULT", None),
+        ("Putin met with Erdogan in Sochi on Monday.", None, "CONSULT"),
+        # a source asking for anonymity requests nothing of PLOVER's sense
+        ("A Justice official, who requested anonymity, said the order stands.", "REQUEST", None),
+        ("The ministry requested an explanation from the ambassador on Monday.", None, "REQUEST"),
+        # deliberation is no act yet
+        ("The defence secretary is considering urging the president to call up reserves.", "REQUEST", None),
+        ("The defence secretary urged the president on Monday to call up reserves.", None, "REQUEST"),
+        # 'such' names a kind of event, not one
+        ("The government said it is against such terrorist attacks.", "ASSAULT", None),
+        ("For weeks the government has held such rallies almost daily.", "PROTEST", None),
+        ("Gunmen attacked a police post on Monday.", None, "ASSAULT"),
+    ],
+)
+def test_statistics_reactions_anonymity_deliberation_and_kinds_of_events(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types

@@ -225,9 +225,12 @@ def test_a_rerun_with_other_settings_extracts_again_and_one_with_the_same_skips(
                                      [f"{target['parquet']}/events/**/*.parquet"]).fetchone()
         return summary.skipped_unchanged, stored
 
+    from events.triggers.confidence import ConfidenceModel
+
+    keep_from = ConfidenceModel.load().keep_from
     skipped, (lowest, kept) = run(PipelineConfig())
-    assert skipped == 0 and lowest >= 0.35
+    assert skipped == 0 and lowest >= keep_from
     skipped, (lowest, every) = run(PipelineConfig(min_confidence=0.0))  # asked for every record: not "unchanged"
-    assert skipped == 0 and lowest < 0.35 and every > kept
+    assert skipped == 0 and lowest < keep_from and every > kept
     skipped, (_, again) = run(PipelineConfig(min_confidence=0.0))
     assert skipped == 3 and again == every

@@ -136,11 +136,13 @@ class TriggerFinder:
             return True  # "tear gas at demonstrators", "300 protesters were detained": the people, not the act
         if nominal and _predicate_after(tokens, first, last, pattern.type, cues):
             return True  # "sanctions must also apply", "imports surged 70%": hypothetical or a statistic
-        if pattern.kind == "noun" and _unrealised(tokens, first, cues.unrealised_before_noun):
-            return True  # "the next meeting", "a proposed ban"
+        if nominal and _unrealised(tokens, first, cues.unrealised_before_noun):
+            return True  # "the next meeting", "a proposed ban", "such terrorist attacks"
         if pattern.kind == "noun" and _reference(tokens, first, cues):
             return True  # "responsible for the attack": a known event as the object of a preposition
         following = [w for w, _, _ in tokens[last + 1 : last + 4] if w not in ("the", "a", "an", "its", "their")]
+        if pattern.type == "REJECT" and tokens[last][0] == "to" and following and _amount(following[0]):
+            return True  # "income declined to $35.6 million": a figure that fell, no refusal
         for cancel in cues.cancelling_next.get(tokens[last][0], ()):
             if tuple(following[: len(cancel)]) == cancel or (len(cancel) == 1 and cancel[0] in following[:2]):
                 return True
@@ -365,6 +367,11 @@ def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
         if word in nouns:
             return True
     return False
+
+
+def _amount(word: str) -> bool:
+    """A figure or a currency sign, as tokenised ("35.6", "$", "5%")."""
+    return word[:1].isdigit() or word in ("$", "£", "€", "¥")
 
 
 def _unrealised(tokens: list[Token], first: int, modifiers: frozenset[str]) -> bool:
