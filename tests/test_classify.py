@@ -785,3 +785,26 @@ def test_statistics_reactions_anonymity_deliberation_and_kinds_of_events(finder,
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # an act in a "since" clause is the reference time of the news, as "since the invasion" is
+        ("It was the president's first trip abroad since his troops invaded Ukraine.", "ASSAULT", None),
+        ("Exports have doubled since Moscow imposed sanctions.", "SANCTION", None),
+        ("Russian troops invaded Ukraine in February 2022.", None, "ASSAULT"),
+        ("Since then, police have arrested 12 people.", None, "COERCE"),
+        ("Police have arrested 12 people since Monday.", None, "COERCE"),
+        # "X's visit comes at a time": a comment on the visit, told elsewhere
+        ("The minister's visit comes at a pivotal time for the region.", "CONSULT", None),
+        ("The arrest comes at a difficult time for the department.", "COERCE", None),
+        ("The minister's visit to Tashkent began on Monday.", None, "CONSULT"),
+    ],
+)
+def test_reference_clauses_and_comments_on_an_event(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types

@@ -83,7 +83,7 @@ def test_a_place_that_owns_who_saw_the_act_is_not_its_scene(pipeline):
 
 
 def test_the_country_an_act_is_done_to_is_the_one_named_before_its_doer(pipeline):
-    text = "Tbilisi has been a vocal supporter of Ukraine since Russia invaded the country in 2022."
+    text = "Tbilisi backed Ukraine when Russia invaded the country in 2022."
     assert _of(pipeline, text, "invaded").country == "UA"
 
 

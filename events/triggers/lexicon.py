@@ -45,6 +45,8 @@ class Cues:
     noun_use_before: frozenset[str]
     noun_use_after: frozenset[str]
     background_before: frozenset[str]
+    background_clause_before: frozenset[str]
+    commentary_after: frozenset[str]
     cancelling_next: dict[str, tuple[tuple[str, ...], ...]]
     generic: frozenset[str]
     generic_phrases: tuple[tuple[str, ...], ...]
@@ -192,6 +194,8 @@ def _cues(raw: dict) -> Cues:
         noun_use_before=frozenset(raw["noun_use_before"]),
         noun_use_after=frozenset(raw["noun_use_after"]),
         background_before=frozenset(raw["background_before"]),
+        background_clause_before=frozenset(raw["background_clause_before"]),
+        commentary_after=frozenset(raw["commentary_after"]),
         cancelling_next={
             word: tuple(tuple(w for w, _, _ in tokenize(p)) for p in following)
             for word, following in raw["cancelling_next"].items()
