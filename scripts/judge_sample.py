@@ -1,21 +1,27 @@
-"""Draw a random sample of extracted records from LGL for judging by hand, and score judged samples.
+"""Draw a random sample of extracted records from a news corpus for judging by hand, and score judged samples.
 
 LGL (Lieberman et al. 2010; GPL v3, in ../shared/benchmarks) holds 588 local
 news stories and no event gold, so it shows how the extractor does on news
 that is not about politics: crime, courts, schools, health, business, sport.
-The articles are written to a temporary JSON Lines file (never into the
-repository), extracted, and `--n` records are drawn with a fixed `--seed`.
-Each drawn record is written with an empty `verdict` for a person to fill in
-against EVENTS.md sections 1-2 (`event` or `not`, with a short `reason`);
-the judged files live in scripts/judged/ as data. The confidence model is
-trained on them too (scripts/train_confidence.py), so a new sample is drawn
-from the records not judged before: its confidences are then out of sample.
-Samples in scripts/judged/measure/ are kept out of training, so that the
-precision measured on them stays the measure of the shipped model.
+TempEval-3's TimeBank and AQUAINT (`--corpus tbaq`, 256 wire stories of
+1989-2000) show it on political and business wire news beyond the
+development sets. The articles are written to a temporary JSON Lines file
+(never into the repository), extracted, and `--n` records are drawn with a
+fixed `--seed`. Each drawn record is written, with its sentence, to a working
+file outside the repository with an empty `verdict` for a person to fill in
+against EVENTS.md sections 1-2 (`event` or `not`, with a short `reason`).
+`keep` then writes the judged file into scripts/judged/ without the
+sentence: the corpora stay in ../shared, and the event_id names the record.
+The confidence model is trained on them too (scripts/train_confidence.py),
+so a new sample is drawn from the records not judged before: its
+confidences are then out of sample. Samples in scripts/judged/measure/ are
+kept out of training, so that the precision measured on them stays the
+measure of the shipped model.
 
-    .venv/bin/python scripts/judge_sample.py draw --seed 11 --out scripts/judged/lgl_before.jsonl
-    .venv/bin/python scripts/judge_sample.py draw --every-record --seed 64 --n 120 --out ...  # to train on
-    .venv/bin/python scripts/judge_sample.py score scripts/judged/lgl_before.jsonl
+    .venv/bin/python scripts/judge_sample.py draw --seed 11 --out /tmp/sample.jsonl
+    .venv/bin/python scripts/judge_sample.py draw --corpus tbaq --every-record --seed 64 --n 120 --out ...  # to train on
+    .venv/bin/python scripts/judge_sample.py keep /tmp/sample.jsonl --out scripts/judged/measure/lgl_fresh.jsonl
+    .venv/bin/python scripts/judge_sample.py score scripts/judged/measure/lgl_fresh.jsonl
 """
 
 from __future__ import annotations
@@ -27,28 +33,29 @@ import sys
 import tempfile
 from pathlib import Path
 
+from judged_corpora import PREFIXES, articles
+
 ROOT = Path(__file__).resolve().parent.parent
-LGL = ROOT.parent / "shared" / "benchmarks" / "geoparsing" / "lgl.xml"
 JUDGED = ROOT / "scripts" / "judged"
 FIELDS = ("event_id", "doc_id", "sentence", "trigger", "type", "mode", "confidence")
+KEPT = tuple(f for f in FIELDS if f != "sentence") + ("verdict", "reason")  # what a judged file in the repo holds
 
 
-def lgl_records(lgl: Path, min_confidence: float | None = None) -> list[dict]:
-    """The records the pipeline extracts from LGL's articles (no published dates: LGL has none): those it
-    keeps by default, or every one at or above `min_confidence` (0: all, as training samples need)."""
-    from events.benchmarks.lgl import read_lgl
+def corpus_records(corpus: str, min_confidence: float | None = None) -> list[dict]:
+    """The records the pipeline extracts from a corpus's articles: those it keeps by default, or every
+    one at or above `min_confidence` (0: all, as training samples need)."""
     from events.pipeline import PipelineConfig
     from events.runner import extract_paths
 
     with tempfile.TemporaryDirectory() as tmp:
-        articles = Path(tmp) / "lgl.jsonl"
-        with articles.open("w", encoding="utf-8") as out:
-            for article in read_lgl(lgl):
-                out.write(json.dumps({"id": f"lgl-{article.doc_id}", "text": article.text}) + "\n")
+        source = Path(tmp) / f"{corpus}.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for article in articles(corpus):
+                out.write(json.dumps(article) + "\n")
         records = Path(tmp) / "records.jsonl"
         with records.open("w", encoding="utf-8") as out:
             # one process: on a shared, loaded machine the worker pool cost minutes of start-up for 588 articles
-            extract_paths([articles], None, out=out, workers=1, config=PipelineConfig(min_confidence=min_confidence))
+            extract_paths([source], None, out=out, workers=1, config=PipelineConfig(min_confidence=min_confidence))
         return [json.loads(line) for line in records.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
@@ -65,12 +72,22 @@ def draw(records: list[dict], n: int, seed: int, exclude: set[str] = frozenset()
     return [{**{k: r.get(k) for k in FIELDS}, "verdict": "", "reason": ""} for r in chosen]
 
 
-def score(path: Path) -> dict[str, float]:
-    """Precision of a judged file, overall and among records of confidence >= 0.8."""
+def _judged_rows(path: Path) -> list[dict]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
-    bad = [r["event_id"] for r in rows if r.get("verdict") not in ("event", "not")]
+    bad = [r.get("event_id") for r in rows if r.get("verdict") not in ("event", "not")]
     if bad:
         raise SystemExit(f"{path}: {len(bad)} records have no verdict 'event' or 'not' (first: {bad[0]})")
+    return rows
+
+
+def kept(rows: list[dict]) -> list[dict]:
+    """Judged rows as the repository keeps them: no sentence, which is the corpus's text."""
+    return [{k: r.get(k) for k in KEPT} for r in rows]
+
+
+def score(path: Path) -> dict[str, float]:
+    """Precision of a judged file, overall and among records of confidence >= 0.8."""
+    rows = _judged_rows(path)
     events = sum(r["verdict"] == "event" for r in rows)
     high = [r for r in rows if (r.get("confidence") or 0) >= 0.8]
     return {
@@ -86,26 +103,35 @@ def score(path: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("draw", help="extract LGL and draw a sample to judge")
-    d.add_argument("--lgl", type=Path, default=LGL)
+    d = sub.add_parser("draw", help="extract a corpus and draw a sample to judge")
+    d.add_argument("--corpus", choices=sorted(PREFIXES), default="lgl")
     d.add_argument("--n", type=int, default=60)
     d.add_argument("--seed", type=int, required=True)
     d.add_argument("--out", type=Path, required=True)
     d.add_argument("--every-record", action="store_true",
                    help="draw from every record, also those below the default drop (a sample to train the "
                         "confidence model on); without it, from the records users get (a sample to measure)")
+    k = sub.add_parser("keep", help="write a judged working file into the repository, without its sentences")
+    k.add_argument("file", type=Path)
+    k.add_argument("--out", type=Path, required=True)
     s = sub.add_parser("score", help="precision of judged samples")
     s.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args()
     if args.command == "draw":
-        if not args.lgl.exists():
-            sys.exit(f"{args.lgl}: not found (LGL lives in ../shared/benchmarks/geoparsing/)")
         if args.out.exists():
             sys.exit(f"{args.out}: exists; judged samples are not overwritten")
-        rows = draw(lgl_records(args.lgl, 0.0 if args.every_record else None), args.n, args.seed, judged_ids(JUDGED))
+        records = corpus_records(args.corpus, 0.0 if args.every_record else None)
+        rows = draw(records, args.n, args.seed, judged_ids(JUDGED))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         print(f"{args.out}: {len(rows)} records to judge")
+    elif args.command == "keep":
+        if args.out.exists():
+            sys.exit(f"{args.out}: exists; judged samples are not overwritten")
+        rows = kept(_judged_rows(args.file))
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        print(f"{args.out}: {len(rows)} judged records, without their sentences")
     else:
         for path in args.files:
             print(path, json.dumps(score(path)))

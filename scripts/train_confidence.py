@@ -3,7 +3,7 @@
 Each development set is an articles file and its gold events. The script
 extracts every article with the current pipeline, labels each record
 positive when `events.evaluate.match` pairs it with a gold event (typed).
-The records of LGL local news judged by hand (`scripts/judged/*.jsonl`, see
+The records of LGL local news and TempEval wire news judged by hand (`scripts/judged/*.jsonl`, see
 scripts/judge_sample.py) are added with their verdicts: without them the
 model sees only political wire and analysis pieces, where 78% of records are
 events, and cannot learn what a false record of everyday news looks like.
@@ -58,7 +58,6 @@ DEFAULT_SETS = [
     (SHARED / "seeds" / "world.jsonl", SHARED / "gold" / "world.jsonl"),
 ]
 JUDGED = ROOT / "scripts" / "judged"
-LGL = SHARED / "benchmarks" / "geoparsing" / "lgl.xml"
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
 HIGH = 0.8
 KEEP_FROM = 0.25  # the default drop: the highest floor of the keep table at which every run keeps recall at the issue's floor (README, "Confidence")
@@ -67,12 +66,14 @@ C = 0.05  # strong L2: a few hundred records, many sparse features (one per trig
 Z = 0.8  # one-sided (79%) Wilson lower bound on each calibration step: trades coverage at 0.8 for purity
 
 
-def judged_records(judged: Path, lgl: Path) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
-    """Features and verdicts of the judged LGL records that the current pipeline still extracts (a record
-    whose sentence, trigger or type has changed since it was judged has another event_id and is left out)."""
-    from events.benchmarks.lgl import read_lgl
+def judged_records(judged: Path) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
+    """Features and verdicts of the judged news records (LGL, TempEval) that the current pipeline still
+    extracts (a record whose sentence, trigger or type has changed since it was judged has another
+    event_id and is left out). Each corpus's articles are read from ../shared (scripts/judged_corpora.py)."""
+    from judged_corpora import articles, corpus_of
 
     verdicts: dict[str, bool] = {}
+    docs: dict[str, set[str]] = {}
     for path in sorted(judged.glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
@@ -81,32 +82,27 @@ def judged_records(judged: Path, lgl: Path) -> tuple[list[dict[str, float]], np.
             if row.get("verdict") not in ("event", "not"):
                 sys.exit(f"{path}:{n}: no verdict 'event' or 'not'")
             verdicts.setdefault(row["event_id"], row["verdict"] == "event")
-    docs = _judged_docs(judged)
+            docs.setdefault(corpus_of(row["doc_id"]), set()).add(row["doc_id"])
     pipeline = Pipeline(config=PipelineConfig(min_confidence=0.0))  # every record, kept or not
     feats: list[dict[str, float]] = []
     labels: list[int] = []
     groups: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        articles = Path(tmp) / "lgl.jsonl"
-        with articles.open("w", encoding="utf-8") as out:
-            for article in read_lgl(lgl):
-                if f"lgl-{article.doc_id}" in docs:
-                    out.write(json.dumps({"id": f"lgl-{article.doc_id}", "text": article.text}) + "\n")
-        for item in read_paths([articles]):
-            if not isinstance(item, Article):
-                sys.exit(f"{lgl}: {item}")
-            found = pipeline.extract(item)
-            for event in found:
-                if event.event_id in verdicts:
-                    feats.append(features(event, found, len(item.text)))
-                    labels.append(int(verdicts[event.event_id]))
-                    groups.append(f"lgl:{event.doc_id}")
+        for corpus, wanted in sorted(docs.items()):
+            source = Path(tmp) / f"{corpus}.jsonl"
+            with source.open("w", encoding="utf-8") as out:
+                for article in articles(corpus, wanted):
+                    out.write(json.dumps(article) + "\n")
+            for item in read_paths([source]):
+                if not isinstance(item, Article):
+                    sys.exit(f"{corpus}: {item}")
+                found = pipeline.extract(item)
+                for event in found:
+                    if event.event_id in verdicts:
+                        feats.append(features(event, found, len(item.text)))
+                        labels.append(int(verdicts[event.event_id]))
+                        groups.append(f"{corpus}:{event.doc_id}")
     return feats, np.array(labels, dtype=int), np.array(groups)
-
-
-def _judged_docs(judged: Path) -> set[str]:
-    return {json.loads(line)["doc_id"] for path in judged.glob("*.jsonl")
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
 
 def records(sets: Sequence[tuple[Path, Path]]) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
@@ -217,11 +213,13 @@ def reliability(probs: np.ndarray, y: np.ndarray) -> str:
 
 def keep_table(runs: Sequence[np.ndarray], y: np.ndarray, groups: np.ndarray, gold_counts: dict[str, int]) -> str:
     """What dropping records below each threshold does, out of fold: precision and recall on each development
-    set (recall against its gold events) and the share of events among the judged LGL records kept, each the
-    mean over `runs` (out-of-fold confidences from differently dealt folds) with its range when there are
-    several: a development set has about 150 gold events, so one split moves recall by a few of them."""
+    set (recall against its gold events) and the share of events among each judged corpus's records kept,
+    each the mean over `runs` (out-of-fold confidences from differently dealt folds) with its range when there
+    are several: a development set has about 150 gold events, so one split moves recall by a few of them."""
     sets = np.array([g.split(":")[0] for g in groups])
-    head = ["drop below"] + [f"{name}: P / R" for name in gold_counts] + ["judged LGL: P (kept)"]
+    judged = [name for name in dict.fromkeys(sets) if name not in gold_counts]
+    head = (["drop below"] + [f"{name}: P / R" for name in gold_counts]
+            + [f"judged {name.upper()}: P (kept)" for name in judged])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for t in THRESHOLDS:
         cells = [f"{t:.2f}"]
@@ -229,9 +227,10 @@ def keep_table(runs: Sequence[np.ndarray], y: np.ndarray, groups: np.ndarray, go
             p = [y[(probs >= t) & (sets == name)].mean() for probs in runs if ((probs >= t) & (sets == name)).any()]
             r = [y[(probs >= t) & (sets == name)].sum() / total for probs in runs]
             cells.append(f"{np.mean(p):.3f} / {_mean_range(r)}" if p else "-")
-        p = [y[(probs >= t) & (sets == "lgl")].mean() for probs in runs if ((probs >= t) & (sets == "lgl")).any()]
-        kept = np.mean([((probs >= t) & (sets == "lgl")).sum() for probs in runs])
-        cells.append(f"{_mean_range(p)} ({kept:.0f} of {int((sets == 'lgl').sum())})" if p else "-")
+        for name in judged:
+            p = [y[(probs >= t) & (sets == name)].mean() for probs in runs if ((probs >= t) & (sets == name)).any()]
+            kept = np.mean([((probs >= t) & (sets == name)).sum() for probs in runs])
+            cells.append(f"{_mean_range(p)} ({kept:.0f} of {int((sets == name).sum())})" if p else "-")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -246,8 +245,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", nargs=2, action="append", type=Path, metavar=("ARTICLES", "GOLD"),
                         help="a development set (default: the seeds and world sets in ../shared)")
-    parser.add_argument("--judged", type=Path, default=JUDGED, help="folder of judged LGL samples")
-    parser.add_argument("--lgl", type=Path, default=LGL)
+    parser.add_argument("--judged", type=Path, default=JUDGED, help="folder of judged news samples")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=5,
                         help="the keep table averages this many out-of-fold runs, the articles dealt to folds anew")
@@ -263,19 +261,20 @@ def main() -> None:
                 sys.exit(f"{path}: not found")
     feats, y, groups = records(sets)
     dev = len(y)
-    if args.lgl.exists() and args.judged.is_dir():
-        more, labels, docs = judged_records(args.judged, args.lgl)
+    if args.judged.is_dir():
+        more, labels, docs = judged_records(args.judged)
         feats, y, groups = feats + more, np.concatenate([y, labels]), np.concatenate([groups, docs])
     else:
-        print(f"{args.lgl} or {args.judged}: not found; training on the development sets only")
+        print(f"{args.judged}: not found; training on the development sets only")
     vectorizer = DictVectorizer(sparse=False)
     x = vectorizer.fit_transform(feats)
     probs = nested_probabilities(x, y, groups, args.folds)
     print(f"held-out folds by article ({len(set(groups))} articles, {args.folds} folds); development sets:")
     print(reliability(probs[:dev], y[:dev]))
-    if len(y) > dev:
-        print("\njudged LGL records:")
-        print(reliability(probs[dev:], y[dev:]))
+    corpora = np.array([g.split(":")[0] for g in groups])
+    for corpus in dict.fromkeys(corpora[dev:]):
+        print(f"\njudged {corpus.upper()} records:")
+        print(reliability(probs[corpora == corpus], y[corpora == corpus]))
     print("\ndropping the records below a confidence, out of fold:")
     runs = [probs] + [nested_probabilities(x, y, groups, args.folds, seed) for seed in range(1, args.repeats)]
     print(f"(mean of {len(runs)} runs, range in brackets)" if len(runs) > 1 else "")
@@ -289,7 +288,7 @@ def main() -> None:
     payload = {
         "_why": "Logistic weights over events.triggers.confidence.features, then a calibration (raw score -> confidence, "
                 "read by linear interpolation: isotonic steps at their Wilson lower bound (Z = 0.8)); written by "
-                "scripts/train_confidence.py from the development gold and the judged LGL samples. Retrain "
+                "scripts/train_confidence.py from the development gold and the judged news samples. Retrain "
                 "after changing any stage.",
         "trained_on": [f"{a.name} + {g.name}" for a, g in sets] + ([f"{args.judged.name}/*.jsonl"] if len(y) > dev else []),
         "records": len(y),

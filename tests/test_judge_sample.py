@@ -11,8 +11,9 @@ import pytest
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "judge_sample.py"
 
 
-@pytest.fixture(scope="module")
-def judge_sample():
+@pytest.fixture()
+def judge_sample(monkeypatch):
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))  # as when run: the script's folder holds judged_corpora.py
     spec = importlib.util.spec_from_file_location("judge_sample", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -48,3 +49,25 @@ def test_the_committed_samples_all_carry_a_verdict(judge_sample):
     for path in paths:
         result = judge_sample.score(path)
         assert result["records"] >= 60 and 0 <= result["events"] <= result["records"]
+
+
+def test_a_kept_file_holds_the_verdicts_and_not_the_corpus_text(judge_sample):
+    rows = [{**r, "verdict": "event", "reason": "an arrest by police (COERCE)"} for r in _records(3)]
+    kept = judge_sample.kept(rows)
+    assert [r["event_id"] for r in kept] == ["e0", "e1", "e2"]
+    assert all(r["verdict"] == "event" and r["trigger"] == "arrested" and "sentence" not in r for r in kept)
+
+
+def test_the_committed_samples_keep_no_corpus_text():
+    for path in sorted((SCRIPT.parent / "judged").rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert "sentence" not in json.loads(line), path
+
+
+def test_a_judged_record_names_its_corpus_by_its_prefix(monkeypatch):
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))
+    from judged_corpora import corpus_of
+
+    assert corpus_of("lgl-39624583") == "lgl" and corpus_of("tbaq-APW19980807.0261") == "tbaq"
+    with pytest.raises(ValueError, match="no known corpus"):
+        corpus_of("s01")
