@@ -808,3 +808,30 @@ def test_reference_clauses_and_comments_on_an_event(finder, sentence, absent, pr
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a verbal attack criticises; an attack ad is a thing
+        ("In a long verbal attack on state television, the president called his rival a liar.", "ASSAULT", "ACCUSE"),
+        ("The campaign aired an attack ad on Sunday.", "ASSAULT", None),
+        ("Militants attacked an army post on Sunday.", None, "ASSAULT"),
+        # "accused killer" names a defendant; "accused X of" accuses
+        ("The FBI put accused doctor killer James Kopp on its most-wanted list.", "ACCUSE", None),
+        ("The Kremlin accused Kyiv of shelling the plant.", None, "ACCUSE"),
+        # the threat or prospect of an act is not the act, past a name
+        ("She referred to the threat of NATO air strikes if he does not agree.", "ASSAULT", None),
+        ("Bush held out the prospect of more aid to Jordan.", "AID", None),
+        ("NATO air strikes hit Belgrade on Monday.", None, "ASSAULT"),
+        # fighting in court is a lawsuit, not a fight
+        ("His great-uncle is fighting in the courts to keep the boy in Miami.", "ASSAULT", None),
+        ("Troops fought rebels in the streets of Grozny on Monday.", None, "ASSAULT"),
+    ],
+)
+def test_verbal_attacks_defendants_threats_of_acts_and_court_fights(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types

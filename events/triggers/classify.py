@@ -396,8 +396,19 @@ def _amount(word: str) -> bool:
 
 
 def _unrealised(tokens: list[Token], first: int, modifiers: frozenset[str]) -> bool:
-    """A noun trigger with a modifier of a future or proposed event one or two words before it."""
-    return any(w in modifiers for w, _, _ in tokens[max(0, first - 2) : first])
+    """A noun trigger with a modifier of a future or proposed event one or two words before it, past
+    "of", an article and names ("the threat of NATO air strikes")."""
+    words = 0
+    for k in range(first - 1, max(-1, first - 6), -1):
+        word = tokens[k][0]
+        if word in modifiers:
+            return True
+        if word in ("of", "the", "a", "an") or word[:1].isupper():
+            continue
+        words += 1
+        if words == 2:
+            return False
+    return False
 
 
 def _predicate_after(tokens: list[Token], first: int, last: int, type_: str, cues: Cues) -> bool:
