@@ -835,3 +835,24 @@ def test_verbal_attacks_defendants_threats_of_acts_and_court_fights(finder, sent
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a verb trigger read as a noun, as the object of a preposition, names a known incident
+        ("Two key suspects in the Kenya bombing have been handed over for trial.", "ASSAULT", None),
+        ("The first evidence from the Nairobi bombing arrived at the FBI lab.", "ASSAULT", None),
+        ("Critics are worried about Obama's calls for tighter media rules.", "REQUEST", None),
+        ("A car bomb exploded outside the embassy on Friday.", None, "ASSAULT"),
+        # but a finite verb or a participle after a noun phrase is no noun
+        ("Oil deliveries continue to the island as it negotiates an agreement with Washington.", None, "CONSULT"),
+        ("His attorney filed a petition with the court asking for access to the property.", None, "REQUEST"),
+    ],
+)
+def test_verb_triggers_read_as_nouns_after_a_preposition_are_references(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types

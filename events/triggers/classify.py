@@ -146,7 +146,7 @@ class TriggerFinder:
             return True  # "sanctions must also apply", "imports surged 70%": hypothetical or a statistic
         if nominal and _unrealised(tokens, first, cues.unrealised_before_noun):
             return True  # "the next meeting", "a proposed ban", "such terrorist attacks"
-        if pattern.kind == "noun" and _reference(tokens, first, cues):
+        if _noun_use(tokens, first, pattern, cues) and _reference(tokens, first, cues):
             return True  # "responsible for the attack": a known event as the object of a preposition
         following = [w for w, _, _ in tokens[last + 1 : last + 4] if w not in ("the", "a", "an", "its", "their")]
         if pattern.type == "REJECT" and tokens[last][0] == "to" and following and _amount(following[0]):
@@ -375,6 +375,20 @@ def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
         if word in nouns:
             return True
     return False
+
+
+def _noun_use(tokens: list[Token], first: int, pattern: Pattern, cues: Cues) -> bool:
+    """A noun trigger, or a verb trigger read as a noun: a word right after a determiner or a possessive
+    ("the attack"), or an attack's gerund, which names an incident ("the Kenya embassy bombing"). Not a
+    finite verb ("as it negotiates") nor a participle ("a petition with the court asking for access")."""
+    if pattern.kind == "noun":
+        return True
+    if pattern.kind != "verb" or tokens[first][0].endswith("ed"):
+        return False
+    before = tokens[first - 1][0] if first else ""
+    if before in cues.reference_determiners or before.endswith("'s"):
+        return True
+    return tokens[first][0].endswith("ing") and pattern.type == "ASSAULT"
 
 
 def _clause_after(tokens: list[Token], first: int, openers: frozenset[str]) -> bool:
