@@ -856,3 +856,22 @@ def test_verb_triggers_read_as_nouns_after_a_preposition_are_references(finder, 
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # stabbings are attacks
+        ("A woman was stabbed Tuesday morning while jogging near the park, police said.", None, "ASSAULT"),
+        ("Five people were hurt in a knife attack at a station in Marseille on Friday.", None, "ASSAULT"),
+        # a victim or a suspect named by the attack is a person, not the attack
+        ("Albright paid tribute on Tuesday to bombing victims and embassy staff.", "ASSAULT", None),
+        ("The stabbing victim was taken to hospital.", "ASSAULT", None),
+    ],
+)
+def test_stabbings_and_people_named_by_an_attack(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
