@@ -875,3 +875,7 @@ def test_stabbings_and_people_named_by_an_attack(finder, sentence, absent, prese
         assert absent not in types
     if present:
         assert present in types
+
+
+def test_a_skirmish_is_a_clash(finder):
+    assert ("ASSAULT", "clash", False) in _types(finder, "Skirmishes broke out along the border on Thursday.")
