@@ -879,3 +879,22 @@ def test_stabbings_and_people_named_by_an_attack(finder, sentence, absent, prese
 
 def test_a_skirmish_is_a_clash(finder):
     assert ("ASSAULT", "clash", False) in _types(finder, "Skirmishes broke out along the border on Thursday.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # an accident named after the killing verb is still an accident
+        ("She was charged with driving the vehicle that killed him in a hit-and-run accident.", "ASSAULT", None),
+        ("Of that number, 327 were killed in crashes that involved a drunk driver.", "ASSAULT", None),
+        ("A hit-and-run driver killed a cyclist on Monday.", "ASSAULT", None),
+        # but not fire set after an attack
+        ("Gunmen killed two guards and set fire to the car.", None, "ASSAULT"),
+    ],
+)
+def test_accidents_named_after_the_killing(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types

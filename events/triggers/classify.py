@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from events.models import Event, Place, Trigger
-from events.text.tokens import CLAUSE_BREAK_TOKENS, SentenceDoc, as_doc
+from events.text.tokens import CLAUSE_BREAK_TOKENS, CLAUSE_WORDS, SentenceDoc, as_doc
 from events.triggers.lexicon import MAX_GAP, Cues, Lexicon, Pattern
 
 Token = tuple[str, int, int]
@@ -182,7 +182,9 @@ class TriggerFinder:
             return None  # "charged with burglary, threatening and assault": offences named in a charge
         if pattern.kind == "verb" and tokens[first][0].endswith("ed") and before and before[-1] in cues.present_passive:
             return None  # "they are arrested": a present-tense passive tells a habit
-        if pattern.type in cues.accident_types and _accident(tokens, first, cues.accident_nouns):
+        if pattern.type in cues.accident_types and (
+            _accident(tokens, first, cues.accident_nouns) or _accident_after(tokens, first, cues.accident_nouns_after)
+        ):
             return None  # "a canopy collapse ..., which killed 16 people": a disaster, not an assault
         if pattern.type == "REQUEST" and any(w in cues.document_subjects for w in before[-2:]):
             return None  # "the spending plan calls for cuts": a document's content
@@ -371,6 +373,16 @@ def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
     sentence part (commas allowed: "a collapse in Novi Sad last November, which killed")."""
     for word, _, _ in reversed(tokens[max(0, first - _ACCIDENT_REACH) : first]):
         if word in (".", ";", "!", "?"):
+            return False
+        if word in nouns:
+            return True
+    return False
+
+
+def _accident_after(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
+    """An accident noun among the _ACCIDENT_REACH words after the trigger, before its clause ends."""
+    for word, _, _ in tokens[first + 1 : first + 1 + _ACCIDENT_REACH]:
+        if word in _CLAUSE_BREAK or word in CLAUSE_WORDS or word in (".", ";", "!", "?"):
             return False
         if word in nouns:
             return True

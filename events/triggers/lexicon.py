@@ -65,6 +65,7 @@ class Cues:
     offence_frames: tuple[tuple[str, ...], ...]
     document_subjects: frozenset[str]
     accident_nouns: frozenset[str]
+    accident_nouns_after: frozenset[str]
     accident_types: frozenset[str]
     aimed_before_to: frozenset[str]
     perfect_generic: frozenset[str]
@@ -217,6 +218,7 @@ def _cues(raw: dict) -> Cues:
         offence_frames=_phrases(raw["offence_frames"]),
         document_subjects=frozenset(raw["document_subjects"]),
         accident_nouns=frozenset(raw["accident_nouns"]),
+        accident_nouns_after=frozenset(raw["accident_nouns_after"]),
         accident_types=frozenset(raw["accident_types"]),
         aimed_before_to=frozenset(raw["aimed_before_to"]),
         perfect_generic=frozenset(raw["perfect_generic"]),
