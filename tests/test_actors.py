@@ -96,3 +96,22 @@ def test_he_refers_to_the_last_person_named(finder, triggers, gazetteer):
 def test_a_datelines_city_and_agency_are_not_actors(pipeline, sentence):
     (halt,) = pipeline.extract_text(sentence, published="2022-07-06")
     assert halt.actors == ["Russia"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "sector"),
+    [
+        ("Sheriff Tom Hart arrested two men on Monday.", "Tom Hart", "police"),
+        ("Yesterday New York governor George Pataki toured five counties.", "George Pataki", "government"),
+        ("Councilman Bob Jones asked the city manager to resign.", "Councilman Bob Jones", "government"),
+        ("Miami Mayor Joe Carollo flew to Washington on Monday.", "Joe Carollo", "government"),
+    ],
+)
+def test_a_persons_title_gives_the_sector(finder, sentence, name, sector):
+    found = {m.name: m.sector for m in finder.find(sentence, DocumentActors())}
+    assert found.get(name) == sector, found
+
+
+def test_a_private_person_has_no_sector(finder):
+    found = {m.name: m.sector for m in finder.find("Kelsey Dunkerson met Bob Smith at the fair.", DocumentActors())}
+    assert found and all(sector is None for sector in found.values()), found

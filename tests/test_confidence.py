@@ -118,6 +118,22 @@ def test_hosting_and_partnering_count_only_when_a_state_takes_part(pipeline, tex
     assert any(e.type == type_ for e in found) == present
 
 
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # private trips and tours are outside PLOVER ...
+        ("Three hundred students traveled to Guatemala on a mission trip in March.", False),
+        ("The couple travels to 30 dog shows a year in their camper.", False),
+        # ... an official's visit is not: the title gives the actor a sector
+        ("Gov. George Pataki toured five flooded counties on Monday.", True),
+        ("Russian Foreign Minister Sergei Lavrov traveled to Tashkent on Monday.", True),
+    ],
+)
+def test_travels_and_tours_count_only_when_a_state_takes_part(pipeline, text, present):
+    found = pipeline.extract_text(text, published="2024-03-27")
+    assert any(e.type == "CONSULT" for e in found) == present
+
+
 HEDGED = (
     "Police detained two opposition activists in Almaty on Monday, the Interior Ministry said. "
     "Such measures, critics say, are a threat that hangs over every protest movement in the region. "

@@ -526,6 +526,7 @@ class ActorFinder:
             i += 1
         while j > i and tokens[j - 1][0] in self._lex.not_names:
             j -= 1  # "President Bill Clinton Thursday condemned": the weekday ends the name
+        run_start = i
         if not any(t[0].lower() in self._lex.org_heads for t in tokens[i:j]):
             # "Attorney General Janet Reno", "Miami Mayor Joe Carollo" -> the name after the last title
             # word, when two words of name remain; "General Motors" keeps its two words
@@ -565,6 +566,8 @@ class ActorFinder:
         if kind == "person" and (earlier := doc.longer_name(text)) is not None:
             return Mention(start, stop, text, earlier.name, earlier.kind, earlier.country, earlier.for_state)
         sector = "media" if kind == "org" and words[-1].lower() in self._lex.media_heads else None
+        if kind == "person":
+            sector = self._title_sector(tokens, run_start, i, j)
         mention = Mention(start, stop, text, text, kind, country, kind == "person" and country is not None, sector)
         self._remember(mention, doc, acronym)
         return mention
@@ -627,6 +630,26 @@ class ActorFinder:
         return (mention.kind == "person" and " " not in mention.text and self._is_cap(word)
                 and not self._title_word(word) and word not in self._lex.not_names
                 and word not in mention.name.split())
+
+    def _title_sector(
+        self, tokens: list[tuple[str, int, int]], run_start: int, name_start: int, name_end: int
+    ) -> str | None:
+        """The sector a person's title gives ("Sheriff Tom Hart", "New York governor George Pataki",
+        "Councilman Bob Jones" -> police, government, government): the longest agent phrase of
+        data/agents.tsv (and actor_cues.json's state_bodies_extra) that ends right before the name, among
+        the title words inside the capitalised run and the three words before it, or that opens the name's
+        run with two words of name after it. A private person, with no such title, keeps no sector."""
+        lowered = [w.lower() for w, _, _ in tokens[max(0, run_start - 3) : name_start]]
+        for k in range(len(lowered)):
+            sector = self._lex.agents.get(tuple(lowered[k:]))
+            if sector is not None:
+                return sector
+        for length in (2, 1):
+            if name_end - name_start - length >= 2:
+                sector = self._lex.agents.get(tuple(w.lower() for w, _, _ in tokens[name_start : name_start + length]))
+                if sector is not None:
+                    return sector
+        return None
 
     def _title_word(self, word: str) -> bool:
         lower = word.lower()

@@ -217,15 +217,20 @@ def in_ontology(events: Iterable[Event], cues: Cues, countries: CountryNames) ->
     kept = []
     for event in events:
         words = event.trigger.lower().split()
-        if words and words[0] in cues.gated_triggers and not _state_takes_part(event, cues, countries):
+        if words and words[0] in cues.gated_triggers and not _state_takes_part(
+            event, cues, countries, targets=words[0] not in cues.gated_by_actor
+        ):
             continue
         kept.append(event)
     return kept
 
 
-def _state_takes_part(event: Event, cues: Cues, countries: CountryNames) -> bool:
+def _state_takes_part(event: Event, cues: Cues, countries: CountryNames, targets: bool = True) -> bool:
+    """A state among the record's actors, or (with `targets`) a country among its targets."""
     if event.actor_countries or any(s in cues.state_sectors for s in event.actor_sectors if s):
         return True
+    if not targets:
+        return False
     for name in event.targets:
         found = countries.candidates(name)
         if found and found[0].feature == "country":

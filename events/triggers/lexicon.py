@@ -74,6 +74,7 @@ class Cues:
     reference_prepositions: frozenset[str]
     reference_determiners: frozenset[str]
     gated_triggers: frozenset[str]
+    gated_by_actor: frozenset[str]
     role_nouns: frozenset[str]
     participle_not_after: frozenset[str]
     role_patient_prepositions: frozenset[str]
@@ -232,6 +233,7 @@ def _cues(raw: dict) -> Cues:
         role_noun_skip=frozenset(raw["role_noun_skip"]),
         passive_auxiliaries=frozenset(raw["passive_auxiliaries"]),
         gated_triggers=frozenset(raw["gated_triggers"]),
+        gated_by_actor=frozenset(raw["gated_by_actor"]),
         state_sectors=frozenset(raw["state_sectors"]),
         second_event_links=frozenset(raw["second_event_links"]),
     )
