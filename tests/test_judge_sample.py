@@ -71,3 +71,18 @@ def test_a_judged_record_names_its_corpus_by_its_prefix(monkeypatch):
     assert corpus_of("lgl-39624583") == "lgl" and corpus_of("tbaq-APW19980807.0261") == "tbaq"
     with pytest.raises(ValueError, match="no known corpus"):
         corpus_of("s01")
+
+
+def test_the_estimate_weights_each_confidence_bin_by_its_share_of_the_kept_records(judge_sample):
+    # 8 kept records at 0.9 and 2 at 0.4; the judged sample holds one of each, and the low one is no event:
+    # the estimate is 0.8 * 1.0 + 0.2 * 0.0, not the judged sample's 0.5
+    records = [{"event_id": f"h{k}", "confidence": 0.9} for k in range(8)]
+    records += [{"event_id": f"l{k}", "confidence": 0.4} for k in range(2)]
+    result = judge_sample.estimate(records, {"h0": "event", "l0": "not", "gone": "event"})
+    assert result["estimate"] == 0.8
+    assert [b["records"] for b in result["bins"]] == [0, 2, 0, 0, 8]
+
+
+def test_no_estimate_when_a_bin_of_kept_records_has_no_verdict(judge_sample):
+    records = [{"event_id": "a", "confidence": 0.9}, {"event_id": "b", "confidence": 0.4}]
+    assert judge_sample.estimate(records, {"a": "event"})["estimate"] is None
