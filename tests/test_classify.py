@@ -898,3 +898,27 @@ def test_accidents_named_after_the_killing(finder, sentence, absent, present):
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # "wound up" ended up; a truck that slammed into a toll plaza criticised no one
+        ("A 19-year-old who tried to avoid a fight wound up in hospital.", "ASSAULT", None),
+        ("A garbage truck slammed into the toll plaza Thursday afternoon.", "ACCUSE", None),
+        ("The opposition leader slammed the budget on Monday.", None, "ACCUSE"),
+        # a victim pressing charges, robbers demanding cash, students attending school
+        ("He decided to press charges with the police.", "COERCE", None),
+        ("One of the men held a knife to the driver's throat and demanded cash.", "REQUEST", None),
+        ("Protesters demanded the release of the detained journalist.", None, "REQUEST"),
+        ("Both brothers attended school in Dayton.", "CONSULT", None),
+        # injuries in collisions
+        ("She was the only person seriously injured in the collisions, police said.", "ASSAULT", None),
+    ],
+)
+def test_ended_up_collisions_robbery_demands_and_schooling(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types

@@ -127,6 +127,9 @@ def test_hosting_and_partnering_count_only_when_a_state_takes_part(pipeline, tex
         # ... an official's visit is not: the title gives the actor a sector
         ("Gov. George Pataki toured five flooded counties on Monday.", True),
         ("Russian Foreign Minister Sergei Lavrov traveled to Tashkent on Monday.", True),
+        # arrivals the same
+        ("The two Kenyan citizens arrived in the U.S. in 1999 and received asylum in 2007.", False),
+        ("Russian President Vladimir Putin arrived in Astana on Tuesday.", True),
     ],
 )
 def test_travels_and_tours_count_only_when_a_state_takes_part(pipeline, text, present):
