@@ -922,3 +922,27 @@ def test_ended_up_collisions_robbery_demands_and_schooling(finder, sentence, abs
         assert absent not in types
     if present:
         assert present in types
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # wire-news formulas and things named by a trigger word
+        ("Asked to comment, a Justice Department spokesman said nothing.", "REQUEST", None),
+        ("The court asked the government on Monday to explain the delay.", None, "REQUEST"),
+        ("The rally was officially sanctioned by the city.", "SANCTION", None),
+        ("Usmanov was heavily sanctioned by the United States and the European Union.", None, "SANCTION"),
+        ("Kimotho was hospitalized with a head wound.", "ASSAULT", None),
+        ("Investors bet on an imminent clash between Ford and GM.", "ASSAULT", None),
+        ("The president reaffirmed his commitment to fight terrorism.", "ASSAULT", None),
+        ("The minister denied any cutbacks in the kingdom's oil supply.", "COOPERATE", None),
+        ("Iran agreed on Monday to supply oil to Syria.", None, "COOPERATE"),
+        ("The budget sets aside funds for meeting contingencies.", "CONSULT", None),
+    ],
+)
+def test_wire_news_formulas_and_things_named_by_trigger_words(finder, sentence, absent, present):
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types
+    if present:
+        assert present in types
