@@ -41,10 +41,6 @@ _OFFENCE_REACH = 10  # words before a trigger searched for a charge ("charged wi
 _ACCIDENT_REACH = 8
 _REFERENCE_REACH = 3  # modifiers allowed between a determiner and a noun trigger ("the deadly suicide attack")
 _BACKGROUND_REACH = 3
-_TIME_WORDS = frozenset(
-    "then last early late mid january february march april may june july august september october november "
-    "december monday tuesday wednesday thursday friday saturday sunday".split()
-)  # after "since", a time, not the subject of a clause
 _ARGUMENT_GAP = 4  # words between a trigger and a noun trigger that is its object
 _COORDINATION = _CLAUSE_BREAK | {"and", "but", "or", ".", "while", "as", "after", "before"}
 Match = tuple[int, int, Pattern]
@@ -132,7 +128,7 @@ class TriggerFinder:
         nominal = pattern.kind == "noun" or (pattern.kind == "verb" and not tokens[first][0].endswith("ed"))
         if nominal and _background(sentence, tokens, first, cues.background_before, cues.noun_use_before):
             return True  # "despite Western sanctions" (a verb lemma used as a noun) but not "after Russia attacked"
-        if pattern.kind in ("verb", "noun") and _clause_after(tokens, first, cues.background_clause_before):
+        if pattern.kind in ("verb", "noun") and _in_reference_clause(tokens, first, cues):
             return True  # "his first trip abroad since his troops invaded Ukraine": a reference time
         if nominal and last + 1 < len(tokens) and tokens[last + 1][0] in cues.commentary_after:
             return True  # "Lavrov's visit comes at a pivotal time": a comment on the visit
@@ -408,14 +404,14 @@ def _noun_use(tokens: list[Token], first: int, pattern: Pattern, cues: Cues) -> 
     return tokens[first][0].endswith("ing") and pattern.type == "ASSAULT"
 
 
-def _clause_after(tokens: list[Token], first: int, openers: frozenset[str]) -> bool:
-    """An opener ("since") at most three words before the trigger, with only the clause's subject
-    between ("since Russia", "since his troops"): no comma, no other verb of a clause of its own."""
+def _in_reference_clause(tokens: list[Token], first: int, cues: Cues) -> bool:
+    """An opener of a reference clause ("since") at most three words before the trigger, with only the
+    clause's subject between ("since Russia", "since his troops"), not a time ("since then", "since May")."""
     for k in range(first - 1, max(-1, first - 5), -1):
         word = tokens[k][0]
-        if word.lower() in openers:
+        if word.lower() in cues.background_clause_before:
             following = tokens[k + 1][0].lower()
-            return not (following[:1].isdigit() or following in _TIME_WORDS)  # "since then", "since May 2"
+            return not (following[:1].isdigit() or following in cues.background_clause_times)
         if word in _CLAUSE_BREAK or word in (",", ";", ":", "."):
             return False
     return False

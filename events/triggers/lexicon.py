@@ -46,6 +46,7 @@ class Cues:
     noun_use_after: frozenset[str]
     background_before: frozenset[str]
     background_clause_before: frozenset[str]
+    background_clause_times: frozenset[str]
     commentary_after: frozenset[str]
     cancelling_next: dict[str, tuple[tuple[str, ...], ...]]
     generic: frozenset[str]
@@ -197,6 +198,7 @@ def _cues(raw: dict) -> Cues:
         noun_use_after=frozenset(raw["noun_use_after"]),
         background_before=frozenset(raw["background_before"]),
         background_clause_before=frozenset(raw["background_clause_before"]),
+        background_clause_times=frozenset(raw["background_clause_times"]),
         commentary_after=frozenset(raw["commentary_after"]),
         cancelling_next={
             word: tuple(tuple(w for w, _, _ in tokenize(p)) for p in following)
