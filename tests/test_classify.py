@@ -18,6 +18,15 @@ def _types(finder: TriggerFinder, sentence: str) -> list[tuple[str, str | None, 
     return [(t.type, t.mode, t.scheduled) for t in finder.find(sentence) if not t.argument]
 
 
+def _check(finder: TriggerFinder, sentence: str, absent: str | None, present: str | None) -> None:
+    """The sentence states no event of type `absent` and one of type `present` (either may be None)."""
+    types = [t for t, _, _ in _types(finder, sentence)]
+    if absent:
+        assert absent not in types, types
+    if present:
+        assert present in types, types
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -227,11 +236,7 @@ def test_receiving_threats_is_no_meeting(finder) -> None:
     ],
 )
 def test_trigger_counts_only_in_its_event_sense(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -258,11 +263,7 @@ def test_trigger_counts_only_in_its_event_sense(finder, sentence, absent, presen
     ],
 )
 def test_generic_and_unrealised_clauses_are_not_events(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -288,11 +289,7 @@ def test_generic_and_unrealised_clauses_are_not_events(finder, sentence, absent,
     ],
 )
 def test_unasserted_acts_and_objectless_triggers_are_not_events(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -321,11 +318,7 @@ def test_unasserted_acts_and_objectless_triggers_are_not_events(finder, sentence
     ],
 )
 def test_trigger_types_and_nouns_read_from_their_predicate(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -349,11 +342,7 @@ def test_trigger_types_and_nouns_read_from_their_predicate(finder, sentence, abs
     ],
 )
 def test_legal_background_signing_and_unheld_meetings(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -368,11 +357,7 @@ def test_legal_background_signing_and_unheld_meetings(finder, sentence, absent, 
     ],
 )
 def test_protest_demands_and_deliveries(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -403,11 +388,7 @@ def test_protest_demands_and_deliveries(finder, sentence, absent, present):
     ],
 )
 def test_charges_habits_documents_and_other_senses(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -431,11 +412,7 @@ def test_charges_habits_documents_and_other_senses(finder, sentence, absent, pre
     ],
 )
 def test_everyday_senses_of_political_trigger_words(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -451,11 +428,7 @@ def test_everyday_senses_of_political_trigger_words(finder, sentence, absent, pr
     ],
 )
 def test_disasters_goods_and_background_sanctions(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -494,11 +467,7 @@ def test_disasters_goods_and_background_sanctions(finder, sentence, absent, pres
     ],
 )
 def test_documents_trades_sports_and_private_acts(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -513,11 +482,7 @@ def test_documents_trades_sports_and_private_acts(finder, sentence, absent, pres
     ],
 )
 def test_plural_nouns_of_verb_triggers(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -532,11 +497,7 @@ def test_plural_nouns_of_verb_triggers(finder, sentence, absent, present):
     ],
 )
 def test_release_of_people_not_of_documents(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -557,11 +518,7 @@ def test_release_of_people_not_of_documents(finder, sentence, absent, present):
     ],
 )
 def test_feared_acts_charged_offences_and_interviews(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -577,11 +534,7 @@ def test_feared_acts_charged_offences_and_interviews(finder, sentence, absent, p
     ],
 )
 def test_weather_storms_and_descriptive_links(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -606,11 +559,7 @@ def test_weather_storms_and_descriptive_links(finder, sentence, absent, present)
     ],
 )
 def test_private_gatherings_profits_court_formulas_and_movements(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -636,11 +585,7 @@ def test_private_gatherings_profits_court_formulas_and_movements(finder, sentenc
     ],
 )
 def test_movements_tools_things_and_shows(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -661,11 +606,7 @@ def test_movements_tools_things_and_shows(finder, sentence, absent, present):
     ],
 )
 def test_searches_signs_attitudes_and_weather_blame(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -684,11 +625,7 @@ def test_searches_signs_attitudes_and_weather_blame(finder, sentence, absent, pr
     ],
 )
 def test_legal_assaults_fires_teams_and_snapshots(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -724,11 +661,7 @@ def test_legal_assaults_fires_teams_and_snapshots(finder, sentence, absent, pres
     ],
 )
 def test_reporting_formulas_court_refusals_radio_calls_tours_meets_and_fires(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -749,11 +682,7 @@ def test_reporting_formulas_court_refusals_radio_calls_tours_meets_and_fires(fin
     ],
 )
 def test_weather_warnings_wounds_court_petitions_and_online_acquaintance(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -780,11 +709,7 @@ def test_weather_warnings_wounds_court_petitions_and_online_acquaintance(finder,
     ],
 )
 def test_statistics_reactions_anonymity_deliberation_and_kinds_of_events(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -803,11 +728,7 @@ def test_statistics_reactions_anonymity_deliberation_and_kinds_of_events(finder,
     ],
 )
 def test_reference_clauses_and_comments_on_an_event(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -830,11 +751,7 @@ def test_reference_clauses_and_comments_on_an_event(finder, sentence, absent, pr
     ],
 )
 def test_verbal_attacks_defendants_threats_of_acts_and_court_fights(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -851,11 +768,7 @@ def test_verbal_attacks_defendants_threats_of_acts_and_court_fights(finder, sent
     ],
 )
 def test_verb_triggers_read_as_nouns_after_a_preposition_are_references(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -870,11 +783,7 @@ def test_verb_triggers_read_as_nouns_after_a_preposition_are_references(finder, 
     ],
 )
 def test_stabbings_and_people_named_by_an_attack(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 def test_a_skirmish_is_a_clash(finder):
@@ -893,11 +802,7 @@ def test_a_skirmish_is_a_clash(finder):
     ],
 )
 def test_accidents_named_after_the_killing(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -917,11 +822,7 @@ def test_accidents_named_after_the_killing(finder, sentence, absent, present):
     ],
 )
 def test_ended_up_collisions_robbery_demands_and_schooling(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
 
 
 @pytest.mark.parametrize(
@@ -941,8 +842,4 @@ def test_ended_up_collisions_robbery_demands_and_schooling(finder, sentence, abs
     ],
 )
 def test_wire_news_formulas_and_things_named_by_trigger_words(finder, sentence, absent, present):
-    types = [t for t, _, _ in _types(finder, sentence)]
-    if absent:
-        assert absent not in types
-    if present:
-        assert present in types
+    _check(finder, sentence, absent, present)
