@@ -26,6 +26,8 @@ def _load_builder():
     return module
 
 
+@pytest.mark.skipif(not PHOENIX.is_dir(), reason=f"{PHOENIX}: the Phoenix dictionaries the tables are built from are "
+                    "not beside this clone, so the build cannot be repeated here (it runs where ../shared is)")
 def test_committed_tables_are_what_the_builder_makes() -> None:
     builder = _load_builder()
     rows, agents = builder.build(PHOENIX, builder.gazetteer_knows())
