@@ -843,3 +843,21 @@ def test_ended_up_collisions_robbery_demands_and_schooling(finder, sentence, abs
 )
 def test_wire_news_formulas_and_things_named_by_trigger_words(finder, sentence, absent, present):
     _check(finder, sentence, absent, present)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a restriction as the subject of its own lifting is a concession, not a new restriction
+        ("The curfew imposed on the city in March was lifted on Sunday.", "COERCE", "CONCEDE"),
+        ("Sanctions on the country's banks were eased in June.", "SANCTION", "CONCEDE"),
+        ("The state of emergency was extended for another month.", "CONCEDE", "COERCE"),
+        ("A curfew was imposed after the riots were ended by police.", "CONCEDE", "COERCE"),
+        # the content of a denial is not asserted; the denial is
+        ("Officials denied reports that troops had shelled the village.", "ASSAULT", "ACCUSE"),
+        ("The ministry denied that police arrested the journalist.", "COERCE", "ACCUSE"),
+        ("Officials confirmed reports that troops had shelled the village.", None, "ASSAULT"),
+    ],
+)
+def test_lifted_restrictions_and_denied_content(finder, sentence, absent, present):
+    _check(finder, sentence, absent, present)

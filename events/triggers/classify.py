@@ -76,6 +76,8 @@ class TriggerFinder:
             if reading is None:
                 continue
             type_, mode, is_scheduled = reading
+            if (type_ in cues.lifted_types or mode in cues.lifted_modes) and _lifted(tokens, last, cues):
+                type_, mode = "CONCEDE", "policy"  # "the curfew was lifted": the restriction ends
             start, end = tokens[first][1], tokens[last][2]
             triggers.append(Trigger(start, end, sentence[start:end], type_, mode, is_scheduled, k in arguments))
         return triggers
@@ -454,6 +456,20 @@ def _predicate_after(tokens: list[Token], first: int, last: int, type_: str, cue
             return False  # commas allowed: "imports of nitrocellulose, a cotton product, surged 70%"
         if word in cues.statistic_after:
             return True
+    return False
+
+
+def _lifted(tokens: list[Token], last: int, cues: Cues) -> bool:
+    """A passive auxiliary and a participle of lifting after the trigger, within its clause (commas and
+    a dated modifier allowed: "the burn ban issued for the county on Jan. 18 was lifted Monday")."""
+    window = tokens[last + 1 : last + 1 + _STATISTIC_REACH]
+    for k, (word, _, _) in enumerate(window):
+        if word == ";" or word in CLAUSE_WORDS:
+            return False  # a "." inside the sentence ends an abbreviation ("on Jan. 18"), not the clause
+        if word in cues.passive_auxiliaries:
+            following = [w for w, _, _ in window[k + 1 : k + 3]]
+            return bool(following) and (following[0] in cues.lifting_after or
+                                        (len(following) > 1 and following[1] in cues.lifting_after))
     return False
 
 

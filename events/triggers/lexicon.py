@@ -81,6 +81,9 @@ class Cues:
     role_patient_prepositions: frozenset[str]
     role_noun_skip: frozenset[str]
     passive_auxiliaries: frozenset[str]
+    lifting_after: frozenset[str]
+    lifted_types: frozenset[str]
+    lifted_modes: frozenset[str]
     state_sectors: frozenset[str]
     # words between two triggers of one type that make the second a second act (pipeline)
     second_event_links: frozenset[str] = frozenset()
@@ -234,6 +237,9 @@ def _cues(raw: dict) -> Cues:
         role_patient_prepositions=frozenset(raw["role_patient_prepositions"]),
         role_noun_skip=frozenset(raw["role_noun_skip"]),
         passive_auxiliaries=frozenset(raw["passive_auxiliaries"]),
+        lifting_after=frozenset(raw["lifting_after"]),
+        lifted_types=frozenset(raw["lifted_types"]),
+        lifted_modes=frozenset(raw["lifted_modes"]),
         gated_triggers=frozenset(raw["gated_triggers"]),
         gated_by_actor=frozenset(raw["gated_by_actor"]),
         state_sectors=frozenset(raw["state_sectors"]),
