@@ -78,6 +78,7 @@ class ActorLexicon:
     doer_verbs: frozenset[str] = frozenset()
     body_after: frozenset[str] = frozenset()
     media_heads: frozenset[str] = frozenset()
+    org_head_sectors: dict[tuple[str, ...], str] = field(default_factory=dict)  # an org's last words -> sector
 
     @classmethod
     def load(cls) -> "ActorLexicon":
@@ -135,6 +136,7 @@ class ActorLexicon:
             doer_verbs=frozenset(cues["attack_doer_verbs"]),
             body_after=frozenset(cues["body_after"]),
             media_heads=frozenset(cues["media_heads"]),
+            org_head_sectors={tuple(k.split()): v for k, v in cues["org_head_sectors"].items()},
         )
 
     def state_act(self, trigger_text: str) -> bool:

@@ -568,6 +568,8 @@ class ActorFinder:
         sector = "media" if kind == "org" and words[-1].lower() in self._lex.media_heads else None
         if kind == "person":
             sector = self._title_sector(tokens, run_start, i, j)
+        elif sector is None:
+            sector = self._org_sector(words)
         mention = Mention(start, stop, text, text, kind, country, kind == "person" and country is not None, sector)
         self._remember(mention, doc, acronym)
         return mention
@@ -649,6 +651,17 @@ class ActorFinder:
                 sector = self._lex.agents.get(tuple(w.lower() for w, _, _ in tokens[name_start : name_start + length]))
                 if sector is not None:
                     return sector
+        return None
+
+    def _org_sector(self, words: Sequence[str]) -> str | None:
+        """The sector an unknown organisation's last words give ("Lancaster City Council" -> government):
+        actor_cues.json's org_head_sectors, then the body words of agents.tsv, longest first."""
+        lowered = [w.lower() for w in words[:-1]] + [_strip_possessive(words[-1]).lower()]
+        for n in range(min(3, len(lowered)), 0, -1):
+            tail = tuple(lowered[-n:])
+            sector = self._lex.org_head_sectors.get(tail) or self._lex.agents.get(tail)
+            if sector is not None:
+                return sector
         return None
 
     def _title_word(self, word: str) -> bool:
