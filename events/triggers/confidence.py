@@ -13,7 +13,9 @@ record reaches 0.8 only where enough training records make that share sure.
 Features are read from the finished records of one article, so they include
 what the later stages found (actors and their sectors, date precision, place and its basis)
 and how the article treats the event elsewhere (other reports of the same
-type). Names are stable strings; a feature the model file does not know
+type, and the share of its records whose actor is a state or has a known sector: a story about
+states and public bodies, where trigger words are mostly in their event sense, or about private
+life, where "met", "asked" and "honored" mostly are not). Names are stable strings; a feature the model file does not know
 weighs nothing, so other stages may add fields without breaking scoring
 (the lead reruns the training script after a merge).
 """
@@ -111,6 +113,9 @@ def features(event: Event, article: Sequence[Event], text_length: int) -> dict[s
     dated = sum(1 for e in article if e.date_precision == "day")
     f["article_day_dated_share"] = dated / len(article) if article else 0.0
     f["article_events_log"] = math.log1p(len(article))
+    share = len(article) or 1  # what the article is about: news of states and public bodies, or of private life
+    f["article_state_share"] = sum(1 for e in article if e.actor_countries) / share
+    f["article_sector_share"] = sum(1 for e in article if any(e.actor_sectors)) / share
     types = Counter(e.type for e in article if e.char_start != event.char_start)
     f["same_type_elsewhere"] = float(types[event.type] > 0)
     f["same_type_elsewhere_log"] = math.log1p(types[event.type])
