@@ -95,6 +95,8 @@ def score(path: Path) -> dict[str, float]:
         "records": len(rows),
         "events": events,
         "precision": round(events / len(rows), 3) if rows else float("nan"),
+        "precision_retold_as_events": round((events + sum(bool(r.get("background_act")) for r in rows)) / len(rows), 3)
+        if rows else float("nan"),
         "records_conf_0.8": len(high),
         "precision_conf_0.8": round(sum(r["verdict"] == "event" for r in high) / len(high), 3)
         if high else float("nan"),
@@ -146,6 +148,9 @@ def main() -> None:
                                           "over judged samples it did not train on (scripts/judged/measure/)")
     e.add_argument("--corpus", choices=sorted(PREFIXES), default="lgl")
     e.add_argument("files", type=Path, nargs="+")
+    e.add_argument("--retold-as-events", action="store_true",
+                   help="count a record judged 'not' only because it retells a specific earlier act "
+                        "(background_act) as an event: EVENTS.md section 1 read literally (README, 'Confidence')")
     s = sub.add_parser("score", help="precision of judged samples")
     s.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args()
@@ -168,7 +173,8 @@ def main() -> None:
         verdicts: dict[str, str] = {}
         for path in args.files:
             for row in _judged_rows(path):
-                verdicts.setdefault(row["event_id"], row["verdict"])  # the first file's verdict wins
+                verdict = "event" if args.retold_as_events and row.get("background_act") else row["verdict"]
+                verdicts.setdefault(row["event_id"], verdict)  # the first file's verdict wins
         result = estimate(corpus_records(args.corpus), verdicts)
         for row in result["bins"]:
             print(json.dumps(row))
