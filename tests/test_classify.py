@@ -861,3 +861,19 @@ def test_wire_news_formulas_and_things_named_by_trigger_words(finder, sentence, 
 )
 def test_lifted_restrictions_and_denied_content(finder, sentence, absent, present):
     _check(finder, sentence, absent, present)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # "agreed that" states an agreement only about what shall be done; otherwise a shared opinion
+        ("The mayor agreed that the new library was a fine idea.", "AGREE", None),
+        ("The two presidents agreed that their foreign ministers will meet in May.", None, "AGREE"),
+        # a document's terms, also past an adverb or in a relative clause, are not a request
+        ("The grant also called for the purchase of two fire engines.", "REQUEST", None),
+        ("The leaders signed a plan, which calls for closer cooperation in energy.", "REQUEST", None),
+        ("The union, which called for the strike, met the minister on Friday.", None, "REQUEST"),
+    ],
+)
+def test_shared_opinions_and_documents_terms_are_not_agreements_or_requests(finder, sentence, absent, present):
+    _check(finder, sentence, absent, present)

@@ -184,7 +184,9 @@ class TriggerFinder:
             _accident(tokens, first, cues.accident_nouns) or _accident_after(tokens, first, cues.accident_nouns_after)
         ):
             return None  # "a canopy collapse ..., which killed 16 people": a disaster, not an assault
-        if pattern.type == "REQUEST" and any(w in cues.document_subjects for w in before[-2:]):
+        raw = [w for w, _, _ in tokens[max(0, first - 4) : first]]
+        subject = raw if raw and raw[-1] in ("which", "that") else before[-2:]  # "the plan, which calls for"
+        if pattern.type == "REQUEST" and any(w in cues.document_subjects for w in subject):
             return None  # "the spending plan calls for cuts": a document's content
         if _generic(tokens, first, wide, cues):
             return None  # a habit or general truth: "police often arrest", "has repeatedly said"
