@@ -877,3 +877,20 @@ def test_lifted_restrictions_and_denied_content(finder, sentence, absent, presen
 )
 def test_shared_opinions_and_documents_terms_are_not_agreements_or_requests(finder, sentence, absent, present):
     _check(finder, sentence, absent, present)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # attending is a consultation when what is attended is a meeting, a summit or a ceremony ...
+        ("Putin flew to Ashgabat for a Caspian summit that Mr. Tokayev also attended.", None, "CONSULT"),
+        ("The mayor attended in May the St. Petersburg Economic Forum.", None, "CONSULT"),
+        ("The meeting was attended by the foreign ministers of six countries.", None, "CONSULT"),
+        # ... not a school, classes or a show
+        ("All the children attended Lincoln Elementary until it closed.", "CONSULT", None),
+        ("She attends dog shows nearly every weekend.", "CONSULT", None),
+        ("The state funeral was attended by the presidents of four countries.", None, "CONSULT"),
+    ],
+)
+def test_attending_a_meeting_not_a_school(finder, sentence, absent, present):
+    _check(finder, sentence, absent, present)

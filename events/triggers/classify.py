@@ -358,13 +358,13 @@ def _has_object(sentence: str, tokens: list[Token], last: int, cues: Cues) -> bo
         return True
     within, words, name, reach_before = rule
     for word, _, _ in reversed(tokens[max(0, last - reach_before) : last]):
-        if word in _CLAUSE_BREAK or word == ".":
-            break
+        if word in _CLAUSE_BREAK:
+            break  # a "." inside the sentence ends an abbreviation ("a summit that Mr. Tokayev attended")
         if word in words:
             return True  # the object before a passive: "the accord was signed"
     following = tokens[last + 1 : last + 1 + within]
     for k, (word, start, _) in enumerate(following):
-        if word in _CLAUSE_BREAK or word == ".":
+        if word in _CLAUSE_BREAK or (word == "." and last + 1 + k == len(tokens) - 1):
             return False
         if word in words:
             return True
