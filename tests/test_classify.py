@@ -819,6 +819,8 @@ def test_accidents_named_after_the_killing(finder, sentence, absent, present):
         ("Both brothers attended school in Dayton.", "CONSULT", None),
         # injuries in collisions
         ("She was the only person seriously injured in the collisions, police said.", "ASSAULT", None),
+        ("The truck that killed Mary J. Blake in a hit-and-run accident was found on Monday.", "ASSAULT", None),
+        ("Gunmen killed Dr. Ahmed Said in an ambush on Monday.", None, "ASSAULT"),
     ],
 )
 def test_ended_up_collisions_robbery_demands_and_schooling(finder, sentence, absent, present):

@@ -377,8 +377,8 @@ def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
     """An accident or disaster noun among the _ACCIDENT_REACH words before the trigger, within its
     sentence part (commas allowed: "a collapse in Novi Sad last November, which killed")."""
     for word, _, _ in reversed(tokens[max(0, first - _ACCIDENT_REACH) : first]):
-        if word in (".", ";", "!", "?"):
-            return False
+        if word in (";", "!", "?"):
+            return False  # a "." before the trigger ends an abbreviation ("Dr. Smith was killed")
         if word in nouns:
             return True
     return False
@@ -386,9 +386,9 @@ def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
 
 def _accident_after(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
     """An accident noun among the _ACCIDENT_REACH words after the trigger, before its clause ends."""
-    for word, _, _ in tokens[first + 1 : first + 1 + _ACCIDENT_REACH]:
-        if word in _CLAUSE_BREAK or word in CLAUSE_WORDS or word in (".", ";", "!", "?"):
-            return False
+    for k, (word, _, _) in enumerate(tokens[first + 1 : first + 1 + _ACCIDENT_REACH], first + 1):
+        if word in _CLAUSE_BREAK or word in CLAUSE_WORDS or word in (";", "!", "?") or (word == "." and k == len(tokens) - 1):
+            return False  # an inner "." ends an abbreviation: "killed Terry A. Corbin in a hit-and-run accident"
         if word in nouns:
             return True
     return False
