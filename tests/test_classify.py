@@ -896,3 +896,28 @@ def test_shared_opinions_and_documents_terms_are_not_agreements_or_requests(find
 )
 def test_attending_a_meeting_not_a_school(finder, sentence, absent, present):
     _check(finder, sentence, absent, present)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # an accident named by its adverb, or an electrocution, is no assault
+        ("A soldier was accidentally shot by a fellow soldier during a training exercise.", "ASSAULT", None),
+        ("The worker was killed Tuesday in an electrocution at the power plant.", "ASSAULT", None),
+        ("Gunmen deliberately shot two soldiers at a checkpoint on Monday.", None, "ASSAULT"),
+        # a unit and a thing named by a trigger word, and a courtesy
+        ("The bomb squad was called to a storage unit on Monday.", "ASSAULT", None),
+        ("Militants set off a bomb outside the ministry on Monday.", None, "ASSAULT"),
+        ("High winds twisted road signs across the county.", "AGREE", None),
+        ("\"Thank you so much for coming,\" the widow told the mourners.", "SUPPORT", None),
+        ("The president thanked Japan for its help on Monday.", None, "SUPPORT"),
+        # what someone feared would happen did not happen
+        ("He feared he would be arrested if he returned home.", "COERCE", None),
+        # a noun of lifting before the restriction: the restriction ends
+        ("With the discontinuation of the burn ban, residents may burn brush again.", "COERCE", "CONCEDE"),
+        ("The EU announced the lifting of sanctions on Belarus on Monday.", "SANCTION", "CONCEDE"),
+        ("The EU announced sanctions on Belarus on Monday.", "CONCEDE", "SANCTION"),
+    ],
+)
+def test_accidents_units_courtesies_fears_and_lifting(finder, sentence, absent, present):
+    _check(finder, sentence, absent, present)

@@ -76,8 +76,9 @@ class TriggerFinder:
             if reading is None:
                 continue
             type_, mode, is_scheduled = reading
-            if (type_ in cues.lifted_types or mode in cues.lifted_modes) and _lifted(tokens, last, cues):
-                type_, mode = "CONCEDE", "policy"  # "the curfew was lifted": the restriction ends
+            if (type_ in cues.lifted_types or mode in cues.lifted_modes) and (
+                    _lifted(tokens, last, cues) or _lifting_before(tokens, last, cues)):
+                type_, mode = "CONCEDE", "policy"  # "the curfew was lifted", "the lifting of sanctions": it ends
             start, end = tokens[first][1], tokens[last][2]
             triggers.append(Trigger(start, end, sentence[start:end], type_, mode, is_scheduled, k in arguments))
         return triggers
@@ -472,6 +473,18 @@ def _lifted(tokens: list[Token], last: int, cues: Cues) -> bool:
             following = [w for w, _, _ in window[k + 1 : k + 3]]
             return bool(following) and (following[0] in cues.lifting_after or
                                         (len(following) > 1 and following[1] in cues.lifting_after))
+    return False
+
+
+def _lifting_before(tokens: list[Token], last: int, cues: Cues) -> bool:
+    """A noun of lifting, "of" and up to two modifiers before the trigger's last word, also inside a
+    longer match: "the lifting of sanctions", "with the discontinuation of the burn ban", "announced
+    the lifting of sanctions"."""
+    for k in range(last - 1, max(-1, last - 5), -1):
+        if tokens[k][0] == "of":
+            return k > 0 and tokens[k - 1][0] in cues.lifting_before
+        if tokens[k][0] in _CLAUSE_BREAK or tokens[k][0] in CLAUSE_WORDS:
+            return False
     return False
 
 

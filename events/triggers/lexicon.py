@@ -82,6 +82,7 @@ class Cues:
     role_noun_skip: frozenset[str]
     passive_auxiliaries: frozenset[str]
     lifting_after: frozenset[str]
+    lifting_before: frozenset[str]
     lifted_types: frozenset[str]
     lifted_modes: frozenset[str]
     state_sectors: frozenset[str]
@@ -238,6 +239,7 @@ def _cues(raw: dict) -> Cues:
         role_noun_skip=frozenset(raw["role_noun_skip"]),
         passive_auxiliaries=frozenset(raw["passive_auxiliaries"]),
         lifting_after=frozenset(raw["lifting_after"]),
+        lifting_before=frozenset(raw["lifting_before"]),
         lifted_types=frozenset(raw["lifted_types"]),
         lifted_modes=frozenset(raw["lifted_modes"]),
         gated_triggers=frozenset(raw["gated_triggers"]),
