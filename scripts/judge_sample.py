@@ -16,13 +16,16 @@ The confidence model is trained on them too (scripts/train_confidence.py),
 so a new sample is drawn from the records not judged before: its
 confidences are then out of sample. Samples in scripts/judged/measure/ are
 kept out of training, so that the precision measured on them stays the
-measure of the shipped model.
+measure of the shipped model; once a newer model is to be measured, they
+join the training (scripts/judged/), and a new sample becomes the measure.
+scripts/judged/agreement/ keeps a second judge's verdicts on a sample, to
+show how far judges agree; it is not trained on.
 
     .venv/bin/python scripts/judge_sample.py draw --seed 11 --out /tmp/sample.jsonl
     .venv/bin/python scripts/judge_sample.py draw --corpus tbaq --every-record --seed 64 --n 120 --out ...  # to train on
     .venv/bin/python scripts/judge_sample.py keep /tmp/sample.jsonl --out scripts/judged/measure/lgl_fresh.jsonl
     .venv/bin/python scripts/judge_sample.py score scripts/judged/measure/lgl_fresh.jsonl
-    .venv/bin/python scripts/judge_sample.py estimate scripts/judged/measure/lgl_fresh5.jsonl scripts/judged/measure/lgl_fresh7.jsonl
+    .venv/bin/python scripts/judge_sample.py estimate scripts/judged/measure/lgl_fresh10a.jsonl scripts/judged/measure/lgl_fresh10b.jsonl
 """
 
 from __future__ import annotations
