@@ -921,3 +921,21 @@ def test_attending_a_meeting_not_a_school(finder, sentence, absent, present):
 )
 def test_accidents_units_courtesies_fears_and_lifting(finder, sentence, absent, present):
     _check(finder, sentence, absent, present)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # offences named in a record or a charge, greetings, documents and tasks named by trigger words
+        ("He was cited for driving on a suspended license and speeding.", "COERCE", None),
+        ("Kenya suspended the broadcaster's license on Monday.", None, "COERCE"),
+        ("His record includes assault and battery with intent to kill.", "ASSAULT", None),
+        ("\"Hi, nice to meet you,\" the mayor said.", "CONSULT", None),
+        ("The embargo resolution did not authorize a naval blockade.", "SANCTION", None),
+        ("The council charged the inspectors with verifying the weapons' destruction.", "COERCE", None),
+        ("Prosecutors charged the two men with murder on Monday.", None, "COERCE"),
+        ("The police chief declined to detail what was stolen.", "REJECT", None),
+    ],
+)
+def test_offence_names_greetings_documents_and_tasks(finder, sentence, absent, present):
+    _check(finder, sentence, absent, present)
