@@ -37,7 +37,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from judged_corpora import PREFIXES, articles
+from judged_corpora import PREFIXES, articles, is_event
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED = ROOT / "scripts" / "judged"
@@ -98,7 +98,7 @@ def score(path: Path) -> dict[str, float]:
         "records": len(rows),
         "events": events,
         "precision": round(events / len(rows), 3) if rows else float("nan"),
-        "precision_retold_as_events": round((events + sum(bool(r.get("background_act")) for r in rows)) / len(rows), 3)
+        "precision_retold_as_events": round(sum(is_event(r, retold_as_events=True) for r in rows) / len(rows), 3)
         if rows else float("nan"),
         "records_conf_0.8": len(high),
         "precision_conf_0.8": round(sum(r["verdict"] == "event" for r in high) / len(high), 3)
@@ -176,8 +176,7 @@ def main() -> None:
         verdicts: dict[str, str] = {}
         for path in args.files:
             for row in _judged_rows(path):
-                verdict = "event" if args.retold_as_events and row.get("background_act") else row["verdict"]
-                verdicts.setdefault(row["event_id"], verdict)  # the first file's verdict wins
+                verdicts.setdefault(row["event_id"], "event" if is_event(row, args.retold_as_events) else "not")  # first file wins
         result = estimate(corpus_records(args.corpus), verdicts)
         for row in result["bins"]:
             print(json.dumps(row))

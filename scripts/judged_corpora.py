@@ -20,6 +20,14 @@ TEMPEVAL = BENCHMARKS / "tempeval3"
 PREFIXES = {"lgl": "lgl-", "tbaq": "tbaq-"}
 
 
+def is_event(row: dict, retold_as_events: bool = False) -> bool:
+    """A judged row's verdict. EVENTS.md section 1 excludes background opinion and analysis and extracts
+    a real event each time it is told; judges mark `background_act` on a record that is `not` only because
+    it retells a specific earlier act as context. `retold_as_events` reads section 1 literally and counts
+    those as events; the default reading, used for training and the headline figures, does not."""
+    return row["verdict"] == "event" or (retold_as_events and bool(row.get("background_act")))
+
+
 def corpus_of(doc_id: str) -> str:
     """The corpus a judged record's article comes from."""
     for corpus, prefix in PREFIXES.items():

@@ -66,11 +66,13 @@ C = 0.05  # strong L2: a few hundred records, many sparse features (one per trig
 Z = 0.8  # one-sided (79%) Wilson lower bound on each calibration step: trades coverage at 0.8 for purity
 
 
-def judged_records(judged: Path) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
+def judged_records(judged: Path, retold_as_events: bool = False) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
     """Features and verdicts of the judged news records (LGL, TempEval) that the current pipeline still
     extracts (a record whose sentence, trigger or type has changed since it was judged has another
-    event_id and is left out). Each corpus's articles are read from ../shared (scripts/judged_corpora.py)."""
-    from judged_corpora import articles, corpus_of
+    event_id and is left out). Each corpus's articles are read from ../shared (scripts/judged_corpora.py).
+    With `retold_as_events`, a record judged `not` only because it retells a specific earlier act
+    (`background_act`) counts as an event: EVENTS.md section 1 read literally (README, "Confidence")."""
+    from judged_corpora import articles, corpus_of, is_event
 
     verdicts: dict[str, bool] = {}
     docs: dict[str, set[str]] = {}
@@ -81,7 +83,7 @@ def judged_records(judged: Path) -> tuple[list[dict[str, float]], np.ndarray, np
             row = json.loads(line)
             if row.get("verdict") not in ("event", "not"):
                 sys.exit(f"{path}:{n}: no verdict 'event' or 'not'")
-            verdicts.setdefault(row["event_id"], row["verdict"] == "event")
+            verdicts.setdefault(row["event_id"], is_event(row, retold_as_events))
             docs.setdefault(corpus_of(row["doc_id"]), set()).add(row["doc_id"])
     pipeline = Pipeline(config=PipelineConfig(min_confidence=0.0))  # every record, kept or not
     feats: list[dict[str, float]] = []
@@ -253,6 +255,9 @@ def main() -> None:
     parser.add_argument("--keep-from", type=float, default=KEEP_FROM,
                         help="records below this confidence are dropped by default (written to the model file)")
     parser.add_argument("--dry-run", action="store_true", help="print the tables, write nothing")
+    parser.add_argument("--retold-as-events", action="store_true",
+                        help="count judged records that are 'not' only because they retell a specific earlier act "
+                             "(background_act) as events, EVENTS.md section 1 read literally")
     args = parser.parse_args()
     sets = [tuple(s) for s in args.set] if args.set else DEFAULT_SETS
     for articles, gold in sets:
@@ -262,7 +267,7 @@ def main() -> None:
     feats, y, groups = records(sets)
     dev = len(y)
     if args.judged.is_dir():
-        more, labels, docs = judged_records(args.judged)
+        more, labels, docs = judged_records(args.judged, args.retold_as_events)
         feats, y, groups = feats + more, np.concatenate([y, labels]), np.concatenate([groups, docs])
     else:
         print(f"{args.judged}: not found; training on the development sets only")
@@ -292,6 +297,7 @@ def main() -> None:
                 "after changing any stage.",
         "trained_on": [f"{a.name} + {g.name}" for a, g in sets] + ([f"{args.judged.name}/*.jsonl"] if len(y) > dev else []),
         "records": len(y),
+        "retold_acts_as_events": args.retold_as_events,
         "_why_keep_from": "records scored below keep_from are dropped unless the user asks for them "
                           "(events extract --min-confidence 0): chosen on the out-of-fold keep table that "
                           "scripts/train_confidence.py prints (README, 'Confidence')",

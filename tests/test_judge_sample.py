@@ -86,3 +86,15 @@ def test_the_estimate_weights_each_confidence_bin_by_its_share_of_the_kept_recor
 def test_no_estimate_when_a_bin_of_kept_records_has_no_verdict(judge_sample):
     records = [{"event_id": "a", "confidence": 0.9}, {"event_id": "b", "confidence": 0.4}]
     assert judge_sample.estimate(records, {"a": "event"})["estimate"] is None
+
+
+def test_retold_acts_count_as_events_only_in_the_literal_reading(monkeypatch):
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))
+    from judged_corpora import is_event
+
+    retold = {"event_id": "r", "verdict": "not", "background_act": True}
+    other = {"event_id": "o", "verdict": "not", "background_act": False}
+    unflagged = {"event_id": "u", "verdict": "not"}
+    assert not is_event(retold) and is_event(retold, retold_as_events=True)
+    assert not is_event(other, retold_as_events=True) and not is_event(unflagged, retold_as_events=True)
+    assert is_event({"event_id": "e", "verdict": "event"})
