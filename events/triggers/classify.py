@@ -185,8 +185,8 @@ class TriggerFinder:
             _accident(tokens, first, cues.accident_nouns) or _accident_after(tokens, first, cues.accident_nouns_after)
         ):
             return None  # "a canopy collapse ..., which killed 16 people": a disaster, not an assault
-        raw = [w for w, _, _ in tokens[max(0, first - 4) : first]]
-        subject = raw if raw and raw[-1] in ("which", "that") else before[-2:]  # "the plan, which calls for"
+        nearby = [w for w, _, _ in tokens[max(0, first - 4) : first]]
+        subject = nearby if nearby and nearby[-1] in ("which", "that") else before[-2:]  # "the plan, which calls for"
         if pattern.type == "REQUEST" and any(w in cues.document_subjects for w in subject):
             return None  # "the spending plan calls for cuts": a document's content
         if _generic(tokens, first, wide, cues):
@@ -365,13 +365,19 @@ def _has_object(sentence: str, tokens: list[Token], last: int, cues: Cues) -> bo
             return True  # the object before a passive: "the accord was signed"
     following = tokens[last + 1 : last + 1 + within]
     for k, (word, start, _) in enumerate(following):
-        if word in _CLAUSE_BREAK or (word == "." and last + 1 + k == len(tokens) - 1):
+        if word in _CLAUSE_BREAK or _final_stop(tokens, last + 1 + k):
             return False
         if word in words:
             return True
         if name and k <= 1 and sentence[start].isupper() and (k == 0 or following[0][0] in ("the", "a")):
             return True
     return False
+
+
+def _final_stop(tokens: list[Token], k: int) -> bool:
+    """Token `k` is the sentence's closing full stop. A sentence reaches here already split, so a "."
+    inside it ends an abbreviation ("Mr. Tokayev", "Terry A. Corbin", "on Jan. 18"), not a clause."""
+    return tokens[k][0] == "." and k == len(tokens) - 1
 
 
 def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
@@ -388,7 +394,7 @@ def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
 def _accident_after(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
     """An accident noun among the _ACCIDENT_REACH words after the trigger, before its clause ends."""
     for k, (word, _, _) in enumerate(tokens[first + 1 : first + 1 + _ACCIDENT_REACH], first + 1):
-        if word in _CLAUSE_BREAK or word in CLAUSE_WORDS or word in (";", "!", "?") or (word == "." and k == len(tokens) - 1):
+        if word in _CLAUSE_BREAK or word in CLAUSE_WORDS or word in (";", "!", "?") or _final_stop(tokens, k):
             return False  # an inner "." ends an abbreviation: "killed Terry A. Corbin in a hit-and-run accident"
         if word in nouns:
             return True
