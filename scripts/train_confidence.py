@@ -66,7 +66,9 @@ C = 0.05  # strong L2: a few hundred records, many sparse features (one per trig
 Z = 0.8  # one-sided (79%) Wilson lower bound on each calibration step: trades coverage at 0.8 for purity
 
 
-def judged_records(judged: Path, retold_as_events: bool = False) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
+def judged_records(
+    judged: Path, retold_as_events: bool = False
+) -> tuple[list[dict[str, float]], np.ndarray, np.ndarray]:
     """Features and verdicts of the judged news records (LGL, TempEval) that the current pipeline still
     extracts (a record whose sentence, trigger or type has changed since it was judged has another
     event_id and is left out). Each corpus's articles are read from ../shared (scripts/judged_corpora.py).

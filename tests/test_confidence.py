@@ -111,11 +111,22 @@ def test_buying_and_selling_count_only_when_a_state_takes_part(pipeline, text, p
         ("Volunteers went door to door to recruit participants for the cleanup.", "MOBILIZE", False),
         ("Indonesia hosted the G20 summit in Bali in November 2022.", "CONSULT", True),
         ("The Indian government partnered with France on a new submarine in 2019.", "COOPERATE", True),
+        # offers, invitations, negotiations and honours the same; a public body's name gives it a sector
+        ("The credit union offered to refinance their car loans on Monday.", "AGREE", False),
+        ("The Rotary Club honored six high school seniors at its spring banquet on Saturday.", "SUPPORT", False),
+        ("The museum invited its members to a preview of the new wing on Friday.", "REQUEST", False),
+        ("The landlord negotiated a lower rent with the bakery on Tuesday.", "CONSULT", False),
+        ("Norway offered on Monday to mediate between the two sides.", "AGREE", True),
+        ("The Bexar County Commissioners Court offered the land to the state on Tuesday.", "AGREE", True),
+        ("Egypt invited Israeli and Palestinian negotiators to Cairo on Monday.", "REQUEST", True),
+        ("Kazakhstan negotiated a gas deal with China on Monday.", "CONSULT", True),
     ],
 )
-def test_hosting_and_partnering_count_only_when_a_state_takes_part(pipeline, text, type_, present):
+def test_private_hosting_partnering_offers_and_honours_count_only_when_a_state_takes_part(
+    pipeline, text, type_, present
+):
     found = pipeline.extract_text(text, published="2024-03-27")
-    assert any(e.type == type_ for e in found) == present
+    assert any(e.type == type_ for e in found) == present, [(e.type, e.trigger, e.actors) for e in found]
 
 
 @pytest.mark.parametrize(
@@ -181,23 +192,3 @@ def test_a_keep_from_outside_0_1_is_a_one_line_error(tmp_path):
                                 "keep_from": 1.5}), encoding="utf-8")
     with pytest.raises(ValueError, match=r"confidence\.json: not a confidence model: keep_from"):
         ConfidenceModel.load(path)
-
-
-@pytest.mark.parametrize(
-    ("text", "type_", "present"),
-    [
-        # offers, invitations, negotiations and honours between private parties are outside PLOVER ...
-        ("The credit union offered to refinance their car loans on Monday.", "AGREE", False),
-        ("The Rotary Club honored six high school seniors at its spring banquet on Saturday.", "SUPPORT", False),
-        ("The museum invited its members to a preview of the new wing on Friday.", "REQUEST", False),
-        ("The landlord negotiated a lower rent with the bakery on Tuesday.", "CONSULT", False),
-        # ... a state's are not, nor a public body's (its name gives it a sector)
-        ("Norway offered on Monday to mediate between the two sides.", "AGREE", True),
-        ("The Bexar County Commissioners Court offered the land to the state on Tuesday.", "AGREE", True),
-        ("Egypt invited Israeli and Palestinian negotiators to Cairo on Monday.", "REQUEST", True),
-        ("Kazakhstan negotiated a gas deal with China on Monday.", "CONSULT", True),
-    ],
-)
-def test_offers_invitations_negotiations_and_honours_count_only_when_a_state_takes_part(pipeline, text, type_, present):
-    found = pipeline.extract_text(text, published="2024-03-27")
-    assert any(e.type == type_ for e in found) == present, [(e.type, e.trigger, e.actors) for e in found]
