@@ -939,3 +939,35 @@ def test_accidents_units_courtesies_fears_and_lifting(finder, sentence, absent, 
 )
 def test_offence_names_greetings_documents_and_tasks(finder, sentence, absent, present):
     _check(finder, sentence, absent, present)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # an accident or a fire as the sentence's subject caused the injuries its later verbs report ...
+        ("A fire destroyed the roof of a home on Tuesday, displacing the tenants and injuring two firefighters.",
+         "ASSAULT", None),
+        ("A two-car accident late Friday claimed the life of a student and injured several others.", "ASSAULT", None),
+        # ... unless a clause with its own subject comes between, or the attack is a noun of its own
+        ("A fire broke out after gunmen attacked the village on Monday.", None, "ASSAULT"),
+        ("The crash came as rebels attacked the convoy near Goma.", None, "ASSAULT"),
+        ("A fire broke out at the market, and gunmen killed two guards there.", None, "ASSAULT"),
+        # gunfire and arson are no accident
+        ("Sniper fire killed two soldiers near Kherson on Monday.", None, "ASSAULT"),
+        ("Gunmen set fire to the building and killed two guards.", None, "ASSAULT"),
+        ("Four people were killed in a house fire on Monday.", "ASSAULT", None),
+        # hit by a vehicle, not by a weapon
+        ("A man was hit by a car and killed early Sunday morning.", "ASSAULT", None),
+        ("A man was hit by a bullet and killed early Sunday morning.", None, "ASSAULT"),
+        # a document named with its topic states its terms, at the clause's start only
+        ("The forecast for metro Atlanta calls for cloudy skies on Tuesday.", "REQUEST", None),
+        ("Opponents of the plan for the dam called for a referendum on Monday.", None, "REQUEST"),
+        # meeting a goal, and a duty described
+        ("Only one of 22 agencies met the spending goal for minority-owned businesses.", "CONSULT", None),
+        ("The minister met the Chinese ambassador in Beijing on Monday.", None, "CONSULT"),
+        ("The committee did what it was asked to do and made its recommendations.", "REQUEST", None),
+        ("The council asked the state to review the plan on Monday.", None, "REQUEST"),
+    ],
+)
+def test_accident_subjects_vehicles_weapon_fire_document_topics_goals_and_duties(finder, sentence, absent, present):
+    _check(finder, sentence, absent, present)

@@ -182,13 +182,18 @@ class TriggerFinder:
         if pattern.kind == "verb" and tokens[first][0].endswith("ed") and before and before[-1] in cues.present_passive:
             return None  # "they are arrested": a present-tense passive tells a habit
         if pattern.type in cues.accident_types and (
-            _accident(tokens, first, cues.accident_nouns) or _accident_after(tokens, first, cues.accident_nouns_after)
+            _accident(tokens, first, cues)
+            or _accident_after(tokens, first, cues.accident_nouns_after)
+            or _has_phrase(_sentence_part(tokens, first, _ACCIDENT_REACH), cues.accident_phrases)
+            or (pattern.kind != "noun" and _accident_subject(tokens, first, cues))
         ):
             return None  # "a canopy collapse ..., which killed 16 people": a disaster, not an assault
         nearby = [w for w, _, _ in tokens[max(0, first - 4) : first]]
         subject = nearby if nearby and nearby[-1] in ("which", "that") else before[-2:]  # "the plan, which calls for"
-        if pattern.type == "REQUEST" and any(w in cues.document_subjects for w in subject):
-            return None  # "the spending plan calls for cuts": a document's content
+        if pattern.type == "REQUEST" and (
+            any(w in cues.document_subjects for w in subject) or _document_with_topic(wide, tokens, first, cues)
+        ):
+            return None  # "the spending plan calls for cuts", "the forecast for Atlanta calls for rain": a document's content
         if _generic(tokens, first, wide, cues):
             return None  # a habit or general truth: "police often arrest", "has repeatedly said"
         if pattern.kind == "verb" and _aimed_infinitive(tokens, first, cues.aimed_before_to) and not scheduled:
@@ -380,15 +385,75 @@ def _final_stop(tokens: list[Token], k: int) -> bool:
     return tokens[k][0] == "." and k == len(tokens) - 1
 
 
-def _accident(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:
+def _accident(tokens: list[Token], first: int, cues: Cues) -> bool:
     """An accident or disaster noun among the _ACCIDENT_REACH words before the trigger, within its
-    sentence part (commas allowed: "a collapse in Novi Sad last November, which killed")."""
-    for word, _, _ in reversed(tokens[max(0, first - _ACCIDENT_REACH) : first]):
-        if word in (";", "!", "?"):
+    sentence part (commas allowed: "a collapse in Novi Sad last November, which killed") and not
+    across a subordinator, which starts a clause with a cause of its own ("a fire broke out after
+    gunmen attacked"). "Fire" that is gunfire or arson ("sniper fire", "set fire to") is no accident."""
+    start = max(0, first - _ACCIDENT_REACH)
+    for k in range(first - 1, start - 1, -1):
+        word = tokens[k][0]
+        if word in (";", "!", "?") or word in cues.accident_subordinators:
             return False  # a "." before the trigger ends an abbreviation ("Dr. Smith was killed")
-        if word in nouns:
+        if word in cues.accident_nouns and not _weapon_fire(tokens, k, cues):
             return True
     return False
+
+
+def _weapon_fire(tokens: list[Token], k: int, cues: Cues) -> bool:
+    """Whether the "fire" at `k` is gunfire or arson: "sniper fire", "opened fire on", "set fire to"."""
+    if tokens[k][0] not in ("fire", "fires"):
+        return False
+    before = tokens[k - 1][0] if k else ""
+    after = tokens[k + 1][0] if k + 1 < len(tokens) else ""
+    return before in cues.weapon_fire_before or after in cues.weapon_fire_after
+
+
+def _sentence_part(tokens: list[Token], first: int, reach: int) -> list[str]:
+    """The words within `reach` of the trigger on either side, up to a ";" "!" or "?" on each side."""
+    words: list[str] = []
+    for word, _, _ in reversed(tokens[max(0, first - reach) : first]):
+        if word in (";", "!", "?"):
+            break
+        words.append(word)
+    words.reverse()
+    for word, _, _ in tokens[first : first + reach + 1]:
+        if word in (";", "!", "?"):
+            break
+        words.append(word)
+    return words
+
+
+def _accident_subject(tokens: list[Token], first: int, cues: Cues) -> bool:
+    """An accident or a fire heading the sentence, and the trigger one of its later verbs: "A fire
+    destroyed the roof ..., injuring two firefighters". The subject is sought in the first five words
+    (after a dateline); a subordinator or relative word between would bring a subject of its own."""
+    if first and (tokens[first - 1][0] in cues.reference_determiners or tokens[first - 1][0].endswith("'s")):
+        return False  # a noun: "a blaze broke out during the attack"
+    opening = [w for w, _, _ in tokens[: min(5, first)]]
+    breaks = cues.accident_subject_breaks | cues.accident_subordinators
+    for phrase in cues.accident_subjects:
+        for start in range(len(opening) - len(phrase) + 1):
+            if tuple(opening[start : start + len(phrase)]) == phrase:
+                between = [w for w, _, _ in tokens[start + len(phrase) : first]]
+                if any(w in breaks for w in between):
+                    return False
+                # past "and" or a comma, only a verb of the same subject: "..., injuring", "and injured"
+                return not ({"and", ","} & set(between)) or between[-1] in ("and", ",")
+    return False
+
+
+def _document_with_topic(wide: list[str], tokens: list[Token], first: int, cues: Cues) -> bool:
+    """A document named with its topic at the start of the trigger's clause: "The forecast for metro
+    Atlanta calls for", "The plan for the park calls for". Only when `wide` reaches the clause's start,
+    and the document is among its first three words, so a document later in the subject stays an object
+    ("Opponents of the plan for the dam called for a vote")."""
+    if len(wide) >= min(first, _PHRASE_LOOKBACK) and first > len(wide):
+        return False  # the clause starts further back than the words read
+    return any(
+        w in cues.document_subjects and k + 1 < len(wide) and wide[k + 1] in cues.document_subject_links
+        for k, w in enumerate(wide[:3])
+    )
 
 
 def _accident_after(tokens: list[Token], first: int, nouns: frozenset[str]) -> bool:

@@ -68,6 +68,13 @@ class Cues:
     accident_nouns: frozenset[str]
     accident_nouns_after: frozenset[str]
     accident_types: frozenset[str]
+    accident_phrases: tuple[tuple[str, ...], ...]
+    accident_subjects: tuple[tuple[str, ...], ...]
+    accident_subject_breaks: frozenset[str]
+    accident_subordinators: frozenset[str]
+    weapon_fire_before: frozenset[str]
+    weapon_fire_after: frozenset[str]
+    document_subject_links: frozenset[str]
     aimed_before_to: frozenset[str]
     perfect_generic: frozenset[str]
     present_auxiliaries: frozenset[str]
@@ -227,6 +234,13 @@ def _cues(raw: dict) -> Cues:
         accident_nouns=frozenset(raw["accident_nouns"]),
         accident_nouns_after=frozenset(raw["accident_nouns_after"]),
         accident_types=frozenset(raw["accident_types"]),
+        accident_phrases=_phrases(raw["accident_phrases"]),
+        accident_subjects=_phrases(raw["accident_subjects"]),
+        accident_subject_breaks=frozenset(raw["accident_subject_breaks"]),
+        accident_subordinators=frozenset(raw["accident_subordinators"]),
+        weapon_fire_before=frozenset(raw["weapon_fire_before"]),
+        weapon_fire_after=frozenset(raw["weapon_fire_after"]),
+        document_subject_links=frozenset(raw["document_subject_links"]),
         aimed_before_to=frozenset(raw["aimed_before_to"]),
         perfect_generic=frozenset(raw["perfect_generic"]),
         present_auxiliaries=frozenset(raw["present_auxiliaries"]),
