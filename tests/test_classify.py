@@ -971,3 +971,29 @@ def test_offence_names_greetings_documents_and_tasks(finder, sentence, absent, p
 )
 def test_accident_subjects_vehicles_weapon_fire_document_topics_goals_and_duties(finder, sentence, absent, present):
     _check(finder, sentence, absent, present)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # abandoning is a concession of a plan, a bid or a position, not of a car or a street
+        ("The suspect abandoned the stolen car two miles away.", "CONCEDE", None),
+        ("The car was found abandoned at the airport in December.", "CONCEDE", None),
+        ("The government abandoned the plan on Monday.", None, "CONCEDE"),
+        ("Rebels abandoned their positions near the town on Monday.", None, "CONCEDE"),
+        # a thing sent is no force deployed
+        ("The bill was sent to the Duma in December by Medvedev.", "MOBILIZE", None),
+        ("Russia sent troops to the border on Monday.", None, "MOBILIZE"),
+        # a pending charge is announced, not threatened; a warning of arrests is a threat
+        ("Police said he will be charged with theft by shoplifting.", "THREATEN", None),
+        ("Police warned that protesters will be arrested if they return.", None, "THREATEN"),
+        # rolling back, a funeral's honours, firefighters' mutual aid and a photo credit
+        ("Egypt helped form the coalition to roll back the invasion.", "SUPPORT", None),
+        ("The United States backed the plan on Monday.", None, "SUPPORT"),
+        ("He was buried with full military honors on Friday.", "SUPPORT", None),
+        ("Providing mutual aid at the scene were firefighters from three towns.", "AID", None),
+        ("Japan gave aid to the flood victims on Monday.", None, "AID"),
+    ],
+)
+def test_abandoned_things_sent_things_pending_charges_and_other_senses(finder, sentence, absent, present):
+    _check(finder, sentence, absent, present)

@@ -72,6 +72,8 @@ class TriggerFinder:
             if pattern.type == "CONSULT" and pattern.mode == "visit" and first > 0 and \
                     tokens[first - 1][0] in cues.cargo_subjects:
                 continue  # "two naval ships arrived in Havana": a delivery, not a visit
+            if pattern.type == "MOBILIZE" and first > 0 and tokens[first - 1][0] in cues.sent_things:
+                continue  # "the bill was sent to the Duma": a thing sent, no force deployed
             reading = self._read_modality(tokens, first, pattern, scheduled)
             if reading is None:
                 continue

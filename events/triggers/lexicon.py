@@ -62,6 +62,7 @@ class Cues:
     unrealised_before_noun: frozenset[str]
     protest_content_types: frozenset[str]
     cargo_subjects: frozenset[str]
+    sent_things: frozenset[str]
     present_passive: frozenset[str]
     offence_frames: tuple[tuple[str, ...], ...]
     document_subjects: frozenset[str]
@@ -228,6 +229,7 @@ def _cues(raw: dict) -> Cues:
         unrealised_before_noun=frozenset(raw["unrealised_before_noun"]),
         protest_content_types=frozenset(raw["protest_content_types"]),
         cargo_subjects=frozenset(raw["cargo_subjects"]),
+        sent_things=frozenset(raw["sent_things"]),
         present_passive=frozenset(raw["present_passive"]),
         offence_frames=_phrases(raw["offence_frames"]),
         document_subjects=frozenset(raw["document_subjects"]),
