@@ -997,3 +997,27 @@ def test_accident_subjects_vehicles_weapon_fire_document_topics_goals_and_duties
 )
 def test_abandoned_things_sent_things_pending_charges_and_other_senses(finder, sentence, absent, present):
     _check(finder, sentence, absent, present)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent", "present"),
+    [
+        # a row of a casualty table, and many acts summed up by a count of times
+        ("Injured: 4,877", "ASSAULT", None),
+        ("Hundreds were injured in the blast on Monday.", None, "ASSAULT"),
+        ("He has been arrested more than a dozen times during protests in seven states.", "COERCE", None),
+        ("He was shot three times in the chest on Monday.", None, "ASSAULT"),
+        # a court named by appeals, a shareholders' meeting, a reward's formula and seizing a chance
+        ("A federal appeals court has reinstated his convictions.", "REQUEST", None),
+        ("They immediately appealed to the 11th Circuit Court of Appeals in Atlanta.", None, "REQUEST"),
+        ("The move was approved at a special shareholders' meeting yesterday.", "CONSULT", None),
+        ("Albright offered a reward for information leading to the bombers' arrest.", "COERCE", None),
+        ("Bush must seize the initiative now.", "COERCE", None),
+        ("Police seized the weapons on Monday.", None, "COERCE"),
+        # an arrest that a tip or a raid led to is news, not a reference
+        ("The tip led to the arrest of two men on Monday.", None, "COERCE"),
+        ("He was involved in the attack.", "ASSAULT", None),
+    ],
+)
+def test_table_rows_counted_times_courts_meetings_rewards_and_arrests_led_to(finder, sentence, absent, present):
+    _check(finder, sentence, absent, present)

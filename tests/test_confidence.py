@@ -120,6 +120,9 @@ def test_buying_and_selling_count_only_when_a_state_takes_part(pipeline, text, p
         ("The Bexar County Commissioners Court offered the land to the state on Tuesday.", "AGREE", True),
         ("Egypt invited Israeli and Palestinian negotiators to Cairo on Monday.", "REQUEST", True),
         ("Kazakhstan negotiated a gas deal with China on Monday.", "CONSULT", True),
+        # an agreement to buy, sell or pay is a deal, gated the same
+        ("RJR Nabisco agreed to sell three candy businesses to Nestle for $370 million.", "AGREE", False),
+        ("Iraq agreed to pay reparations to Kuwait on Monday.", "AGREE", True),
     ],
 )
 def test_private_hosting_partnering_offers_and_honours_count_only_when_a_state_takes_part(

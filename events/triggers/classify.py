@@ -39,6 +39,7 @@ _INTENT_REACH = 5  # an intent phrase governs the trigger when it ends at most o
 _STATISTIC_REACH = 14  # words after a trade noun searched for a verb of change, past an apposition
 _OFFENCE_REACH = 10  # words before a trigger searched for a charge ("charged with burglary, threatening")
 _ACCIDENT_REACH = 8
+_REPEAT_REACH = 7  # words after a trigger searched for a count of times ("arrested more than a dozen times")
 _REFERENCE_REACH = 3  # modifiers allowed between a determiner and a noun trigger ("the deadly suicide attack")
 _BACKGROUND_REACH = 3
 _ARGUMENT_GAP = 4  # words between a trigger and a noun trigger that is its object
@@ -78,6 +79,10 @@ class TriggerFinder:
             if reading is None:
                 continue
             type_, mode, is_scheduled = reading
+            if _table_row(tokens, last):
+                continue  # "Injured: 4,877": a row of a casualty table, no act stated
+            if type_ not in cues.repeated_in_one_act and _repeated(tokens, last, cues):
+                continue  # "has been arrested more than a dozen times": many acts summed up, none told
             if (type_ in cues.lifted_types or mode in cues.lifted_modes) and (
                     _lifted(tokens, last, cues) or _lifting_before(tokens, last, cues)):
                 type_, mode = "CONCEDE", "policy"  # "the curfew was lifted", "the lifting of sanctions": it ends
@@ -225,12 +230,21 @@ def in_ontology(events: Iterable[Event], cues: Cues, countries: CountryNames) ->
     kept = []
     for event in events:
         words = event.trigger.lower().split()
-        if words and words[0] in cues.gated_triggers and not _state_takes_part(
-            event, cues, countries, targets=words[0] not in cues.gated_by_actor
-        ):
+        gated = bool(words) and (words[0] in cues.gated_triggers or _agreed_trade(event, cues))
+        if gated and not _state_takes_part(event, cues, countries, targets=words[0] not in cues.gated_by_actor):
             continue
         kept.append(event)
     return kept
+
+
+def _agreed_trade(event: Event, cues: Cues) -> bool:
+    """An agreement to buy, sell or pay ("RJR Nabisco agreed to sell three candy businesses to Nestle"):
+    a deal, gated like buying and selling themselves."""
+    if event.type != "AGREE":
+        return False
+    at = event.sentence.find(event.trigger)
+    following = event.sentence[at + len(event.trigger) :].split()[:1] if at >= 0 else []
+    return bool(following) and following[0].lower() in cues.agreed_trade
 
 
 def _state_takes_part(event: Event, cues: Cues, countries: CountryNames, targets: bool = True) -> bool:
@@ -531,6 +545,23 @@ def _predicate_after(tokens: list[Token], first: int, last: int, type_: str, cue
         if word in (".", ";"):
             return False  # commas allowed: "imports of nitrocellulose, a cotton product, surged 70%"
         if word in cues.statistic_after:
+            return True
+    return False
+
+
+def _table_row(tokens: list[Token], last: int) -> bool:
+    """The trigger heads a row of figures: "Injured: 4,877", "Killed: 12"."""
+    return last + 2 < len(tokens) and tokens[last + 1][0] == ":" and tokens[last + 2][0][:1].isdigit()
+
+
+def _repeated(tokens: list[Token], last: int, cues: Cues) -> bool:
+    """A count of times soon after the trigger, within its clause: "arrested more than a dozen times",
+    "has visited Moscow three times". The record would stand for acts the sentence only sums up."""
+    window = [w for w, _, _ in tokens[last + 1 : last + 1 + _REPEAT_REACH]]
+    for k, word in enumerate(window):
+        if word in _CLAUSE_BREAK or word in (".", ";"):
+            return False
+        if word == "times" and k and (window[k - 1][:1].isdigit() or window[k - 1] in cues.repeat_counts):
             return True
     return False
 

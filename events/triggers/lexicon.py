@@ -63,6 +63,8 @@ class Cues:
     protest_content_types: frozenset[str]
     cargo_subjects: frozenset[str]
     sent_things: frozenset[str]
+    repeat_counts: frozenset[str]
+    repeated_in_one_act: frozenset[str]
     present_passive: frozenset[str]
     offence_frames: tuple[tuple[str, ...], ...]
     document_subjects: frozenset[str]
@@ -84,6 +86,7 @@ class Cues:
     reference_determiners: frozenset[str]
     gated_triggers: frozenset[str]
     gated_by_actor: frozenset[str]
+    agreed_trade: frozenset[str]
     role_nouns: frozenset[str]
     participle_not_after: frozenset[str]
     role_patient_prepositions: frozenset[str]
@@ -230,6 +233,8 @@ def _cues(raw: dict) -> Cues:
         protest_content_types=frozenset(raw["protest_content_types"]),
         cargo_subjects=frozenset(raw["cargo_subjects"]),
         sent_things=frozenset(raw["sent_things"]),
+        repeat_counts=frozenset(raw["repeat_counts"]),
+        repeated_in_one_act=frozenset(raw["repeated_in_one_act"]),
         present_passive=frozenset(raw["present_passive"]),
         offence_frames=_phrases(raw["offence_frames"]),
         document_subjects=frozenset(raw["document_subjects"]),
@@ -260,6 +265,7 @@ def _cues(raw: dict) -> Cues:
         lifted_modes=frozenset(raw["lifted_modes"]),
         gated_triggers=frozenset(raw["gated_triggers"]),
         gated_by_actor=frozenset(raw["gated_by_actor"]),
+        agreed_trade=frozenset(raw["agreed_trade"]),
         state_sectors=frozenset(raw["state_sectors"]),
         second_event_links=frozenset(raw["second_event_links"]),
     )
