@@ -6,6 +6,14 @@ Judged records (scripts/judged/*.jsonl) name their article by `doc_id`, whose pr
 The corpora stay in ../shared/benchmarks (never copied here: the judged files keep no sentence, only
 the record's id, its trigger and type, and the verdict), so the scripts re-extract the articles to judge
 or to train on.
+
+Once LGL was used up as a measure (every record it yields judged), two more news corpora from the
+repository LGL came from (Gritta et al., "A Pragmatic Guide to Geoparsing Evaluation", GPL-3.0) give
+fresh samples: `trn-` for TR-News (118 articles of world and local news from many outlets, downloaded
+in 2016-2017, each with its download date as the published date) and `gwn-` for GeoWebNews (200
+articles of 2018 web news, published dates only where the link has one). They are not in ../shared:
+put `data/Corpora/TR-News.xml` and `data/GWN.xml` of https://github.com/milangritta/Pragmatic-Guide-to-Geoparsing-Evaluation
+into ../corpora/, beside the repository (never into it).
 """
 
 from __future__ import annotations
@@ -17,7 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
 LGL = BENCHMARKS / "geoparsing" / "lgl.xml"
 TEMPEVAL = BENCHMARKS / "tempeval3"
-PREFIXES = {"lgl": "lgl-", "tbaq": "tbaq-"}
+NEWS = ROOT.parent / "corpora"
+PREFIXES = {"lgl": "lgl-", "tbaq": "tbaq-", "trnews": "trn-", "gwn": "gwn-"}
+NEWS_FILES = {"trnews": "TR-News.xml", "gwn": "GWN.xml"}
 
 
 def is_event(row: dict, retold_as_events: bool = False) -> bool:
@@ -59,5 +69,34 @@ def articles(corpus: str, only: set[str] | None = None) -> Iterator[dict]:
             doc_id = f"tbaq-{doc.doc_id}"
             if only is None or doc_id in only:
                 yield {"id": doc_id, "text": doc.text, "published": doc.dct.isoformat() if doc.dct else None}
+    elif corpus in NEWS_FILES:
+        path = NEWS / NEWS_FILES[corpus]
+        if not path.exists():
+            raise SystemExit(f"{path}: not found (see scripts/judged_corpora.py for where {corpus} comes from)")
+        for article in _news_articles(path, PREFIXES[corpus]):
+            if only is None or article["id"] in only:
+                yield article
     else:
         raise SystemExit(f"{corpus}: unknown corpus (known: {', '.join(PREFIXES)})")
+
+
+def _news_articles(path: Path, prefix: str) -> Iterator[dict]:
+    """TR-News or GeoWebNews articles: the title as the first line (a headline, as LGL's texts have), the
+    text, and a published date from TR-News's download date or a GeoWebNews link's /yyyy/mm/dd/."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as err:
+        raise SystemExit(f"{path}: not readable XML: {err}") from err
+    for n, article in enumerate(root.iter("article")):
+        key = article.get("docid") or article.get("file") or str(n)
+        title = " ".join((article.findtext("title") or "").split())
+        text = (article.findtext("text") or "").strip()
+        published = (article.findtext("dltime") or "").strip() or None
+        link = article.findtext("link") or article.findtext("url") or ""
+        dated = re.search(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/", link)
+        if published is None and dated:
+            published = "-".join(dated.groups())
+        yield {"id": f"{prefix}{key}", "text": f"{title}\n\n{text}" if title else text, "published": published}

@@ -104,7 +104,9 @@ def features(event: Event, article: Sequence[Event], text_length: int) -> dict[s
     f["sentence_number"] = float(any(w.isdigit() for w in tokens))
     at = event.sentence.find(event.trigger)
     f["trigger_position"] = at / len(event.sentence) if at >= 0 and event.sentence else 0.5
-    f["trigger_in_headline"] = float("\n" in event.sentence or not event.sentence.rstrip().endswith((".", "\"", "”")))
+    # a headline has no final stop; a line break inside a sentence is a wrapped line, not a headline (the
+    # splitter ends a sentence at every paragraph break, so TR-News's indented wraps stay inside one)
+    f["trigger_in_headline"] = float(not event.sentence.rstrip().endswith((".", "\"", "”")))
     position = event.char_start / text_length if text_length else 0.0
     f["position"] = position
     f["first_sentences"] = float(event.char_start < 400)
