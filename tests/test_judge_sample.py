@@ -69,6 +69,7 @@ def test_a_judged_record_names_its_corpus_by_its_prefix(monkeypatch):
     from judged_corpora import corpus_of
 
     assert corpus_of("lgl-39624583") == "lgl" and corpus_of("tbaq-APW19980807.0261") == "tbaq"
+    assert corpus_of("trn-1040001") == "trnews" and corpus_of("gwn-17") == "gwn"
     with pytest.raises(ValueError, match="no known corpus"):
         corpus_of("s01")
 
@@ -98,3 +99,58 @@ def test_retold_acts_count_as_events_only_in_the_literal_reading(monkeypatch):
     assert not is_event(retold) and is_event(retold, retold_as_events=True)
     assert not is_event(other, retold_as_events=True) and not is_event(unflagged, retold_as_events=True)
     assert is_event({"event_id": "e", "verdict": "event"})
+
+
+TR_NEWS = """<?xml version="1.0" encoding="utf-8"?>
+<articles>
+    <article docid="1040001">
+        <title>Policeman shot dead after assassinating Russian ambassador
+        </title>
+        <url>http://news.example.com/news/world/gunman</url>
+        <dltime>2016-12-19</dltime>
+        <text><![CDATA[A Turkish policeman fatally shot Russia's ambassador to Turkey on Monday.]]></text>
+    </article>
+</articles>
+"""
+GEO_WEB_NEWS = """<?xml version="1.0" ?>
+<articles>
+    <article file="3">
+        <title>Council approves budget</title>
+        <link>http://www.example.com/news/2018/03/14/council-budget.html</link>
+        <text>The council approved the budget on Tuesday.</text>
+    </article>
+    <article file="4">
+        <title>Mardi Gras route</title>
+        <link>http://www.example.com/mardi_gras/2018/01/route.html</link>
+        <text>The parade rolled through the Marigny.</text>
+    </article>
+</articles>
+"""
+
+
+def test_news_corpora_give_a_headline_line_and_a_published_date_where_known(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))
+    import judged_corpora
+
+    monkeypatch.setattr(judged_corpora, "NEWS", tmp_path)
+    (tmp_path / "TR-News.xml").write_text(TR_NEWS, encoding="utf-8")
+    (tmp_path / "GWN.xml").write_text(GEO_WEB_NEWS, encoding="utf-8")
+    [shot] = judged_corpora.articles("trnews")
+    assert shot["id"] == "trn-1040001" and shot["published"] == "2016-12-19"
+    assert shot["text"].startswith("Policeman shot dead after assassinating Russian ambassador\n\nA Turkish policeman")
+    budget, parade = judged_corpora.articles("gwn")
+    assert budget["id"] == "gwn-3" and budget["published"] == "2018-03-14"
+    assert parade["published"] is None  # a link with a month only gives no day
+    assert [a["id"] for a in judged_corpora.articles("gwn", {"gwn-4"})] == ["gwn-4"]
+
+
+def test_a_missing_or_broken_news_corpus_names_its_file(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))
+    import judged_corpora
+
+    monkeypatch.setattr(judged_corpora, "NEWS", tmp_path)
+    with pytest.raises(SystemExit, match=r"TR-News\.xml: not found"):
+        list(judged_corpora.articles("trnews"))
+    (tmp_path / "GWN.xml").write_text("<articles><article>", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"GWN\.xml: not readable XML"):
+        list(judged_corpora.articles("gwn"))
