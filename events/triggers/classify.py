@@ -198,7 +198,7 @@ class TriggerFinder:
         nearby = [w for w, _, _ in tokens[max(0, first - 4) : first]]
         subject = nearby if nearby and nearby[-1] in ("which", "that") else before[-2:]  # "the plan, which calls for"
         if pattern.type == "REQUEST" and (
-            any(w in cues.document_subjects for w in subject) or _document_with_topic(wide, tokens, first, cues)
+            any(w in cues.document_subjects for w in subject) or _document_with_topic(wide, first, cues)
         ):
             return None  # "the spending plan calls for cuts", "the forecast for Atlanta calls for rain": a document's content
         if _generic(tokens, first, wide, cues):
@@ -443,7 +443,8 @@ def _sentence_part(tokens: list[Token], first: int, reach: int) -> list[str]:
 def _accident_subject(tokens: list[Token], first: int, cues: Cues) -> bool:
     """An accident or a fire heading the sentence, and the trigger one of its later verbs: "A fire
     destroyed the roof ..., injuring two firefighters". The subject is sought in the first five words
-    (after a dateline); a subordinator or relative word between would bring a subject of its own."""
+    (after a dateline); a subordinator or relative word between would bring a subject of its own, and
+    so may "and" or a comma, unless the trigger follows right after them ("and injured several others")."""
     if first and (tokens[first - 1][0] in cues.reference_determiners or tokens[first - 1][0].endswith("'s")):
         return False  # a noun: "a blaze broke out during the attack"
     opening = [w for w, _, _ in tokens[: min(5, first)]]
@@ -459,12 +460,12 @@ def _accident_subject(tokens: list[Token], first: int, cues: Cues) -> bool:
     return False
 
 
-def _document_with_topic(wide: list[str], tokens: list[Token], first: int, cues: Cues) -> bool:
+def _document_with_topic(wide: list[str], first: int, cues: Cues) -> bool:
     """A document named with its topic at the start of the trigger's clause: "The forecast for metro
     Atlanta calls for", "The plan for the park calls for". Only when `wide` reaches the clause's start,
     and the document is among its first three words, so a document later in the subject stays an object
     ("Opponents of the plan for the dam called for a vote")."""
-    if len(wide) >= min(first, _PHRASE_LOOKBACK) and first > len(wide):
+    if len(wide) == _PHRASE_LOOKBACK and first > len(wide):
         return False  # the clause starts further back than the words read
     return any(
         w in cues.document_subjects and k + 1 < len(wide) and wide[k + 1] in cues.document_subject_links
