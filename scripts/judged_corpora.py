@@ -12,8 +12,9 @@ repository LGL came from (Gritta et al., "A Pragmatic Guide to Geoparsing Evalua
 fresh samples: `trn-` for TR-News (118 articles of world and local news from many outlets, downloaded
 in 2016-2017, each with its download date as the published date) and `gwn-` for GeoWebNews (200
 articles of 2018 web news, published dates only where the link has one). They are not in ../shared:
-put `data/Corpora/TR-News.xml` and `data/GWN.xml` of https://github.com/milangritta/Pragmatic-Guide-to-Geoparsing-Evaluation
-into ../corpora/, beside the repository (never into it).
+put `data/Corpora/TR-News.xml` and `data/GWN.xml` of
+https://github.com/milangritta/Pragmatic-Guide-to-Geoparsing-Evaluation into ../corpora/, beside the
+repository (never into it).
 """
 
 from __future__ import annotations

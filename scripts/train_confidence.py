@@ -14,14 +14,19 @@ scores, then each of its steps lowered to a one-sided Wilson lower bound
 of its share of events (`Z` = 0.8, about 79%), so that a step of a few lucky
 records does not reach 0.8. `Z` trades the share of records that reach 0.8
 for their purity; it was chosen on the out-of-fold table of the development
-sets (1.28 gave 95% events among 22% of records, 0.8 gives 91% among 27%). The development records weigh twice
-(`DEV_WEIGHT`) in the logistic fit: they are the contract's own gold and the political news the atlas
-is for, and 514 judged TempEval records of 1989-2000 business and wire news (40% events) otherwise
-pull the calibration down until fewer than a quarter of the development records reach 0.8 (23.8%;
-twice: 27.2%, with the same out-of-fold precision on LGL and TempEval at the recall floor). Evaluation is out of fold with folds by article (a
-record is never scored by a model that saw its article), the calibration
-fitted inside each training fold on that fold's own inner out-of-fold
-scores, so the reliability tables printed at the end are honest. The
+sets (1.28 gave 95% events among 22% of records, 0.8 gives 91% among 27%).
+
+The development records weigh twice (`DEV_WEIGHT`) in the logistic fit:
+they are the contract's own gold and the political news the atlas is for,
+and 514 judged TempEval records of 1989-2000 business and wire news (40%
+events) otherwise pull the calibration down until fewer than a quarter of
+the development records reach 0.8 (23.8% weighing once, 27.8% twice), with
+the same out-of-fold precision on LGL and TempEval at the recall floor.
+
+Evaluation is out of fold with folds by article (a record is never scored
+by a model that saw its article), the calibration fitted inside each
+training fold on that fold's own inner out-of-fold scores, so the
+reliability tables printed at the end are honest. The
 shipped model is then fitted on all records, its calibration on their
 out-of-fold scores.
 
