@@ -86,28 +86,17 @@ def test_unsorted_calibration_points_are_a_one_line_error(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("text", "present"),
-    [
-        # private commerce is outside PLOVER ...
-        ("A winning lottery ticket was sold at a gas station in Dayton on Saturday.", False),
-        ("The couple bought a house on Elm Street last year with a mortgage loan.", False),
-        # ... unless a state takes part
-        ("In 2021, Kyrgyzstan purchased drones from Turkey.", True),
-        ("The Indian government bought 36 fighter jets from France in 2016.", True),
-    ],
-)
-def test_buying_and_selling_count_only_when_a_state_takes_part(pipeline, text, present):
-    found = pipeline.extract_text(text, published="2024-03-27")
-    assert any(e.type == "COOPERATE" for e in found) == present
-
-
-@pytest.mark.parametrize(
     ("text", "type_", "present"),
     [
-        # hosting and partnering between private parties are outside PLOVER ...
+        # private commerce is outside PLOVER ...
+        ("A winning lottery ticket was sold at a gas station in Dayton on Saturday.", "COOPERATE", False),
+        ("The couple bought a house on Elm Street last year with a mortgage loan.", "COOPERATE", False),
+        # ... unless a state takes part
+        ("In 2021, Kyrgyzstan purchased drones from Turkey.", "COOPERATE", True),
+        ("The Indian government bought 36 fighter jets from France in 2016.", "COOPERATE", True),
+        # hosting and partnering between private parties the same
         ("Kishwaukee College hosts its annual book sale on Saturday.", "CONSULT", False),
         ("The food bank partnered with a local grocery chain on Monday.", "COOPERATE", False),
-        # ... unless a state takes part
         ("Volunteers went door to door to recruit participants for the cleanup.", "MOBILIZE", False),
         ("Indonesia hosted the G20 summit in Bali in November 2022.", "CONSULT", True),
         ("The Indian government partnered with France on a new submarine in 2019.", "COOPERATE", True),
@@ -123,32 +112,18 @@ def test_buying_and_selling_count_only_when_a_state_takes_part(pipeline, text, p
         # an agreement to buy, sell or pay is a deal, gated the same
         ("RJR Nabisco agreed to sell three candy businesses to Nestle for $370 million.", "AGREE", False),
         ("Iraq agreed to pay reparations to Kuwait on Monday.", "AGREE", True),
+        # private trips and tours too; an official's visit is not: the title gives the actor a sector
+        ("Three hundred students traveled to Guatemala on a mission trip in March.", "CONSULT", False),
+        ("The couple travels to 30 dog shows a year in their camper.", "CONSULT", False),
+        ("Gov. George Pataki toured five flooded counties on Monday.", "CONSULT", True),
+        ("Russian Foreign Minister Sergei Lavrov traveled to Tashkent on Monday.", "CONSULT", True),
+        ("The two Kenyan citizens arrived in the U.S. in 1999 and received asylum in 2007.", "CONSULT", False),
+        ("Russian President Vladimir Putin arrived in Astana on Tuesday.", "CONSULT", True),
     ],
 )
-def test_private_hosting_partnering_offers_and_honours_count_only_when_a_state_takes_part(
-    pipeline, text, type_, present
-):
+def test_private_acts_count_only_when_a_state_takes_part(pipeline, text, type_, present):
     found = pipeline.extract_text(text, published="2024-03-27")
     assert any(e.type == type_ for e in found) == present, [(e.type, e.trigger, e.actors) for e in found]
-
-
-@pytest.mark.parametrize(
-    ("text", "present"),
-    [
-        # private trips and tours are outside PLOVER ...
-        ("Three hundred students traveled to Guatemala on a mission trip in March.", False),
-        ("The couple travels to 30 dog shows a year in their camper.", False),
-        # ... an official's visit is not: the title gives the actor a sector
-        ("Gov. George Pataki toured five flooded counties on Monday.", True),
-        ("Russian Foreign Minister Sergei Lavrov traveled to Tashkent on Monday.", True),
-        # arrivals the same
-        ("The two Kenyan citizens arrived in the U.S. in 1999 and received asylum in 2007.", False),
-        ("Russian President Vladimir Putin arrived in Astana on Tuesday.", True),
-    ],
-)
-def test_travels_and_tours_count_only_when_a_state_takes_part(pipeline, text, present):
-    found = pipeline.extract_text(text, published="2024-03-27")
-    assert any(e.type == "CONSULT" for e in found) == present
 
 
 HEDGED = (
